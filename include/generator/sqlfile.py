@@ -1,0 +1,88 @@
+"""psql-loadable SQL files of synthetic data (the seed's generate_data.sh workflow).
+
+The file holds the customers and plan rows its interactions need, then the interactions,
+as COPY blocks in one transaction. Loading it twice leaves one copy: customers are
+inserted only when missing and the file's days are replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from include.generator.customers import (
+    CUSTOMER_COLUMNS,
+    PLAN_COLUMNS,
+    build_customer_base,
+    customer_rows,
+    day_index,
+    plan_rows,
+)
+from include.generator.encoding import COLUMNS, to_copy_text, to_frame
+from include.generator.interactions import day_context, generate_day
+from include.generator.loader import BatchSettings
+from include.generator.reference import Reference
+
+SIZES = {"small": 1_000, "medium": 5_000, "large": 20_000, "xlarge": 50_000}
+
+
+def split_total(total: int, days: list[dt.date]) -> list[int]:
+    """Split an exact total over days by the weekday volume shape (largest remainder)."""
+    from include.generator.config import WEEKDAY_VOLUME
+
+    weights = np.array([WEEKDAY_VOLUME[d.weekday()] for d in days])
+    raw = total * weights / weights.sum()
+    counts = np.floor(raw).astype(int)
+    for i in np.argsort(-(raw - counts), kind="stable")[: total - counts.sum()]:
+        counts[i] += 1
+    return counts.tolist()
+
+
+def _copy_block(table: str, columns: tuple[str, ...], frame: pd.DataFrame) -> str:
+    return f"COPY {table} ({', '.join(columns)}) FROM stdin;\n{to_copy_text(frame)}\\.\n"
+
+
+def write_sql_file(
+    path: Path, days: list[dt.date], counts: list[int], settings: BatchSettings, reference: Reference
+) -> int:
+    """Write the file; returns interactions written."""
+    last = days[-1]
+    base = build_customer_base(settings.seed, settings.new_customers_per_day, last, reference)
+    frames = []
+    for day, n in zip(days, counts):
+        if n == 0:
+            continue
+        ctx = day_context(day, n, settings.seed, base, reference)
+        frames.extend(to_frame(block) for block in generate_day(ctx))
+    interactions = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    needed = np.isin(base.customer_id, interactions["customer_id"].to_numpy())
+    as_of = day_index(last)
+    customers = pd.DataFrame(customer_rows(base, needed, as_of), columns=CUSTOMER_COLUMNS)
+    plans = pd.DataFrame(plan_rows(base, needed, as_of), columns=PLAN_COLUMNS)
+    start, end = days[0], days[-1] + dt.timedelta(days=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w") as out:
+        out.write(
+            f"-- Synthetic customer-care data: {len(interactions):,} interactions from {days[0]} to {days[-1]},\n"
+            f"-- seed {settings.seed}. Load after include/sql/00_schema.sql and 01_baseline_data.sql:\n"
+            f"--   psql -v ON_ERROR_STOP=1 -f {path.name}\n"
+            "BEGIN;\n"
+            "CREATE TEMP TABLE staging_customers (LIKE customers) ON COMMIT DROP;\n"
+            "CREATE TEMP TABLE staging_plans (LIKE customer_service_plans) ON COMMIT DROP;\n"
+        )
+        out.write(_copy_block("staging_customers", CUSTOMER_COLUMNS, customers))
+        out.write(_copy_block("staging_plans", PLAN_COLUMNS, plans))
+        out.write(
+            "INSERT INTO customers SELECT * FROM staging_customers ON CONFLICT DO NOTHING;\n"
+            "INSERT INTO customer_service_plans SELECT * FROM staging_plans ON CONFLICT DO NOTHING;\n"
+            f"DELETE FROM customer_interactions WHERE start_timestamp >= '{start}T00:00:00+00' "
+            f"AND start_timestamp < '{end}T00:00:00+00';\n"
+        )
+        out.write(_copy_block("customer_interactions", COLUMNS, interactions))
+        out.write("COMMIT;\n")
+    tmp.replace(path)
+    return len(interactions)

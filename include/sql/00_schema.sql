@@ -1,0 +1,253 @@
+-- Customer Care Analytics: schema for the 7-table model plus the analytics layer.
+--
+-- Idempotent: every object is created only if missing, nothing is ever dropped, so
+-- re-running it on a database with data is a no-op. Runs with plain psql:
+--     psql "$DSN" -v ON_ERROR_STOP=1 -f include/sql/00_schema.sql
+-- and from Airflow (create_schema task). One transaction, serialized by an advisory
+-- lock so two runs that start at once do not race on CREATE ... IF NOT EXISTS.
+
+BEGIN;
+SET LOCAL client_min_messages = warning;
+DO $$ BEGIN PERFORM pg_advisory_xact_lock(hashtext('customer_care_pipeline:schema')); END $$;
+
+-- ---------------------------------------------------------------- reference data
+CREATE TABLE IF NOT EXISTS channels (
+    channel_id      smallint    PRIMARY KEY,
+    channel_code    text        NOT NULL UNIQUE,
+    channel_name    text        NOT NULL UNIQUE,
+    channel_type    text        NOT NULL CHECK (channel_type IN ('Voice', 'Digital', 'In-Person')),
+    -- Live conversations have a handle time; asynchronous ones (email, SMS, social) do not.
+    is_synchronous  boolean     NOT NULL,
+    is_active       boolean     NOT NULL DEFAULT true,
+    created_at      timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS interaction_types (
+    interaction_type_id smallint    PRIMARY KEY,
+    interaction_code    text        NOT NULL UNIQUE,
+    interaction_name    text        NOT NULL UNIQUE,
+    category            text        NOT NULL
+        CHECK (category IN ('Billing', 'Technical', 'Account', 'Support', 'Sales')),
+    priority_level      text        NOT NULL
+        CHECK (priority_level IN ('Low', 'Medium', 'High', 'Critical')),
+    is_active           boolean     NOT NULL DEFAULT true,
+    created_at          timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS service_plans (
+    service_plan_id   smallint      PRIMARY KEY,
+    plan_code         text          NOT NULL UNIQUE,
+    plan_name         text          NOT NULL UNIQUE,
+    plan_type         text          NOT NULL CHECK (plan_type IN ('Prepaid', 'Postpaid', 'Business')),
+    -- 1 = entry level ... 4 = top tier; upgrades move up, downgrades down.
+    plan_tier         smallint      NOT NULL CHECK (plan_tier BETWEEN 1 AND 4),
+    monthly_fee       numeric(10,2) NOT NULL CHECK (monthly_fee >= 0),
+    data_allowance_gb numeric(8,2)  NOT NULL CHECK (data_allowance_gb >= 0),
+    voice_minutes     integer       NOT NULL CHECK (voice_minutes >= 0),
+    sms_allowance     integer       NOT NULL CHECK (sms_allowance >= 0),
+    is_active         boolean       NOT NULL DEFAULT true,
+    created_at        timestamptz   NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS agents (
+    agent_id    integer     PRIMARY KEY,
+    agent_name  text        NOT NULL,
+    employee_id text        NOT NULL UNIQUE,
+    department  text        NOT NULL
+        CHECK (department IN ('Customer Service', 'Technical Support', 'Billing', 'Sales')),
+    team        text        NOT NULL,
+    skill_level text        NOT NULL CHECK (skill_level IN ('Junior', 'Senior', 'Expert')),
+    hire_date   date        NOT NULL,
+    is_active   boolean     NOT NULL DEFAULT true,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- ---------------------------------------------------------------- customers and plans
+-- Generated rows carry deterministic ids and created_at, so re-runs reproduce them exactly.
+CREATE TABLE IF NOT EXISTS customers (
+    customer_id       bigint      PRIMARY KEY,
+    customer_name     text        NOT NULL,
+    email             text        NOT NULL UNIQUE,
+    phone             text        NOT NULL,
+    address           text,
+    city              text,
+    state             text,
+    registration_date date        NOT NULL,
+    customer_segment  text        NOT NULL CHECK (customer_segment IN ('Premium', 'Standard', 'Basic')),
+    status            text        NOT NULL CHECK (status IN ('Active', 'Inactive', 'Suspended')),
+    churn_date        date        CHECK (churn_date IS NULL OR churn_date >= registration_date),
+    created_at        timestamptz NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS customer_service_plans (
+    customer_service_plan_id bigint      PRIMARY KEY,
+    customer_id              bigint      NOT NULL REFERENCES customers (customer_id),
+    service_plan_id          smallint    NOT NULL REFERENCES service_plans (service_plan_id),
+    start_date               date        NOT NULL,
+    end_date                 date,
+    change_type              text        NOT NULL CHECK (change_type IN ('New', 'Upgrade', 'Downgrade')),
+    is_active                boolean     NOT NULL,
+    created_at               timestamptz NOT NULL,
+    CONSTRAINT plan_dates_ordered CHECK (end_date IS NULL OR end_date >= start_date),
+    -- A plan is active exactly while it is open-ended.
+    CONSTRAINT plan_active_iff_open CHECK (is_active = (end_date IS NULL))
+);
+-- At most one active plan per customer.
+CREATE UNIQUE INDEX IF NOT EXISTS customer_service_plans_one_active
+    ON customer_service_plans (customer_id) WHERE is_active;
+CREATE INDEX IF NOT EXISTS customer_service_plans_plan_dates
+    ON customer_service_plans (service_plan_id, start_date, end_date);
+
+-- ---------------------------------------------------------------- the fact table
+CREATE TABLE IF NOT EXISTS customer_interactions (
+    -- yyyymmdd * 10^9 + position: stable, unique and readable without a sequence.
+    interaction_id           bigint      PRIMARY KEY,
+    customer_id              bigint      NOT NULL REFERENCES customers (customer_id),
+    channel_id               smallint    NOT NULL REFERENCES channels (channel_id),
+    interaction_type_id      smallint    NOT NULL REFERENCES interaction_types (interaction_type_id),
+    agent_id                 integer     REFERENCES agents (agent_id),  -- NULL: self-service
+    session_id               text        NOT NULL,
+    start_timestamp          timestamptz NOT NULL,
+    end_timestamp            timestamptz NOT NULL,
+    -- Handle time of a live conversation; NULL for asynchronous channels.
+    duration_seconds         integer     CHECK (duration_seconds >= 0),
+    queue_time_seconds       integer     NOT NULL CHECK (queue_time_seconds >= 0),
+    resolution_status        text        NOT NULL
+        CHECK (resolution_status IN ('Resolved', 'Pending', 'Escalated', 'Cancelled')),
+    is_escalated             boolean     NOT NULL,
+    first_contact_resolution boolean     NOT NULL,
+    is_repeat_contact        boolean     NOT NULL,
+    -- CSAT survey answer 1..5; NULL when the customer did not answer.
+    satisfaction_score       smallint    CHECK (satisfaction_score BETWEEN 1 AND 5),
+    interaction_summary      text,
+    language                 text        NOT NULL,
+    created_at               timestamptz NOT NULL,
+    CONSTRAINT interaction_end_after_start CHECK (end_timestamp > start_timestamp)
+);
+-- Per-date work (load, checks, summaries) goes through this index. The seed's queries
+-- aggregate whole tables, and per-customer / per-agent lookups are served by the
+-- analytics tables: more indexes here would slow every daily COPY for little gain.
+CREATE INDEX IF NOT EXISTS customer_interactions_start
+    ON customer_interactions (start_timestamp);
+
+-- ---------------------------------------------------------------- pipeline bookkeeping
+-- One row per loaded day: what was asked, so checks and audits can compare.
+CREATE TABLE IF NOT EXISTS interaction_batches (
+    batch_date             date        PRIMARY KEY,
+    interactions_requested integer     NOT NULL CHECK (interactions_requested > 0),
+    base_seed              bigint      NOT NULL,
+    loaded_at              timestamptz NOT NULL DEFAULT now()
+);
+
+-- How far the customer base and plan history have been materialized, and with what.
+CREATE TABLE IF NOT EXISTS customer_base_state (
+    singleton             boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    base_seed             bigint  NOT NULL,
+    new_customers_per_day integer NOT NULL,
+    materialized_through  date    NOT NULL
+);
+
+-- ---------------------------------------------------------------- analytics layer
+CREATE SCHEMA IF NOT EXISTS analytics;
+
+-- Sums and counts sit beside every average so that any date range rolls up exactly.
+CREATE TABLE IF NOT EXISTS analytics.daily_channel_summary (
+    summary_date             date      NOT NULL,
+    channel_id               smallint  NOT NULL REFERENCES channels (channel_id),
+    interaction_count        integer   NOT NULL,
+    avg_satisfaction         numeric,
+    avg_duration_seconds     numeric,
+    median_duration_seconds  numeric,
+    p90_duration_seconds     numeric,
+    avg_queue_time_seconds   numeric,
+    survey_responses         integer   NOT NULL,
+    satisfaction_sum         bigint    NOT NULL,
+    duration_count           integer   NOT NULL,
+    duration_sum             bigint    NOT NULL,
+    csat_pct                 numeric,
+    survey_response_rate     numeric   NOT NULL,
+    first_contact_resolution_rate numeric NOT NULL,
+    escalation_rate          numeric   NOT NULL,
+    repeat_contact_rate      numeric   NOT NULL,
+    resolved_count           integer   NOT NULL,
+    pending_count            integer   NOT NULL,
+    escalated_count          integer   NOT NULL,
+    cancelled_count          integer   NOT NULL,
+    PRIMARY KEY (summary_date, channel_id)
+);
+
+CREATE TABLE IF NOT EXISTS analytics.daily_interaction_type_summary (
+    summary_date             date      NOT NULL,
+    interaction_type_id      smallint  NOT NULL REFERENCES interaction_types (interaction_type_id),
+    interaction_count        integer   NOT NULL,
+    avg_duration_seconds     numeric,
+    median_duration_seconds  numeric,
+    p90_duration_seconds     numeric,
+    avg_satisfaction         numeric,
+    survey_responses         integer   NOT NULL,
+    satisfaction_sum         bigint    NOT NULL,
+    duration_count           integer   NOT NULL,
+    duration_sum             bigint    NOT NULL,
+    csat_pct                 numeric,
+    first_contact_resolution_rate numeric NOT NULL,
+    escalation_rate          numeric   NOT NULL,
+    repeat_contact_rate      numeric   NOT NULL,
+    PRIMARY KEY (summary_date, interaction_type_id)
+);
+
+CREATE TABLE IF NOT EXISTS analytics.daily_agent_performance (
+    summary_date             date      NOT NULL,
+    agent_id                 integer   NOT NULL REFERENCES agents (agent_id),
+    interactions_handled     integer   NOT NULL,
+    avg_satisfaction         numeric,
+    avg_duration_seconds     numeric,
+    survey_responses         integer   NOT NULL,
+    satisfaction_sum         bigint    NOT NULL,
+    duration_count           integer   NOT NULL,
+    duration_sum             bigint    NOT NULL,
+    csat_pct                 numeric,
+    first_contact_resolution_rate numeric NOT NULL,
+    escalation_rate          numeric   NOT NULL,
+    resolved_count           integer   NOT NULL,
+    PRIMARY KEY (summary_date, agent_id)
+);
+
+CREATE TABLE IF NOT EXISTS analytics.daily_service_plan_summary (
+    summary_date             date      NOT NULL,
+    service_plan_id          smallint  NOT NULL REFERENCES service_plans (service_plan_id),
+    active_customers         integer   NOT NULL,
+    interaction_count        integer   NOT NULL,
+    avg_satisfaction         numeric,
+    survey_responses         integer   NOT NULL,
+    satisfaction_sum         bigint    NOT NULL,
+    contacts_per_100_customers numeric,
+    PRIMARY KEY (summary_date, service_plan_id)
+);
+
+-- Per customer and day: the increments that keep customer_summary incremental.
+CREATE TABLE IF NOT EXISTS analytics.daily_customer_activity (
+    summary_date        date        NOT NULL,
+    customer_id         bigint      NOT NULL REFERENCES customers (customer_id),
+    interaction_count   integer     NOT NULL,
+    survey_responses    integer     NOT NULL,
+    satisfaction_sum    bigint      NOT NULL,
+    first_interaction_at timestamptz NOT NULL,
+    last_interaction_at timestamptz NOT NULL,
+    PRIMARY KEY (summary_date, customer_id)
+);
+CREATE INDEX IF NOT EXISTS daily_customer_activity_customer
+    ON analytics.daily_customer_activity (customer_id, summary_date);
+
+-- Lifetime, per customer.
+CREATE TABLE IF NOT EXISTS analytics.customer_summary (
+    customer_id          bigint      PRIMARY KEY REFERENCES customers (customer_id),
+    total_interactions   integer     NOT NULL,
+    avg_satisfaction     numeric,
+    survey_responses     integer     NOT NULL,
+    satisfaction_sum     bigint      NOT NULL,
+    active_days          integer     NOT NULL,
+    first_interaction_at timestamptz NOT NULL,
+    last_interaction_at  timestamptz NOT NULL
+);
+
+COMMIT;
