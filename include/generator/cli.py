@@ -41,7 +41,7 @@ def count(low: int, high: int):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    yesterday = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
+    yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     p = _Parser(
         prog="python -m include.generator",
         description="Generate deterministic synthetic customer-care data for a range of days. "
@@ -49,23 +49,43 @@ def build_parser() -> argparse.ArgumentParser:
         "embedded one), each day replaced atomically; with --output they are written to a "
         "psql-loadable SQL file instead.",
     )
-    p.add_argument("--start-date", type=iso_date, help="first day, YYYY-MM-DD (default: --end-date, or "
-                   "30 days before it with --size)")
-    p.add_argument("--end-date", type=iso_date, default=yesterday, help="last day, inclusive (default: yesterday, UTC)")
+    p.add_argument(
+        "--start-date",
+        type=iso_date,
+        help="first day, YYYY-MM-DD (default: --end-date, or 30 days before it with --size)",
+    )
+    p.add_argument(
+        "--end-date", type=iso_date, default=yesterday, help="last day, inclusive (default: yesterday, UTC)"
+    )
     volume = p.add_mutually_exclusive_group()
-    volume.add_argument("--interactions", type=count(1, config.MAX_INTERACTIONS_PER_DAY),
-                        default=config.DEFAULT_INTERACTIONS_PER_DAY,
-                        help="average interactions per day; weekdays get more, weekends fewer "
-                        f"(default {config.DEFAULT_INTERACTIONS_PER_DAY:,})")
-    volume.add_argument("--size", choices=sorted(SIZES, key=SIZES.get),
-                        help="exact total over the range, as in the seed: "
-                        + ", ".join(f"{k}={v:,}" for k, v in SIZES.items()))
-    p.add_argument("--seed", type=count(0, 2**31 - 1), default=config.DEFAULT_SEED,
-                   help=f"base seed; same seed and date give the same rows (default {config.DEFAULT_SEED})")
-    p.add_argument("--new-customers-per-day", type=count(0, config.MAX_NEW_CUSTOMERS_PER_DAY),
-                   default=config.DEFAULT_NEW_CUSTOMERS_PER_DAY,
-                   help=f"average sign-ups per day (default {config.DEFAULT_NEW_CUSTOMERS_PER_DAY})")
-    p.add_argument("--output", type=Path, help="write a SQL file (COPY blocks) instead of loading the database")
+    volume.add_argument(
+        "--interactions",
+        type=count(1, config.MAX_INTERACTIONS_PER_DAY),
+        default=config.DEFAULT_INTERACTIONS_PER_DAY,
+        help="average interactions per day; weekdays get more, weekends fewer "
+        f"(default {config.DEFAULT_INTERACTIONS_PER_DAY:,})",
+    )
+    volume.add_argument(
+        "--size",
+        choices=sorted(SIZES, key=SIZES.get),
+        help="exact total over the range, as in the seed: "
+        + ", ".join(f"{k}={v:,}" for k, v in SIZES.items()),
+    )
+    p.add_argument(
+        "--seed",
+        type=count(0, 2**31 - 1),
+        default=config.DEFAULT_SEED,
+        help=f"base seed; same seed and date give the same rows (default {config.DEFAULT_SEED})",
+    )
+    p.add_argument(
+        "--new-customers-per-day",
+        type=count(0, config.MAX_NEW_CUSTOMERS_PER_DAY),
+        default=config.DEFAULT_NEW_CUSTOMERS_PER_DAY,
+        help=f"average sign-ups per day (default {config.DEFAULT_NEW_CUSTOMERS_PER_DAY})",
+    )
+    p.add_argument(
+        "--output", type=Path, help="write a SQL file (COPY blocks) instead of loading the database"
+    )
     return p
 
 
@@ -86,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     from include.schema import apply_schema
 
     settings = BatchSettings(
-        interactions_per_day=args.interactions, seed=args.seed, new_customers_per_day=args.new_customers_per_day
+        interactions_per_day=args.interactions,
+        seed=args.seed,
+        new_customers_per_day=args.new_customers_per_day,
     )
     counts = split_total(SIZES[args.size], days) if args.size else [None] * len(days)
     try:
@@ -99,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
             total = 0
             ensure_customer_base(conn, days[-1], settings)
-            for day, n in zip(days, counts):
+            for day, n in zip(days, counts, strict=False):
                 if n == 0:
                     continue
                 loaded = load_day(conn, day, settings, n_rows=n)

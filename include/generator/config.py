@@ -34,8 +34,30 @@ WEEKDAY_VOLUME = (1.18, 1.10, 1.06, 1.04, 1.02, 0.85, 0.75)
 #: Share of a day's arrivals per UTC hour 0..23 (normalized at use): quiet nights,
 #: a morning ramp, a late-morning peak, a post-lunch second peak, an evening tail.
 HOURLY_PROFILE = (
-    0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.6, 3.2, 5.6, 7.6, 8.4, 8.2,
-    7.2, 7.4, 7.8, 7.2, 6.4, 5.4, 4.2, 3.4, 2.8, 2.2, 1.6, 1.0,
+    0.6,
+    0.4,
+    0.3,
+    0.3,
+    0.4,
+    0.8,
+    1.6,
+    3.2,
+    5.6,
+    7.6,
+    8.4,
+    8.2,
+    7.2,
+    7.4,
+    7.8,
+    7.2,
+    6.4,
+    5.4,
+    4.2,
+    3.4,
+    2.8,
+    2.2,
+    1.6,
+    1.0,
 )
 #: Weekends shift volume to the digital channels and flatten the day.
 WEEKEND_HOURLY_FLATTEN = 0.35
@@ -43,21 +65,36 @@ WEEKEND_HOURLY_FLATTEN = 0.35
 # ------------------------------------------------------------------ channels
 #: channel_code -> share of interactions (the seed's mix).
 CHANNEL_MIX = {
-    "PHONE": 0.35, "WEB_CHAT": 0.25, "EMAIL": 0.15, "MOBILE_APP": 0.10,
-    "WHATSAPP": 0.08, "IN_STORE": 0.03, "SOCIAL": 0.02, "SMS": 0.02,
+    "PHONE": 0.35,
+    "WEB_CHAT": 0.25,
+    "EMAIL": 0.15,
+    "MOBILE_APP": 0.10,
+    "WHATSAPP": 0.08,
+    "IN_STORE": 0.03,
+    "SOCIAL": 0.02,
+    "SMS": 0.02,
 }
 #: Handle time of live channels: lognormal with this median (seconds) and sigma (log scale).
 #: Asynchronous channels (EMAIL, SOCIAL, SMS) have no handle time: duration_seconds is NULL.
 HANDLE_TIME_LOGNORMAL = {
-    "PHONE": (420, 0.55), "WEB_CHAT": (330, 0.55), "MOBILE_APP": (150, 0.50),
-    "WHATSAPP": (280, 0.60), "IN_STORE": (900, 0.45),
+    "PHONE": (420, 0.55),
+    "WEB_CHAT": (330, 0.55),
+    "MOBILE_APP": (150, 0.50),
+    "WHATSAPP": (280, 0.60),
+    "IN_STORE": (900, 0.45),
 }
 HANDLE_TIME_MIN_SECONDS = 15
 #: Wait before an agent answers (live) or before the first reply (asynchronous):
 #: exponential with this mean in seconds, scaled up in busy hours by the hourly load.
 QUEUE_TIME_MEAN_SECONDS = {
-    "PHONE": 110, "WEB_CHAT": 45, "MOBILE_APP": 20, "WHATSAPP": 70, "IN_STORE": 420,
-    "EMAIL": 4 * 3600, "SOCIAL": 50 * 60, "SMS": 25 * 60,
+    "PHONE": 110,
+    "WEB_CHAT": 45,
+    "MOBILE_APP": 20,
+    "WHATSAPP": 70,
+    "IN_STORE": 420,
+    "EMAIL": 4 * 3600,
+    "SOCIAL": 50 * 60,
+    "SMS": 25 * 60,
 }
 #: How much busy hours lengthen waits: wait *= 1 + QUEUE_LOAD_SENSITIVITY * (load - 1).
 QUEUE_LOAD_SENSITIVITY = 0.8
@@ -65,8 +102,14 @@ QUEUE_LOAD_SENSITIVITY = 0.8
 SELF_SERVICE_SHARE = {"MOBILE_APP": 0.80, "WEB_CHAT": 0.35, "WHATSAPP": 0.30, "SMS": 0.50}
 #: Probability the customer answers the CSAT survey after a contact.
 SURVEY_RESPONSE_RATE = {
-    "PHONE": 0.25, "WEB_CHAT": 0.40, "MOBILE_APP": 0.35, "WHATSAPP": 0.35,
-    "IN_STORE": 0.30, "EMAIL": 0.15, "SOCIAL": 0.10, "SMS": 0.20,
+    "PHONE": 0.25,
+    "WEB_CHAT": 0.40,
+    "MOBILE_APP": 0.35,
+    "WHATSAPP": 0.35,
+    "IN_STORE": 0.30,
+    "EMAIL": 0.15,
+    "SOCIAL": 0.10,
+    "SMS": 0.20,
 }
 #: The overall response rate these give, for tests and docs.
 SURVEY_RESPONSE_RANGE = (0.20, 0.40)

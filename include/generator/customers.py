@@ -96,7 +96,9 @@ def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference
     ids = np.concatenate([initial_ids, daily_ids])
     reg = np.concatenate([initial_days, day_of]).astype(np.int32)
 
-    segment = np.searchsorted(np.cumsum(list(config.SEGMENT_MIX.values())), uniform(seed, ids, 1), side="right")
+    segment = np.searchsorted(
+        np.cumsum(list(config.SEGMENT_MIX.values())), uniform(seed, ids, 1), side="right"
+    )
     segment = np.minimum(segment, len(SEGMENTS) - 1).astype(np.int8)
     churn = reg + np.ceil(-np.log1p(-uniform(seed, ids, 3)) * config.MEAN_LIFETIME_DAYS).astype(np.int32) + 1
     suspended = uniform(seed, ids, 4) < config.SUSPENDED_SHARE
@@ -130,9 +132,18 @@ def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference
         event_tier[:, e] = tier
         event_plan[:, e] = plans
     return CustomerBase(
-        seed=seed, through=through, customer_id=ids, registration_day=reg, segment=segment,
-        churn_day=churn.astype(np.int32), suspended=suspended, propensity=propensity,
-        event_day=event_day, event_plan=event_plan, event_tier=event_tier, event_type=event_type,
+        seed=seed,
+        through=through,
+        customer_id=ids,
+        registration_day=reg,
+        segment=segment,
+        churn_day=churn.astype(np.int32),
+        suspended=suspended,
+        propensity=propensity,
+        event_day=event_day,
+        event_plan=event_plan,
+        event_tier=event_tier,
+        event_type=event_type,
     )
 
 
@@ -143,8 +154,14 @@ def _faker_attributes(seed: int, customer_id: int) -> tuple[str, str, str, str, 
     fake.seed_instance(seed * 1_000_003 + customer_id)
     first, last = fake.first_name(), fake.last_name()
     email = f"{first}.{last}.{customer_id}@example.com".lower().replace(" ", "").replace("'", "")
-    return (f"{first} {last}", email, fake.numerify("(###) ###-####"), fake.street_address(),
-            fake.city(), fake.state_abbr())
+    return (
+        f"{first} {last}",
+        email,
+        fake.numerify("(###) ###-####"),
+        fake.street_address(),
+        fake.city(),
+        fake.state_abbr(),
+    )
 
 
 _FAKER = Faker("en_US")
@@ -158,9 +175,18 @@ def customer_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tupl
         reg = index_day(base.registration_day[i])
         churned = base.churn_day[i] <= as_of
         status = "Inactive" if churned else ("Suspended" if base.suspended[i] else "Active")
-        created = dt.datetime.combine(reg, dt.time(8), dt.timezone.utc) + dt.timedelta(seconds=cid % 36_000)
-        rows.append((cid, *_faker_attributes(base.seed, cid), reg, SEGMENTS[base.segment[i]], status,
-                     index_day(base.churn_day[i]) if churned else None, created))
+        created = dt.datetime.combine(reg, dt.time(8), dt.UTC) + dt.timedelta(seconds=cid % 36_000)
+        rows.append(
+            (
+                cid,
+                *_faker_attributes(base.seed, cid),
+                reg,
+                SEGMENTS[base.segment[i]],
+                status,
+                index_day(base.churn_day[i]) if churned else None,
+                created,
+            )
+        )
     return rows
 
 
@@ -178,21 +204,44 @@ def plan_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tuple]:
             end = min(following, base.churn_day[i]) - 1
             ended = end + 1 <= as_of  # the successor started, or the customer churned
             start = index_day(days[e])
-            rows.append((
-                cid * 10 + e, cid, int(base.event_plan[i, e]), start,
-                index_day(end) if ended else None, CHANGE_TYPES[base.event_type[i, e]], not ended,
-                dt.datetime.combine(start, dt.time(0), dt.timezone.utc),
-            ))
+            rows.append(
+                (
+                    cid * 10 + e,
+                    cid,
+                    int(base.event_plan[i, e]),
+                    start,
+                    index_day(end) if ended else None,
+                    CHANGE_TYPES[base.event_type[i, e]],
+                    not ended,
+                    dt.datetime.combine(start, dt.time(0), dt.UTC),
+                )
+            )
     return rows
 
 
 CUSTOMER_COLUMNS = (
-    "customer_id", "customer_name", "email", "phone", "address", "city", "state",
-    "registration_date", "customer_segment", "status", "churn_date", "created_at",
+    "customer_id",
+    "customer_name",
+    "email",
+    "phone",
+    "address",
+    "city",
+    "state",
+    "registration_date",
+    "customer_segment",
+    "status",
+    "churn_date",
+    "created_at",
 )
 PLAN_COLUMNS = (
-    "customer_service_plan_id", "customer_id", "service_plan_id", "start_date", "end_date",
-    "change_type", "is_active", "created_at",
+    "customer_service_plan_id",
+    "customer_id",
+    "service_plan_id",
+    "start_date",
+    "end_date",
+    "change_type",
+    "is_active",
+    "created_at",
 )
 
 
@@ -267,6 +316,6 @@ def _plans_ended_between(base: CustomerBase, prev: int, now: int) -> list[tuple[
     end = np.minimum(following, base.churn_day[:, None]) - 1
     started = base.event_day <= prev
     ended = (end + 1 > prev) & (end + 1 <= now)
-    for i, e in zip(*np.nonzero(started & ended)):
+    for i, e in zip(*np.nonzero(started & ended), strict=False):
         out.append((int(base.customer_id[i]), int(e), int(end[i, e])))
     return out

@@ -15,10 +15,24 @@ from include.generator.interactions import LANGUAGES, RESOLUTIONS, SUMMARIES
 
 #: customer_interactions columns in the order the encoders write them.
 COLUMNS = (
-    "interaction_id", "customer_id", "channel_id", "interaction_type_id", "agent_id", "session_id",
-    "start_timestamp", "end_timestamp", "duration_seconds", "queue_time_seconds", "resolution_status",
-    "is_escalated", "first_contact_resolution", "is_repeat_contact", "satisfaction_score",
-    "interaction_summary", "language", "created_at",
+    "interaction_id",
+    "customer_id",
+    "channel_id",
+    "interaction_type_id",
+    "agent_id",
+    "session_id",
+    "start_timestamp",
+    "end_timestamp",
+    "duration_seconds",
+    "queue_time_seconds",
+    "resolution_status",
+    "is_escalated",
+    "first_contact_resolution",
+    "is_repeat_contact",
+    "satisfaction_score",
+    "interaction_summary",
+    "language",
+    "created_at",
 )
 BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
 BINARY_TRAILER = b"\xff\xff"
@@ -66,7 +80,9 @@ def _vocabulary(index: np.ndarray, words: tuple[str, ...]) -> _Field:
         for k, e in enumerate(encoded):
             rows = index == k
             if rows.any():
-                _scatter(out, pos[rows], np.broadcast_to(np.frombuffer(e, np.uint8), (int(rows.sum()), len(e))))
+                _scatter(
+                    out, pos[rows], np.broadcast_to(np.frombuffer(e, np.uint8), (int(rows.sum()), len(e)))
+                )
 
     return _Field(sizes[index], write)
 
@@ -77,7 +93,9 @@ def _digits(values: np.ndarray, prefix: bytes, width: int) -> _Field:
     ascii_ = ((values[:, None] // powers) % 10 + 48).astype(np.uint8)
     head = np.frombuffer((len(prefix) + width).to_bytes(4, "big") + prefix, np.uint8)
     data = np.concatenate([np.broadcast_to(head, (len(values), len(head))), ascii_], axis=1)
-    return _Field(np.full(len(values), data.shape[1], dtype=np.int64), lambda out, pos: _scatter(out, pos, data))
+    return _Field(
+        np.full(len(values), data.shape[1], dtype=np.int64), lambda out, pos: _scatter(out, pos, data)
+    )
 
 
 def encode_binary(block: dict[str, np.ndarray]) -> bytes:
@@ -124,31 +142,35 @@ def to_frame(block: dict[str, np.ndarray]) -> pd.DataFrame:
     """The block as a DataFrame with the table's columns and SQL NULLs (tests, SQL files)."""
     b = block
     ts = pd.Timestamp("2000-01-01", tz="UTC")
-    return pd.DataFrame({
-        "interaction_id": b["interaction_id"],
-        "customer_id": b["customer_id"],
-        "channel_id": b["channel_id"],
-        "interaction_type_id": b["interaction_type_id"],
-        "agent_id": _nullable(b["agent_id"], b["agent_null"], "Int32"),
-        "session_id": pd.Series(b["interaction_id"]).map("S{:017d}".format),
-        "start_timestamp": ts + pd.to_timedelta(b["start_us"], unit="us"),
-        "end_timestamp": ts + pd.to_timedelta(b["end_us"], unit="us"),
-        "duration_seconds": _nullable(b["duration_seconds"], b["duration_null"], "Int32"),
-        "queue_time_seconds": b["queue_time_seconds"],
-        "resolution_status": np.array(RESOLUTIONS)[b["resolution"]],
-        "is_escalated": b["is_escalated"],
-        "first_contact_resolution": b["first_contact_resolution"],
-        "is_repeat_contact": b["is_repeat_contact"],
-        "satisfaction_score": _nullable(b["satisfaction_score"], b["satisfaction_null"], "Int16"),
-        "interaction_summary": np.array(SUMMARIES)[b["summary"]],
-        "language": np.array(LANGUAGES)[b["language"]],
-        "created_at": ts + pd.to_timedelta(b["end_us"], unit="us"),
-    })[list(COLUMNS)]
+    return pd.DataFrame(
+        {
+            "interaction_id": b["interaction_id"],
+            "customer_id": b["customer_id"],
+            "channel_id": b["channel_id"],
+            "interaction_type_id": b["interaction_type_id"],
+            "agent_id": _nullable(b["agent_id"], b["agent_null"], "Int32"),
+            "session_id": pd.Series(b["interaction_id"]).map("S{:017d}".format),
+            "start_timestamp": ts + pd.to_timedelta(b["start_us"], unit="us"),
+            "end_timestamp": ts + pd.to_timedelta(b["end_us"], unit="us"),
+            "duration_seconds": _nullable(b["duration_seconds"], b["duration_null"], "Int32"),
+            "queue_time_seconds": b["queue_time_seconds"],
+            "resolution_status": np.array(RESOLUTIONS)[b["resolution"]],
+            "is_escalated": b["is_escalated"],
+            "first_contact_resolution": b["first_contact_resolution"],
+            "is_repeat_contact": b["is_repeat_contact"],
+            "satisfaction_score": _nullable(b["satisfaction_score"], b["satisfaction_null"], "Int16"),
+            "interaction_summary": np.array(SUMMARIES)[b["summary"]],
+            "language": np.array(LANGUAGES)[b["language"]],
+            "created_at": ts + pd.to_timedelta(b["end_us"], unit="us"),
+        }
+    )[list(COLUMNS)]
 
 
 def to_copy_text(frame: pd.DataFrame) -> str:
     """COPY text format (tab-separated, \\N for NULL) for psql `COPY ... FROM stdin` blocks."""
-    return frame.to_csv(sep="\t", header=False, index=False, na_rep="\\N", date_format="%Y-%m-%d %H:%M:%S.%f+00")
+    return frame.to_csv(
+        sep="\t", header=False, index=False, na_rep="\\N", date_format="%Y-%m-%d %H:%M:%S.%f+00"
+    )
 
 
 assert len(COLUMNS) == 18 and config.BLOCK_SIZE < 1_000_000_000

@@ -74,8 +74,14 @@ def day_context(day: dt.date, n_rows: int, seed: int, base: CustomerBase, refere
     for i, m in enumerate(members):
         table[i, : len(m)] = m
     return DayContext(
-        day=day, seed=seed, n_rows=n_rows, pool_ids=base.customer_id[active], pool_cdf=cdf / cdf[-1],
-        reference=reference, agent_table=table, agent_counts=np.array([len(m) for m in members]),
+        day=day,
+        seed=seed,
+        n_rows=n_rows,
+        pool_ids=base.customer_id[active],
+        pool_cdf=cdf / cdf[-1],
+        reference=reference,
+        agent_table=table,
+        agent_counts=np.array([len(m) for m in members]),
         type_department=np.array([DEPARTMENTS.index(config.INTERACTION_TYPES[t][2]) for t in TYPES]),
     )
 
@@ -104,7 +110,9 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
 
     channel = rng.choice(len(CHANNELS), size=n, p=list(config.CHANNEL_MIX.values()))
     itype = rng.choice(len(TYPES), size=n, p=[config.INTERACTION_TYPES[t][0] for t in TYPES])
-    customer = ctx.pool_ids[np.searchsorted(ctx.pool_cdf, rng.random(n), side="right").clip(0, len(ctx.pool_ids) - 1)]
+    customer = ctx.pool_ids[
+        np.searchsorted(ctx.pool_cdf, rng.random(n), side="right").clip(0, len(ctx.pool_ids) - 1)
+    ]
 
     # Agents: the department that owns the type; some channels are partly self-service.
     self_service = rng.random(n) < _lookup(config.SELF_SERVICE_SHARE, CHANNELS)[channel]
@@ -122,15 +130,25 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     cut_pending = cut_resolved + base[1]
     cut_escalated = cut_pending + base[2] + shift
     u = rng.random(n)
-    resolution = np.select([u < cut_resolved, u < cut_pending, u < cut_escalated], [0, 1, 2], 3).astype(np.int8)
+    resolution = np.select([u < cut_resolved, u < cut_pending, u < cut_escalated], [0, 1, 2], 3).astype(
+        np.int8
+    )
     escalated = (resolution == 2) | ((resolution == 0) & (rng.random(n) < config.RESOLVED_AFTER_ESCALATION))
 
     # Repeat contacts: a later contact of the customer (and about the type) of an earlier unresolved one.
     unresolved = resolution != 0
     earlier = np.concatenate([[0], np.cumsum(unresolved)[:-1]])
     repeat = (rng.random(n) < config.REPEAT_CONTACT_SHARE) & (earlier > 0)
-    source = np.flatnonzero(unresolved)[(rng.random(n) * np.maximum(earlier, 1)).astype(np.int64).clip(0, None)
-                                        .clip(None, max(unresolved.sum() - 1, 0))] if unresolved.any() else None
+    source = (
+        np.flatnonzero(unresolved)[
+            (rng.random(n) * np.maximum(earlier, 1))
+            .astype(np.int64)
+            .clip(0, None)
+            .clip(None, max(unresolved.sum() - 1, 0))
+        ]
+        if unresolved.any()
+        else None
+    )
     if source is not None:
         customer = np.where(repeat, customer[source], customer)
         itype = np.where(repeat, itype[source], itype)

@@ -88,7 +88,7 @@ def load_day(
         conn.execute(_LOCK_DAY, (day.toordinal(),))
         reference = load_reference(conn)
         materialize_customer_base(conn, reference, day, settings.seed, settings.new_customers_per_day)
-        start = dt.datetime.combine(day, dt.time(0), dt.timezone.utc)
+        start = dt.datetime.combine(day, dt.time(0), dt.UTC)
         conn.execute(
             f"DELETE FROM {table} WHERE start_timestamp >= %s AND start_timestamp < %s",
             (start, start + dt.timedelta(days=1)),

@@ -49,7 +49,8 @@ def load_reference(conn: psycopg.Connection) -> Reference:
     missing += [f"plan tier {t}" for t in range(1, 5) if t not in tiers]
     if missing:
         raise ReferenceDataMissing(
-            "reference data is missing " + ", ".join(sorted(set(missing)))
+            "reference data is missing "
+            + ", ".join(sorted(set(missing)))
             + " (load include/sql/01_baseline_data.sql first)"
         )
     return Reference(

@@ -52,7 +52,7 @@ def write_sql_file(
     last = days[-1]
     base = build_customer_base(settings.seed, settings.new_customers_per_day, last, reference)
     frames = []
-    for day, n in zip(days, counts):
+    for day, n in zip(days, counts, strict=False):
         if n == 0:
             continue
         ctx = day_context(day, n, settings.seed, base, reference)

@@ -1,0 +1,76 @@
+# Customer Care Analytics: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PYTHONPATH := $(CURDIR)
+export AIRFLOW_HOME ?= $(CURDIR)/.airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+# The Airflow connection follows CCA_DATABASE_URL or the embedded server (evaluated when used).
+AIRFLOW_CONN = $(shell $(PY) -m include.database airflow-conn)
+
+START ?=
+END ?=
+INTERACTIONS ?=
+
+.PHONY: help venv run test test-fast db-url psql backfill bench airflow lint format lock clean browser-deps
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): requirements.txt requirements-dev.txt requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check uv==0.13.9
+	@$(VENV)/bin/uv pip install -q --python $(PY) -r requirements.txt -r requirements-dev.txt -c requirements.lock
+	@touch $@
+
+venv: $(STAMP)  ## install everything into .venv (pinned by requirements.lock)
+
+run: $(STAMP)  ## run the DAG for the last 7 days on the database in use, print a summary
+	@export AIRFLOW_CONN_CUSTOMER_CARE_DB='$(AIRFLOW_CONN)'; $(PY) -m include.runner run
+
+backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]
+	@if [ -z "$(START)" ] || [ -z "$(END)" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]" >&2; exit 2; fi
+	@export AIRFLOW_CONN_CUSTOMER_CARE_DB='$(AIRFLOW_CONN)'; $(PY) -m include.runner backfill '$(START)' '$(END)' --interactions '$(INTERACTIONS)'
+
+db-url: $(STAMP)  ## print the DSN in use (starts the embedded server if needed)
+	@$(PY) -m include.database url
+
+psql: $(STAMP)  ## interactive psql on the database in use
+	@$(PY) -m include.database psql
+
+browser-deps:  ## Debian's chromium for the browser tests (CI installs it)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will be skipped" >&2; \
+	  else echo "note: chromium not installed; browser tests will be skipped" >&2; fi; }
+
+test: $(STAMP)  ## the whole suite against a real PostgreSQL (a scratch database, dropped after)
+	@if [ -n "$$CI" ]; then $(MAKE) -s browser-deps; fi
+	$(PY) -m pytest
+
+test-fast: $(STAMP)  ## the suite without the slow end-to-end tests
+	$(PY) -m pytest -m "not slow"
+
+bench: $(STAMP)  ## speed and memory figures (name=value lines)
+	@$(PY) -m benchmarks
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+lock:  ## re-resolve requirements.lock from requirements*.txt
+	$(VENV)/bin/uv pip compile --python-version 3.11 requirements.txt requirements-dev.txt -o requirements.lock
+
+clean:  ## remove the venv, the embedded database, Airflow's local state and outputs
+	-@test -x $(PY) && $(PY) -m include.database stop 2>/dev/null || true
+	rm -rf $(VENV) .pgdata .airflow data reports .pytest_cache .ruff_cache

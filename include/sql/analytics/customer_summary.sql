@@ -1,0 +1,72 @@
+-- analytics.daily_customer_activity for %(day)s, and analytics.customer_summary kept
+-- incremental from it: the lifetime totals of the customers active that day move by
+-- (new day - old day), so the cost follows the size of the day, not of the history.
+DROP TABLE IF EXISTS old_activity, activity_delta;
+CREATE TEMP TABLE old_activity ON COMMIT DROP AS
+SELECT * FROM analytics.daily_customer_activity WHERE summary_date = %(day)s::date;
+
+DELETE FROM analytics.daily_customer_activity WHERE summary_date = %(day)s::date;
+
+INSERT INTO analytics.daily_customer_activity
+SELECT
+    %(day)s::date AS summary_date,
+    customer_id,
+    count(*) AS interaction_count,
+    count(satisfaction_score) AS survey_responses,
+    coalesce(sum(satisfaction_score), 0) AS satisfaction_sum,
+    min(start_timestamp) AS first_interaction_at,
+    max(start_timestamp) AS last_interaction_at
+FROM customer_interactions
+WHERE start_timestamp >= (%(day)s::date)::timestamp AT TIME ZONE 'UTC'
+  AND start_timestamp < (%(day)s::date + 1)::timestamp AT TIME ZONE 'UTC'
+GROUP BY customer_id;
+
+CREATE TEMP TABLE activity_delta ON COMMIT DROP AS
+WITH new_activity AS (
+    SELECT * FROM analytics.daily_customer_activity WHERE summary_date = %(day)s::date
+)
+SELECT
+    coalesce(n.customer_id, o.customer_id) AS customer_id,
+    coalesce(n.interaction_count, 0) - coalesce(o.interaction_count, 0) AS interactions,
+    coalesce(n.survey_responses, 0) - coalesce(o.survey_responses, 0) AS responses,
+    coalesce(n.satisfaction_sum, 0) - coalesce(o.satisfaction_sum, 0) AS satisfaction,
+    (n.customer_id IS NOT NULL)::int - (o.customer_id IS NOT NULL)::int AS days,
+    n.first_interaction_at AS new_first,
+    n.last_interaction_at AS new_last,
+    o.first_interaction_at AS old_first,
+    o.last_interaction_at AS old_last
+FROM new_activity AS n
+FULL JOIN old_activity AS o ON o.customer_id = n.customer_id;
+
+INSERT INTO analytics.customer_summary AS s (
+    customer_id, total_interactions, avg_satisfaction, survey_responses, satisfaction_sum,
+    active_days, first_interaction_at, last_interaction_at
+)
+SELECT customer_id, interactions, satisfaction::numeric / nullif(responses, 0), responses, satisfaction,
+       days, coalesce(new_first, old_first), coalesce(new_last, old_last)
+FROM activity_delta
+ON CONFLICT (customer_id) DO UPDATE SET
+    total_interactions = s.total_interactions + EXCLUDED.total_interactions,
+    survey_responses = s.survey_responses + EXCLUDED.survey_responses,
+    satisfaction_sum = s.satisfaction_sum + EXCLUDED.satisfaction_sum,
+    avg_satisfaction = (s.satisfaction_sum + EXCLUDED.satisfaction_sum)::numeric
+                       / nullif(s.survey_responses + EXCLUDED.survey_responses, 0),
+    active_days = s.active_days + EXCLUDED.active_days,
+    first_interaction_at = least(s.first_interaction_at, EXCLUDED.first_interaction_at),
+    last_interaction_at = greatest(s.last_interaction_at, EXCLUDED.last_interaction_at);
+
+-- Where the replaced day held a customer's first or last contact and the new day moved or
+-- removed it, take the extremes again from the per-day table (rare: only on re-runs).
+UPDATE analytics.customer_summary AS s
+SET first_interaction_at = x.first_at, last_interaction_at = x.last_at
+FROM (
+    SELECT a.customer_id, min(a.first_interaction_at) AS first_at, max(a.last_interaction_at) AS last_at
+    FROM analytics.daily_customer_activity AS a
+    JOIN activity_delta AS d ON d.customer_id = a.customer_id
+    WHERE d.old_first IS NOT NULL
+      AND (d.new_first IS DISTINCT FROM d.old_first OR d.new_last IS DISTINCT FROM d.old_last)
+    GROUP BY a.customer_id
+) AS x
+WHERE s.customer_id = x.customer_id;
+
+DELETE FROM analytics.customer_summary WHERE total_interactions <= 0;

@@ -1,0 +1,48 @@
+-- analytics.daily_service_plan_summary for one UTC day, %(day)s: customers on each plan
+-- that day and the contacts they made. Replaces that day only.
+DELETE FROM analytics.daily_service_plan_summary WHERE summary_date = %(day)s::date;
+
+INSERT INTO analytics.daily_service_plan_summary
+WITH plans_in_force AS (
+    SELECT customer_id, service_plan_id
+    FROM customer_service_plans
+    WHERE start_date <= %(day)s::date
+      AND (end_date IS NULL OR end_date >= %(day)s::date)
+),
+
+day_interactions AS (
+    SELECT customer_id, satisfaction_score
+    FROM customer_interactions
+    WHERE start_timestamp >= (%(day)s::date)::timestamp AT TIME ZONE 'UTC'
+      AND start_timestamp < (%(day)s::date + 1)::timestamp AT TIME ZONE 'UTC'
+),
+
+customers_per_plan AS (
+    SELECT service_plan_id, count(*) AS active_customers
+    FROM plans_in_force
+    GROUP BY service_plan_id
+),
+
+contacts_per_plan AS (
+    SELECT
+        p.service_plan_id,
+        count(*) AS interaction_count,
+        avg(i.satisfaction_score) AS avg_satisfaction,
+        count(i.satisfaction_score) AS survey_responses,
+        coalesce(sum(i.satisfaction_score), 0) AS satisfaction_sum
+    FROM day_interactions AS i
+    JOIN plans_in_force AS p ON p.customer_id = i.customer_id
+    GROUP BY p.service_plan_id
+)
+
+SELECT
+    %(day)s::date AS summary_date,
+    c.service_plan_id,
+    c.active_customers,
+    coalesce(k.interaction_count, 0) AS interaction_count,
+    k.avg_satisfaction,
+    coalesce(k.survey_responses, 0) AS survey_responses,
+    coalesce(k.satisfaction_sum, 0) AS satisfaction_sum,
+    100.0 * coalesce(k.interaction_count, 0) / c.active_customers AS contacts_per_100_customers
+FROM customers_per_plan AS c
+LEFT JOIN contacts_per_plan AS k ON k.service_plan_id = c.service_plan_id;

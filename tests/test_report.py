@@ -1,0 +1,280 @@
+"""Tests for include/report.py: pure rendering, a scratch-database render, and a real browser look."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from include.config import PROJECT_ROOT
+from include.report import (
+    AgentRow,
+    ChannelDay,
+    Kpis,
+    QualityDay,
+    ReportData,
+    TypeAht,
+    build_html,
+    fetch_report_data,
+    load_sql,
+    render_report,
+)
+
+CHARTS = ("daily-volume-by-channel", "csat-trend", "aht-by-type", "agent-leaderboard")
+HOSTILE = "<script>alert(1)</script>"
+AS_OF = dt.date(2024, 3, 14)
+DAYS = 14
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT = PROJECT_ROOT / "reports" / "screenshots" / "report.png"
+
+
+def synthetic_data() -> ReportData:
+    """A small hand-made window, including a hostile agent name and a day without surveys."""
+    start = AS_OF - dt.timedelta(days=DAYS - 1)
+    dates = [start + dt.timedelta(days=i) for i in range(DAYS)]
+    volume = [
+        ChannelDay(d, ch, 100 + 10 * i + j * 37)
+        for i, d in enumerate(dates)
+        for j, ch in enumerate(["Phone", "Email", "Web Chat", "A&B <Chat>"])
+    ]
+    quality = [
+        QualityDay(d, 500, 0 if i == 5 else 120, None if i == 5 else 70 + i, None if i == 5 else 3.8 + i / 50)
+        for i, d in enumerate(dates)
+    ]
+    return ReportData(
+        as_of=AS_OF,
+        days=DAYS,
+        kpis=Kpis(7000, 4.01, 78.5, 0.24, 0.71, 0.08, 412.0),
+        volume=volume,
+        quality=quality,
+        aht_by_type=[TypeAht("Technical Support", 900, 780.0), TypeAht("Billing Inquiry", 800, 360.0)],
+        agents=[
+            AgentRow(HOSTILE, "Frontline A", 320, 91.0, 4.4, 300.0),
+            AgentRow("Brenda Smith", "R&D <Ops>", 280, 55.0, 3.1, None),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------- pure rendering
+def test_build_html_has_all_charts_and_escapes_text() -> None:
+    page = build_html(synthetic_data())
+    for chart in CHARTS:
+        assert re.search(rf'<svg[^>]*data-chart="{chart}"', page), chart
+    assert "<h2>" in page and page.count("<h2>") >= 4
+    assert HOSTILE not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "A&amp;B &lt;Chat&gt;" in page and "R&amp;D &lt;Ops&gt;" in page
+    assert "<script" not in page.lower()  # self-contained and script-free
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in page
+    assert "7,000" in page and "78.5%" in page and "71.0%" in page
+
+
+def test_build_html_empty_data_says_no_data_yet() -> None:
+    page = build_html(ReportData(as_of=AS_OF, days=30))
+    for chart in CHARTS:
+        assert f'data-chart="{chart}"' in page
+    assert page.count("No data yet") >= 4
+
+
+def test_sql_files_load() -> None:
+    for name in ("kpis", "daily_volume_by_channel", "daily_quality", "aht_by_type", "agent_leaderboard"):
+        text = load_sql(name)
+        assert "%(start)s" in text and "%(end)s" in text
+        # psycopg treats any other % (even in a comment) as a placeholder
+        assert "%" not in text.replace("%(start)s", "").replace("%(end)s", ""), name
+
+
+# ---------------------------------------------------------------------------- scratch database
+def _seed(conn) -> None:
+    """A few weeks of plausible, internally consistent summary rows (deterministic)."""
+    rng = random.Random(42)
+    channels = [r[0] for r in conn.execute("SELECT channel_id FROM channels ORDER BY 1")]
+    types = [r[0] for r in conn.execute("SELECT interaction_type_id FROM interaction_types ORDER BY 1")]
+    agents = [r[0] for r in conn.execute("SELECT agent_id FROM agents ORDER BY 1")]
+    conn.execute("UPDATE agents SET agent_name = %s WHERE agent_id = %s", (HOSTILE, agents[0]))
+    start = AS_OF - dt.timedelta(days=DAYS + 5)  # some rows before the window: must be ignored
+    with conn.cursor() as cur:
+        for day in range(DAYS + 6):
+            d = start + dt.timedelta(days=day)
+            weekend = d.weekday() >= 5
+            for ch in channels:
+                n = int(rng.randint(80, 400) * (0.6 if weekend else 1.0) / ch**0.5)
+                surveys = n // 4
+                sat_sum = int(surveys * rng.uniform(3.5, 4.3))
+                timed = 0 if ch in (2, 6, 7) else n
+                dur_sum = timed * rng.randint(240, 600)
+                csat = None if surveys == 0 else rng.uniform(65, 90)
+                cur.execute(
+                    """INSERT INTO analytics.daily_channel_summary VALUES
+                       (%s,%s,%s,%s,%s,NULL,NULL,NULL,%s,%s,%s,%s,%s,%s,%s,%s,0.05,%s,0,%s,0)""",
+                    (
+                        d,
+                        ch,
+                        n,
+                        sat_sum / surveys if surveys else None,
+                        dur_sum / timed if timed else None,
+                        surveys,
+                        sat_sum,
+                        timed,
+                        dur_sum,
+                        csat,
+                        surveys / n if n else 0,
+                        rng.uniform(0.6, 0.8),
+                        rng.uniform(0.05, 0.12),
+                        int(n * 0.7),
+                        int(n * 0.08),
+                    ),
+                )
+            for t in types:
+                n = rng.randint(20, 120)
+                surveys = n // 4
+                dur_sum = n * rng.randint(150 + 30 * t, 300 + 40 * t)
+                cur.execute(
+                    """INSERT INTO analytics.daily_interaction_type_summary VALUES
+                       (%s,%s,%s,%s,NULL,NULL,%s,%s,%s,%s,%s,%s,0.7,0.1,0.05)""",
+                    (d, t, n, dur_sum / n, 4.0, surveys, surveys * 4, n, dur_sum, 75.0),
+                )
+            for a in agents:
+                n = rng.randint(5, 40) + a % 7 + (30 if a == agents[0] else 0)  # hostile name on top
+                surveys = n // 3
+                dur_sum = n * rng.randint(240, 540)
+                cur.execute(
+                    """INSERT INTO analytics.daily_agent_performance VALUES
+                       (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,0.7,0.1,%s)""",
+                    (
+                        d,
+                        a,
+                        n,
+                        4.0,
+                        dur_sum / n,
+                        surveys,
+                        surveys * 4,
+                        n,
+                        dur_sum,
+                        rng.uniform(55, 95) if surveys else None,
+                        int(n * 0.7),
+                    ),
+                )
+    conn.commit()
+
+
+@pytest.fixture(scope="module")
+def scratch_conn():
+    """A throwaway database on the project's server, schema applied and seeded; dropped afterwards."""
+    from include.database import (
+        DatabaseUnavailable,
+        connect,
+        database_url,
+        drop_database,
+        ensure_database,
+        with_database,
+    )
+    from include.schema import apply_schema
+
+    try:
+        url = database_url()
+        admin = with_database(url, "postgres")
+        name = f"report_test_{os.getpid()}"
+        ensure_database(admin, name)
+    except DatabaseUnavailable as exc:
+        pytest.skip(f"no PostgreSQL available: {exc}")
+    try:
+        with connect(with_database(url, name)) as conn:
+            apply_schema(conn)
+            _seed(conn)
+            yield conn
+    finally:
+        drop_database(admin, name)
+
+
+@pytest.fixture(scope="module")
+def rendered(scratch_conn, tmp_path_factory) -> Path:
+    return render_report(scratch_conn, AS_OF, tmp_path_factory.mktemp("reports"), days=DAYS)
+
+
+def test_fetch_report_data_rolls_up_window(scratch_conn) -> None:
+    data = fetch_report_data(scratch_conn, AS_OF, days=DAYS)
+    start = AS_OF - dt.timedelta(days=DAYS - 1)
+    expected = scratch_conn.execute(
+        "SELECT sum(interaction_count), sum(satisfaction_sum)::numeric / sum(survey_responses) "
+        "FROM analytics.daily_channel_summary WHERE summary_date BETWEEN %s AND %s",
+        (start, AS_OF),
+    ).fetchone()
+    assert data.kpis.total_interactions == expected[0]
+    assert data.kpis.avg_satisfaction == pytest.approx(float(expected[1]))
+    assert 0 < data.kpis.csat_pct < 100
+    assert {q.summary_date for q in data.quality} == set(data.dates)
+    assert min(r.summary_date for r in data.volume) == start
+    assert len(data.agents) == 10
+    assert [a.interactions for a in data.agents] == sorted(
+        (a.interactions for a in data.agents), reverse=True
+    )
+    assert data.aht_by_type and all(t.avg_handle_seconds > 0 for t in data.aht_by_type)
+
+
+def test_render_report_writes_dated_and_latest(rendered: Path) -> None:
+    assert rendered.name == f"customer_care_report_{AS_OF.isoformat()}.html"
+    assert rendered.is_file()
+    text = rendered.read_text(encoding="utf-8")
+    assert (rendered.parent / "latest.html").read_text(encoding="utf-8") == text
+    for chart in CHARTS:
+        assert f'data-chart="{chart}"' in text
+    assert HOSTILE not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert not list(rendered.parent.glob("*.tmp"))
+
+
+def test_render_report_empty_window(scratch_conn, tmp_path: Path) -> None:
+    path = render_report(scratch_conn, dt.date(2001, 1, 1), tmp_path)
+    assert "No data yet" in path.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- browser
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")
+def test_report_in_headless_chromium(rendered: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(rendered.as_uri())
+            counts = page.evaluate(
+                """() => Object.fromEntries([...document.querySelectorAll('svg[data-chart]')].map(s => {
+                    const box = s.getBoundingClientRect();
+                    return [s.dataset.chart, {
+                        marks: s.querySelectorAll('rect, path, polyline, circle').length,
+                        width: box.width, height: box.height}];
+                }))"""
+            )
+            for chart in CHARTS:
+                assert chart in counts, chart
+                assert counts[chart]["marks"] > 0, (chart, counts[chart])
+                assert counts[chart]["width"] > 300 and counts[chart]["height"] > 100, (chart, counts[chart])
+            assert page.locator("h2").count() >= 4
+            assert page.locator("script").count() == 0
+            board = page.locator('svg[data-chart="agent-leaderboard"]').text_content() or ""
+            assert HOSTILE in board  # shown literally, not executed
+            assert page.locator(".kpi").count() >= 6
+            assert not errors
+            assert page.evaluate("document.body.scrollWidth") <= 1200  # no horizontal scrolling
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+        finally:
+            browser.close()
+    assert SCREENSHOT.stat().st_size > 10_000
