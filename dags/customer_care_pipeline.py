@@ -20,10 +20,11 @@ DOC_MD = f"""
 Loads **one UTC calendar day** of synthetic customer-care interactions into Postgres
 (connection `{CONN_ID}`) and refreshes the analytics summary tables for that day.
 
-**Which day?** The schedule is `CronDataIntervalTimetable("@daily", UTC)`: the run that
-starts just after midnight UTC loads the day that has just ended (its data interval).
-A backfill run for date D loads D. A manual trigger loads `batch_date` if you set it,
-otherwise the last full day before the trigger.
+**Which day?** The schedule is `CronDataIntervalTimetable("@daily", UTC)`: a run loads
+the UTC day of its logical date, which is the start of its data interval. So the run that
+starts just after midnight UTC loads the day that has just ended, and a backfill run for
+date D loads D. A manual trigger loads `batch_date` if you set it, else the day of the
+logical date you picked, else the last full day before the trigger.
 
 **Tasks**
 1. `validate_run` - checks params, decides the day (nothing is written before this passes).
@@ -100,7 +101,7 @@ with DAG(
         dag_run = ctx["dag_run"]
         day = resolve_batch_date(
             ctx["params"].get("batch_date"),
-            ctx.get("data_interval_start"),
+            ctx.get("logical_date"),
             getattr(dag_run, "run_after", None),
         )
         return day, settings_from_params(ctx["params"], dag_run.conf)

@@ -26,22 +26,23 @@ class DataQualityError(RuntimeError):
 
 
 def resolve_batch_date(
-    batch_date: str | None, data_interval_start: dt.datetime | None, run_after: dt.datetime | None
+    batch_date: str | None, logical_date: dt.datetime | None, run_after: dt.datetime | None
 ) -> dt.date:
     """The UTC day a run loads.
 
-    An explicit `batch_date` param wins. Scheduled and backfill runs load their data
-    interval's day: with CronDataIntervalTimetable("@daily") the run that starts just
-    after midnight loads the day that just ended. Manual runs have no interval: they
-    load the last full day before the moment they were triggered.
+    An explicit `batch_date` param wins. Otherwise the UTC day of the run's logical date:
+    with CronDataIntervalTimetable("@daily") that is the start of its data interval, so
+    the scheduled run that starts just after midnight loads the day that just ended, and
+    a backfill run for D (or `airflow dags test ... D`) loads D. Manual runs triggered
+    without a logical date load the last full day before the trigger.
     """
     if batch_date:
         try:
             day = dt.date.fromisoformat(str(batch_date))
         except ValueError:
             raise ValueError(f"batch_date must be YYYY-MM-DD, got {batch_date!r}") from None
-    elif data_interval_start is not None:
-        day = data_interval_start.astimezone(dt.UTC).date()
+    elif logical_date is not None:
+        day = logical_date.astimezone(dt.UTC).date()
     elif run_after is not None:
         day = run_after.astimezone(dt.UTC).date() - dt.timedelta(days=1)
     else:

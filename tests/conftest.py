@@ -6,11 +6,13 @@ of the session; the user's data is never touched.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,31 @@ def make_database(server_admin_url: str) -> Iterator[Callable[[], str]]:
     yield make
     for name in created:
         database.drop_database(server_admin_url, name)
+
+
+@contextmanager
+def pointing_at(url: str) -> Iterator[str]:
+    """Point the project and the DAG's connection at `url` for a block (module fixtures)."""
+    names = (database.DATABASE_URL_ENV, "AIRFLOW_CONN_CUSTOMER_CARE_DB")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ[database.DATABASE_URL_ENV] = url
+    os.environ["AIRFLOW_CONN_CUSTOMER_CARE_DB"] = database.airflow_conn_uri(url)
+    try:
+        yield url
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_dag(dag, day: dt.date | None, conf: dict | None = None):
+    """One real dag.test() run; returns (state, {task_id: state})."""
+    logical = dt.datetime.combine(day, dt.time(0), dt.UTC) if day else None
+    run = dag.test(logical_date=logical, run_conf=conf or {})
+    states = {ti.task_id: str(getattr(ti.state, "value", ti.state)) for ti in run.get_task_instances()}
+    return str(getattr(run.state, "value", run.state)), states
 
 
 @pytest.fixture

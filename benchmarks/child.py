@@ -1,0 +1,61 @@
+"""Child-process side of benchmarks.processes: `python -m benchmarks.child rss|backfill ...`.
+
+Prints one `BENCH_RESULT {json}` line on stdout at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import resource
+import sys
+import time
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def rss(url: str, day: str, n_rows: str) -> dict:
+    from include.database import connect
+    from include.generator.loader import BatchSettings, load_day
+
+    baseline = _rss_mb()
+    with connect(url, autocommit=True) as conn:
+        started = time.perf_counter()
+        rows = load_day(conn, dt.date.fromisoformat(day), BatchSettings(), n_rows=int(n_rows))
+        seconds = time.perf_counter() - started
+    return {"rows": rows, "seconds": seconds, "peak_rss_mb": _rss_mb(), "baseline_rss_mb": baseline}
+
+
+def backfill(url: str, first: str, n_days: str, per_day: str) -> dict:
+    from include.runner import load_dag, prepare_airflow, run_days
+
+    started = time.perf_counter()
+    prepare_airflow(url)  # sets AIRFLOW_CONN_* / CCA paths in os.environ, migrates metadata once
+    prepare = time.perf_counter() - started
+    started = time.perf_counter()
+    dag = load_dag()
+    parse = time.perf_counter() - started
+    start = dt.date.fromisoformat(first)
+    days = [start + dt.timedelta(days=i) for i in range(int(n_days))]
+    results = run_days(days, {"interactions_per_day": int(per_day)}, dag=dag)
+    return {
+        "prepare_seconds": prepare,
+        "parse_seconds": parse,
+        "days": [{"day": d.isoformat(), "state": state, "seconds": s} for d, state, s in results],
+    }
+
+
+def main(argv: list[str]) -> int:
+    commands = {"rss": rss, "backfill": backfill}
+    if not argv or argv[0] not in commands:
+        print(f"usage: python -m benchmarks.child {'|'.join(commands)} ARGS...", file=sys.stderr)
+        return 2
+    result = commands[argv[0]](*argv[1:])
+    print("BENCH_RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,377 @@
+"""Real Airflow 3 on this machine, without Docker: `make airflow` (`python -m include.local_airflow`).
+
+Runs `airflow standalone` (migrations, then scheduler, dag-processor, triggerer and api-server
+as `airflow ...` subprocesses) with LocalExecutor and this project's `dags/` folder.
+
+* Metadata: a database `airflow` on the embedded PostgreSQL (beside `customer_care`), or, when
+  `CCA_DATABASE_URL` is set, a database `airflow` on that server. Kept between runs; the
+  migrations Airflow runs at start are idempotent.
+* The DAG's connection `customer_care_db` comes from `AIRFLOW_CONN_CUSTOMER_CARE_DB`, built from
+  the database in use (`include.database.database_url()`).
+* Login: user `admin`, password `$CCA_AIRFLOW_PASSWORD` (default `admin`), written to
+  `$AIRFLOW_HOME/passwords.json`. Port: `$CCA_AIRFLOW_PORT` (default 8080).
+* Everything runs in its own process group. Ctrl-C / SIGTERM stops the whole group (SIGINT,
+  then SIGTERM and SIGKILL after a timeout), so nothing keeps holding the port.
+
+Tests use `running_airflow(port, home)`, a context manager that yields the base URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from include.config import CONN_ID, DATABASE_URL_ENV, PROJECT_ROOT
+
+PORT_ENV = "CCA_AIRFLOW_PORT"
+PASSWORD_ENV = "CCA_AIRFLOW_PASSWORD"
+DEFAULT_PORT = 8080
+DEFAULT_PASSWORD = "admin"
+USERNAME = "admin"
+METADATA_DATABASE = "airflow"
+#: LocalExecutor forks this many workers up front (Airflow's default of 32 is ~4 GB of RSS).
+PARALLELISM = 4
+DEFAULT_HOME = Path(os.environ.get("AIRFLOW_HOME", PROJECT_ROOT / ".airflow"))
+#: Seconds to wait for the API after the start (the first start also creates the metadata tables).
+START_TIMEOUT = 240.0
+#: Seconds the group gets after SIGINT, then after SIGTERM, before SIGKILL.
+STOP_TIMEOUT = 45.0
+TERM_TIMEOUT = 10.0
+
+
+class AirflowStartError(RuntimeError):
+    """Airflow did not come up; the message ends with the tail of its log."""
+
+
+def sqlalchemy_url(url: str) -> str:
+    """A libpq DSN as a SQLAlchemy URL for psycopg 3: `postgresql+psycopg://user@/db?host=/socket/dir`.
+
+    SQLAlchemy hands the query string (`host=/socket/dir`, `sslmode=...`) to psycopg as connect
+    arguments, so the Unix-socket form of the embedded server works as is. An empty password
+    (`postgres:@`) is dropped.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"):
+        raise ValueError(f"not a PostgreSQL URL (scheme {parts.scheme!r})")
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        netloc = f"{userinfo.rstrip(':')}@{host}"
+    return parts._replace(scheme="postgresql+psycopg", netloc=netloc).geturl()
+
+
+def metadata_database_url(name: str = METADATA_DATABASE) -> str:
+    """libpq DSN of Airflow's metadata database, created if missing.
+
+    `CCA_DATABASE_URL` set: database `name` on that server; else on the embedded server.
+    """
+    from include.database import embedded_url, ensure_database, with_database
+
+    user_url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if user_url:
+        ensure_database(user_url, name)  # CREATE DATABASE works from any database of the server
+        return with_database(user_url, name)
+    return embedded_url(name)
+
+
+def prepare_home(home: Path, password: str) -> None:
+    """AIRFLOW_HOME with the passwords file (rewritten each start) and a JWT secret kept between starts."""
+    home.mkdir(parents=True, exist_ok=True)
+    passwords = home / "passwords.json"
+    passwords.write_text(json.dumps({USERNAME: password}) + "\n", encoding="utf-8")
+    passwords.chmod(0o600)
+    secret = home / ".jwt_secret"
+    if not secret.exists():
+        secret.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        secret.chmod(0o600)
+
+
+def airflow_env(
+    port: int,
+    home: Path,
+    *,
+    database_url: str | None = None,
+    metadata_url: str | None = None,
+    base_env: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment of `airflow standalone` and everything it starts."""
+    from include.database import airflow_conn_uri
+    from include.database import database_url as project_database_url
+
+    env = dict(os.environ if base_env is None else base_env)
+    data_url = database_url or project_database_url()
+    meta_url = metadata_url or metadata_database_url()
+    venv_bin = str(Path(sys.executable).parent)  # not resolved: the venv's bin, not the base interpreter's
+    pythonpath = [str(PROJECT_ROOT), *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    path = [venv_bin, *[p for p in env.get("PATH", "").split(os.pathsep) if p and p != venv_bin]]
+    secret_file = home / ".jwt_secret"
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "PATH": os.pathsep.join(path),
+            "PYTHONPATH": os.pathsep.join(dict.fromkeys(pythonpath)),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sqlalchemy_url(meta_url),
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__PARALLELISM": str(PARALLELISM),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__CORE__AUTH_MANAGER": (
+                "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+            ),
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USERNAME}:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
+            "AIRFLOW__API__PORT": str(port),
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{port}/execution/",
+            f"AIRFLOW_CONN_{CONN_ID.upper()}": airflow_conn_uri(data_url),
+        }
+    )
+    if secret_file.exists() and not env.get("AIRFLOW__API_AUTH__JWT_SECRET"):
+        # one secret for every component (the scheduler signs task tokens, the api-server checks them)
+        env["AIRFLOW__API_AUTH__JWT_SECRET"] = secret_file.read_text(encoding="utf-8").strip()
+    return env
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _airflow_command() -> list[str]:
+    exe = Path(sys.executable).parent / "airflow"
+    return [str(exe), "standalone"] if exe.exists() else [sys.executable, "-m", "airflow", "standalone"]
+
+
+def start(port: int, home: Path, env: dict[str, str], log_path: Path | None) -> subprocess.Popen:
+    """Start `airflow standalone` in a new session (its own process group). Output: log_path or ours."""
+    if port_in_use(port):
+        raise AirflowStartError(
+            f"port {port} is already in use (another Airflow? set {PORT_ENV} to use another port)"
+        )
+    out = None
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        out = open(log_path, "ab")  # noqa: SIM115 - the child owns it; closed right after the fork
+    try:
+        return subprocess.Popen(
+            _airflow_command(),
+            env=env,
+            cwd=str(PROJECT_ROOT),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+            start_new_session=True,
+        )
+    finally:
+        if out is not None:
+            out.close()
+
+
+def _get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def _tail(path: Path | None, lines: int = 40) -> str:
+    if path is None or not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return "\n".join(text[-lines:])
+
+
+def wait_until_ready(
+    base_url: str, proc: subprocess.Popen, timeout: float = START_TIMEOUT, log_path: Path | None = None
+) -> dict:
+    """Poll `/api/v2/monitor/health` until the API, the metadata DB and the scheduler are healthy."""
+    deadline = time.monotonic() + timeout
+    last = "no answer yet"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AirflowStartError(
+                f"airflow standalone exited with code {proc.returncode} before the API answered\n"
+                + _tail(log_path)
+            )
+        try:
+            status, body = _get(f"{base_url}/api/v2/monitor/health")
+            if status == 200:
+                health = json.loads(body)
+                states = {k: (v or {}).get("status") for k, v in health.items() if isinstance(v, dict)}
+                if states.get("metadatabase") == "healthy" and states.get("scheduler") == "healthy":
+                    return health
+                last = f"health: {states}"
+            else:
+                last = f"HTTP {status}"
+        except (OSError, ValueError) as exc:
+            last = f"{type(exc).__name__}: {exc}"
+        time.sleep(1.0)
+    raise AirflowStartError(f"Airflow did not get ready in {timeout:.0f}s ({last})\n" + _tail(log_path))
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # zombies of the group still count for killpg(0); look for a live member
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def stop(proc: subprocess.Popen, timeout: float = STOP_TIMEOUT, quiet: bool = False) -> None:
+    """Stop the whole process group: SIGINT, then SIGTERM, then SIGKILL. Reaps the leader."""
+    pgid = proc.pid  # start_new_session: the leader's pid is the group id
+    steps = ((signal.SIGINT, timeout), (signal.SIGTERM, TERM_TIMEOUT), (signal.SIGKILL, TERM_TIMEOUT))
+    for sig, wait in steps:
+        if not _group_alive(pgid):
+            break
+        if not quiet and sig != signal.SIGINT:
+            print(f"Airflow still running; sending {sig.name} to its process group", file=sys.stderr)
+        _signal_group(pgid, sig)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.2)
+            if not _group_alive(pgid):
+                break
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def running_airflow(
+    port: int,
+    home: Path,
+    *,
+    password: str = DEFAULT_PASSWORD,
+    database_url: str | None = None,
+    metadata_url: str | None = None,
+    log_path: Path | None = None,
+    timeout: float = START_TIMEOUT,
+) -> Iterator[str]:
+    """Airflow up on `port` with AIRFLOW_HOME `home`; yields the base URL, stops everything on exit.
+
+    `database_url`: the project's database (default: `CCA_DATABASE_URL` or the embedded one).
+    `metadata_url`: Airflow's metadata database (default: database `airflow` on that server).
+    Output goes to `log_path` (default `home/standalone.log`).
+    """
+    home = Path(home)
+    log_path = log_path or home / "standalone.log"
+    prepare_home(home, password)
+    env = airflow_env(port, home, database_url=database_url, metadata_url=metadata_url)
+    base_url = f"http://localhost:{port}"
+    proc = start(port, home, env, log_path)
+    try:
+        wait_until_ready(base_url, proc, timeout, log_path)
+        yield base_url
+    finally:
+        stop(proc, quiet=True)
+
+
+class _Stop(Exception):
+    """Raised from the SIGTERM/SIGHUP handler to leave the wait loop."""
+
+
+def _raise_stop(signum, frame) -> None:
+    raise _Stop(signal.Signals(signum).name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m include.local_airflow", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get(PORT_ENV, DEFAULT_PORT) or DEFAULT_PORT)
+    )
+    parser.add_argument(
+        "--log",
+        action="store_true",
+        help="stream Airflow's output here instead of AIRFLOW_HOME/standalone.log",
+    )
+    args = parser.parse_args(argv)
+
+    from include.database import DatabaseUnavailable, describe
+
+    home = DEFAULT_HOME
+    password = os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
+    log_path = None if args.log else home / "standalone.log"
+    base_url = f"http://localhost:{args.port}"
+    try:
+        prepare_home(home, password)
+        env = airflow_env(args.port, home)
+        meta = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+        print(f"Airflow home:     {home}")
+        print(f"metadata DB:      {describe(meta)}")
+        print(f"project DB:       {describe(env[f'AIRFLOW_CONN_{CONN_ID.upper()}'])}")
+        if log_path:
+            print(f"log:              {log_path}")
+        print("starting Airflow (scheduler, dag-processor, triggerer, api-server)...", flush=True)
+        proc = start(args.port, home, env, log_path)
+    except (DatabaseUnavailable, AirflowStartError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGHUP, _raise_stop)
+    code = 0
+    try:
+        started = time.monotonic()
+        wait_until_ready(base_url, proc, START_TIMEOUT, log_path)
+        print(
+            f"\nAirflow is up in {time.monotonic() - started:.0f}s: {base_url}\n"
+            f"login: {USERNAME} / {password}   (password from ${PASSWORD_ENV}, default {DEFAULT_PASSWORD})\n"
+            "Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        code = proc.wait()
+        print(f"error: airflow standalone exited with code {code}", file=sys.stderr)
+        if log_path:
+            print(_tail(log_path), file=sys.stderr)
+        code = code or 1
+    except AirflowStartError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 1
+    except (KeyboardInterrupt, _Stop):
+        print("\nstopping Airflow (this takes a few seconds)...", flush=True)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop(proc)
+        print("Airflow stopped.", flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

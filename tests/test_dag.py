@@ -1,0 +1,232 @@
+"""The real DAG: structure, policy, which day it loads, end-to-end runs (issue 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from conftest import pointing_at, run_dag, table_checksums
+
+from include.config import DAG_ID, PROJECT_ROOT
+from include.database import connect
+from include.generator.interactions import day_volume
+from include.pipeline import resolve_batch_date, settings_from_params
+
+DAYS = [dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4)]
+CONF = {"interactions_per_day": 600}
+TASK_ORDER = [
+    "validate_run",
+    "create_schema",
+    "load_baseline",
+    "extend_customer_base",
+    "generate_interactions",
+    "check_data_quality",
+    "refresh_summaries",
+    "render_report",
+]
+
+
+def test_dag_parses_without_errors_database_access_or_heavy_imports():
+    probe = (
+        "import sys, time; t = time.time()\n"
+        "from airflow.dag_processing.dagbag import DagBag\n"
+        "bag = DagBag('dags')\n"
+        "assert not bag.import_errors, bag.import_errors\n"
+        "assert list(bag.dags) == ['customer_care_pipeline'], list(bag.dags)\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'psycopg', 'faker', 'include.generator.loader') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW_HOME": str(PROJECT_ROOT / ".airflow-test"),
+        # A database that cannot be reached: parsing must not try.
+        "CCA_DATABASE_URL": "postgresql://nobody:x@127.0.0.1:9/none",
+        "AIRFLOW_CONN_CUSTOMER_CARE_DB": "postgresql://nobody:x@127.0.0.1:9/none",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_dag_policy(pipeline_dag):
+    dag = pipeline_dag
+    assert dag.dag_id == DAG_ID
+    assert type(dag.timetable).__name__ == "CronDataIntervalTimetable"
+    assert dag.catchup is False and dag.max_active_runs == 1
+    assert dag.start_date < dt.datetime.now(dt.UTC)
+    assert set(dag.tags) >= {"customer-care"}
+    assert "Which day" in dag.doc_md
+    for task in dag.tasks:
+        assert task.owner == "customer-care-analytics"
+        if task.task_id not in ("validate_run", "check_data_quality"):
+            assert task.retries >= 2 and task.retry_exponential_backoff, task.task_id
+    schema = {k: v.schema for k, v in dag.params.items()}
+    assert schema["interactions_per_day"]["minimum"] == 1 and schema["interactions_per_day"]["maximum"] > 1
+    assert schema["seed"]["type"] == "integer"
+
+
+def test_task_graph_is_a_chain_in_the_documented_order(pipeline_dag):
+    order, task = [], pipeline_dag.get_task("validate_run")
+    while task is not None:
+        order.append(task.task_id)
+        downstream = list(task.downstream_list)
+        assert len(downstream) <= 1
+        task = downstream[0] if downstream else None
+    assert order == TASK_ORDER
+    assert "CREATE TABLE IF NOT EXISTS customer_interactions" in pipeline_dag.get_task("create_schema").sql
+
+
+@pytest.mark.parametrize(
+    ("batch_date", "logical_date", "run_after", "expected"),
+    [
+        (None, dt.datetime(2026, 3, 2, tzinfo=dt.UTC), dt.datetime(2026, 3, 3, 0, 5, tzinfo=dt.UTC), DAYS[0]),
+        ("2026-01-15", dt.datetime(2026, 3, 2, tzinfo=dt.UTC), None, dt.date(2026, 1, 15)),
+        (None, None, dt.datetime(2026, 3, 3, 15, 30, tzinfo=dt.UTC), DAYS[0]),
+        ("2026-03-04", None, dt.datetime(2026, 3, 9, tzinfo=dt.UTC), DAYS[2]),
+    ],
+    ids=["scheduled-or-backfill", "explicit-wins", "manual", "manual-with-date"],
+)
+def test_which_day_a_run_loads(batch_date, logical_date, run_after, expected):
+    assert resolve_batch_date(batch_date, logical_date, run_after) == expected
+
+
+def test_the_run_after_midnight_is_logically_dated_yesterday(pipeline_dag):
+    """The scheduled run that fires at 2026-03-03 00:00 covers 2026-03-02 and carries its date."""
+    info = pipeline_dag.timetable.next_dagrun_info(
+        last_automated_data_interval=None,
+        restriction=_restriction(dt.datetime(2026, 3, 2, tzinfo=dt.UTC)),
+    )
+    assert info.logical_date.date() == DAYS[0]
+    assert info.data_interval.start.date() == DAYS[0] and info.data_interval.end.date() == DAYS[1]
+    assert info.run_after == dt.datetime(2026, 3, 3, tzinfo=dt.UTC)
+
+
+def _restriction(earliest):
+    from airflow.timetables.base import TimeRestriction
+
+    return TimeRestriction(earliest=earliest, latest=None, catchup=True)
+
+
+@pytest.mark.parametrize(
+    "conf",
+    [{"interactions": 5}, {"interactions_per_day": 10, "drop": "table customers"}],
+)
+def test_unknown_conf_keys_are_rejected(conf):
+    with pytest.raises(ValueError, match="unknown parameter"):
+        settings_from_params({}, conf)
+
+
+@pytest.fixture(scope="module")
+def three_days(pipeline_dag, make_database):
+    url = make_database()
+    with pointing_at(url):
+        for day in DAYS:
+            state, tasks = run_dag(pipeline_dag, day, CONF)
+            assert state == "success", tasks
+    return url
+
+
+@pytest.mark.slow
+def test_end_to_end_three_consecutive_days(three_days):
+    with connect(three_days) as conn:
+        per_day = dict(
+            conn.execute(
+                "SELECT (start_timestamp AT TIME ZONE 'UTC')::date, count(*) FROM customer_interactions GROUP BY 1"
+            ).fetchall()
+        )
+        summary_days = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT summary_date FROM analytics.daily_channel_summary ORDER BY 1"
+            )
+        ]
+    assert per_day == {d: day_volume(d, CONF["interactions_per_day"]) for d in DAYS}
+    assert summary_days == DAYS
+    assert (PROJECT_ROOT / ".airflow-test" / "reports" / f"customer_care_report_{DAYS[-1]}.html").exists()
+
+
+@pytest.mark.slow
+def test_rerunning_a_day_changes_no_row(pipeline_dag, three_days):
+    before = table_checksums(three_days)
+    with pointing_at(three_days):
+        state, tasks = run_dag(pipeline_dag, DAYS[1], CONF)
+    assert state == "success", tasks
+    assert table_checksums(three_days) == before
+
+
+@pytest.mark.slow
+def test_days_in_reverse_order_give_identical_tables(pipeline_dag, three_days, make_database):
+    url = make_database()
+    with pointing_at(url):
+        for day in reversed(DAYS):
+            state, tasks = run_dag(pipeline_dag, day, CONF)
+            assert state == "success", tasks
+    assert table_checksums(url) == table_checksums(three_days)
+
+
+@pytest.mark.parametrize(
+    "conf",
+    [
+        {"interactions_per_day": -1},
+        {"interactions_per_day": 0},
+        {"interactions_per_day": "many"},
+        {"interactions_per_day": 10**12},
+        {"seed": "1; DROP TABLE customers"},
+        {"seed": 1.5},
+        {"batch_date": "2026-03-02'; DROP TABLE customers; --"},
+    ],
+)
+def test_invalid_params_are_rejected_before_anything_is_written(pipeline_dag, fresh_url, conf):
+    from airflow.sdk.exceptions import ParamValidationError
+
+    with pytest.raises(ParamValidationError):
+        run_dag(pipeline_dag, DAYS[0], conf)
+    with connect(fresh_url) as conn:
+        assert conn.execute("SELECT to_regclass('customer_interactions')").fetchone()[0] is None
+
+
+def test_unknown_keys_fail_the_run_before_anything_is_written(pipeline_dag, fresh_url):
+    state, tasks = run_dag(pipeline_dag, DAYS[0], {"interactions": 100})
+    assert state == "failed"
+    assert tasks["validate_run"] == "failed" and tasks["create_schema"] == "upstream_failed"
+    with connect(fresh_url) as conn:
+        assert conn.execute("SELECT to_regclass('customer_interactions')").fetchone()[0] is None
+
+
+@pytest.mark.slow
+def test_a_failing_quality_check_fails_the_run_and_blocks_the_summaries(pipeline_dag, schema_url):
+    # Fault injection: a trigger that corrupts one row of every load (fires even during the fast COPY path).
+    with connect(schema_url) as conn:
+        conn.execute("""
+            CREATE FUNCTION corrupt_one_row() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.interaction_id % 1000000000 = 7 AND NEW.duration_seconds IS NOT NULL THEN
+                    NEW.duration_seconds := NEW.duration_seconds + 1;
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER corrupt_one_row BEFORE INSERT ON customer_interactions
+                FOR EACH ROW EXECUTE FUNCTION corrupt_one_row();
+            ALTER TABLE customer_interactions ENABLE ALWAYS TRIGGER corrupt_one_row;
+        """)
+        conn.commit()
+    state, tasks = run_dag(pipeline_dag, DAYS[0], CONF)
+    assert state == "failed"
+    assert tasks["generate_interactions"] == "success"
+    assert tasks["check_data_quality"] == "failed"
+    assert tasks["refresh_summaries"] == "upstream_failed"
+    from include.pipeline import DataQualityError, check_data_quality
+
+    with connect(schema_url) as conn:
+        with pytest.raises(
+            DataQualityError,
+            match=r"duration_inconsistent_with_timestamps: 1 row\(s\) e\.g\. "
+            r"interaction_id 20260302000000007",
+        ):
+            check_data_quality(conn, DAYS[0])
+        assert conn.execute("SELECT count(*) FROM analytics.daily_channel_summary").fetchone()[0] == 0
