@@ -17,7 +17,7 @@ START ?=
 END ?=
 INTERACTIONS ?=
 
-.PHONY: help venv run test test-fast db-url psql backfill bench airflow lint format lock clean browser-deps
+.PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -56,6 +56,9 @@ test: $(STAMP)  ## the whole suite against a real PostgreSQL (a scratch database
 
 test-fast: $(STAMP)  ## the suite without the slow end-to-end tests
 	$(PY) -m pytest -m "not slow"
+
+reliability: $(STAMP)  ## fault-injection scenarios with a report (faults survived N/N)
+	@$(PY) -m reliability
 
 bench: $(STAMP)  ## speed and memory figures (name=value lines)
 	@$(PY) -m benchmarks

@@ -124,6 +124,51 @@ def machine(bench: Bench) -> None:
     )
 
 
+def _scratch_database(admin: str, name: str) -> str:
+    """An empty database with the schema and reference data; returns its URL."""
+    from include.schema import apply_schema
+
+    database.ensure_database(admin, name)
+    url = database.with_database(admin, name)
+    with database.connect(url) as conn:
+        apply_schema(conn)
+    return url
+
+
+def _alive(conn: psycopg.Connection) -> bool:
+    try:
+        conn.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+
+
+def _reconnect(admin: str, name: str, wait: float = 120) -> psycopg.Connection:
+    """Wait for the server to come back; recreate the scratch database if it went."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return database.connect(_scratch_database(admin, name), autocommit=True)
+        except (database.DatabaseUnavailable, psycopg.OperationalError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2)
+
+
+def _drop(admin: str, name: str, wait: float = 60) -> None:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            database.drop_database(admin, name)
+            print(f"# dropped scratch database {name}", flush=True)
+            return
+        except (database.DatabaseUnavailable, psycopg.OperationalError) as exc:
+            if time.monotonic() > deadline:
+                print(f"# could not drop scratch database {name}: {exc}", flush=True)
+                return
+            time.sleep(2)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     import benchmarks
 
@@ -167,20 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     name = f"bench_{os.getpid()}"
     failed: list[str] = []
-    database.drop_database(admin, name)
-    database.ensure_database(admin, name)
     try:
-        url = database.with_database(admin, name)
-        with (
-            tempfile.TemporaryDirectory(prefix="cca-bench-") as workdir,
-            database.connect(url, autocommit=True) as conn,
-        ):
-            from include.schema import apply_schema
-
-            conn.autocommit = False
-            apply_schema(conn)
-            conn.autocommit = True
-            bench = Bench(admin, url, conn, sizes, Path(workdir))
+        database.drop_database(admin, name)
+        url = _scratch_database(admin, name)
+        with tempfile.TemporaryDirectory(prefix="cca-bench-") as workdir:
+            bench = Bench(admin, url, database.connect(url, autocommit=True), sizes, Path(workdir))
             machine(bench)
             bench.note(
                 f"scratch database {name}; {'quick' if args.quick else 'full'} sizes; "
@@ -188,19 +224,28 @@ def main(argv: list[str] | None = None) -> int:
             )
             for key in chosen:
                 step = time.perf_counter()
-                try:
-                    available[key](bench)
-                except Exception as exc:  # report and go on with the others
-                    failed.append(key)
-                    bench.note(f"{key} FAILED: {type(exc).__name__}: {exc}")
-                    for line in traceback.format_exc().rstrip().splitlines()[-12:]:
-                        bench.note("  " + line)
-                    if conn.closed or conn.broken:
+                for attempt in (1, 2):
+                    try:
+                        available[key](bench)
+                        break
+                    except Exception as exc:  # report and go on with the others
+                        bench.note(f"{key} FAILED: {type(exc).__name__}: {exc}")
+                        for line in traceback.format_exc().rstrip().splitlines()[-12:]:
+                            bench.note("  " + line)
+                        # A shared server restarted under us (another session's tests): once more.
+                        if attempt == 1 and not _alive(bench.conn):
+                            bench.note(f"the server connection was lost; reconnecting and retrying {key}")
+                            bench.conn.close()
+                            bench.conn = _reconnect(admin, name)
+                            bench.cache.clear()
+                            continue
+                        failed.append(key)
                         break
                 bench.note(f"{key} took {time.perf_counter() - step:.1f}s")
+            bench.conn.close()
     finally:
-        database.drop_database(admin, name)
-    print(f"# done in {time.perf_counter() - started:.1f}s; dropped {name}", flush=True)
+        _drop(admin, name)
+    print(f"# done in {time.perf_counter() - started:.1f}s", flush=True)
     if failed:
         print(f"# failed: {', '.join(failed)}", flush=True)
         return 1

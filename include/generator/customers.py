@@ -253,10 +253,11 @@ def materialize_customer_base(
     Only moves forward: a date at or before what is already materialized changes nothing,
     which keeps runs in any order ending in the same state. Returns customers added.
     """
-    conn.execute("SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:customer_base'))")
-    state = conn.execute(
-        "SELECT base_seed, new_customers_per_day, materialized_through FROM customer_base_state"
-    ).fetchone()
+    read_state = "SELECT base_seed, new_customers_per_day, materialized_through FROM customer_base_state"
+    state = conn.execute(read_state).fetchone()
+    if state is None or state[2] < through:  # work to do: serialize, then look again
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:customer_base'))")
+        state = conn.execute(read_state).fetchone()
     if state is not None and (state[0], state[1]) != (seed, new_per_day):
         raise CustomerBaseMismatch(
             f"this database's customers were generated with base_seed={state[0]} and "

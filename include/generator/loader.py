@@ -84,10 +84,12 @@ def load_day(
     """
     validate_day(day)
     n_rows = n_rows or day_volume(day, settings.interactions_per_day)
+    # Its own short transaction: a no-op once the base reaches `day`, so loads of different
+    # days do not queue behind the customer-base lock.
+    ensure_customer_base(conn, day, settings)
     with conn.transaction():
         conn.execute(_LOCK_DAY, (day.toordinal(),))
         reference = load_reference(conn)
-        materialize_customer_base(conn, reference, day, settings.seed, settings.new_customers_per_day)
         start = dt.datetime.combine(day, dt.time(0), dt.UTC)
         conn.execute(
             f"DELETE FROM {table} WHERE start_timestamp >= %s AND start_timestamp < %s",
