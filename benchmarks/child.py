@@ -25,7 +25,25 @@ def rss(url: str, day: str, n_rows: str) -> dict:
         started = time.perf_counter()
         rows = load_day(conn, dt.date.fromisoformat(day), BatchSettings(), n_rows=int(n_rows))
         seconds = time.perf_counter() - started
-    return {"rows": rows, "seconds": seconds, "peak_rss_mb": _rss_mb(), "baseline_rss_mb": baseline}
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "peak_rss_mb": _rss_mb(),
+        "baseline_rss_mb": baseline,
+        "vm_hwm_mb": _vm_hwm_mb(),
+    }
+
+
+def _vm_hwm_mb() -> float:
+    """The same high-water mark from /proc (a cross-check; -1 where there is no /proc)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return -1.0
 
 
 def backfill(url: str, first: str, n_days: str, per_day: str) -> dict:

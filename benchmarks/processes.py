@@ -23,8 +23,10 @@ RESULT_PREFIX = "BENCH_RESULT "
 def _child(bench: Bench, args: list[str], env: dict[str, str], timeout: float) -> dict:
     """Run `python -m benchmarks.child ...`; its last RESULT_PREFIX line is the result."""
     env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))}
+    # Through sh, which forks the child: Linux carries the exec'ing process's RSS high-water mark
+    # over into ru_maxrss, so a child exec'd straight from this (big) process would report ours.
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.child", *args],
+        ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-m", "benchmarks.child", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -49,7 +51,7 @@ def peak_rss(bench: Bench) -> None:
     bench.note(
         f"peak_rss: child load_day of {result['rows']:,} rows in {result['seconds']:.1f}s "
         f"({result['rows'] / result['seconds']:,.0f} rows/s); child RSS after imports "
-        f"{result['baseline_rss_mb']:.0f} MB"
+        f"{result['baseline_rss_mb']:.0f} MB, VmHWM {result['vm_hwm_mb']:.0f} MB"
     )
     bench.figure("peak_rss_mb", float(result["peak_rss_mb"]))
     bench.figure("peak_rss_rows", n)

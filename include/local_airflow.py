@@ -138,6 +138,8 @@ def airflow_env(
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
             "AIRFLOW__API__PORT": str(port),
+            # local only by default (the login is admin/admin); export AIRFLOW__API__HOST=0.0.0.0 to share
+            "AIRFLOW__API__HOST": env.get("AIRFLOW__API__HOST") or "127.0.0.1",
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{port}/execution/",
             f"AIRFLOW_CONN_{CONN_ID.upper()}": airflow_conn_uri(data_url),
         }
@@ -154,6 +156,13 @@ def port_in_use(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _default_signals() -> None:
+    """In the child, before exec: SIGINT/SIGTERM back to default even if we run with them ignored
+    (a `cmd &` in a script ignores SIGINT, and ignored signals survive exec)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _airflow_command() -> list[str]:
     exe = Path(sys.executable).parent / "airflow"
     return [str(exe), "standalone"] if exe.exists() else [sys.executable, "-m", "airflow", "standalone"]
@@ -168,7 +177,7 @@ def start(port: int, home: Path, env: dict[str, str], log_path: Path | None) -> 
     out = None
     if log_path is not None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        out = open(log_path, "ab")  # noqa: SIM115 - the child owns it; closed right after the fork
+        out = open(log_path, "ab")  # the child gets its own copy; ours is closed below
     try:
         return subprocess.Popen(
             _airflow_command(),
@@ -178,6 +187,7 @@ def start(port: int, home: Path, env: dict[str, str], log_path: Path | None) -> 
             stdout=out,
             stderr=subprocess.STDOUT if out else None,
             start_new_session=True,
+            preexec_fn=_default_signals,  # only signal() calls between fork and exec
         )
     finally:
         if out is not None:
@@ -300,6 +310,26 @@ def running_airflow(
         stop(proc, quiet=True)
 
 
+def _watch(proc: subprocess.Popen, base_url: str, every: float = 30.0) -> int:
+    """Wait for the standalone process; say so when a component turns unhealthy (or recovers)."""
+    reported: dict[str, str] = {}
+    while True:
+        try:
+            return proc.wait(timeout=every)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            status, body = _get(f"{base_url}/api/v2/monitor/health")
+            health = json.loads(body) if status == 200 else {}
+            states = {k: str((v or {}).get("status")) for k, v in health.items() if isinstance(v, dict)}
+        except (OSError, ValueError):
+            states = {"api-server": "not answering"}
+        for name, state in states.items():
+            if state != reported.get(name, "healthy"):
+                print(f"{time.strftime('%H:%M:%S')} Airflow {name}: {state}", file=sys.stderr, flush=True)
+        reported = states
+
+
 class _Stop(Exception):
     """Raised from the SIGTERM/SIGHUP handler to leave the wait loop."""
 
@@ -343,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGHUP, _raise_stop)
     code = 0
@@ -355,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             "Ctrl-C stops everything.\n",
             flush=True,
         )
-        code = proc.wait()
+        code = _watch(proc, base_url)
         print(f"error: airflow standalone exited with code {code}", file=sys.stderr)
         if log_path:
             print(_tail(log_path), file=sys.stderr)

@@ -22,6 +22,7 @@ TASK_ORDER = [
     "load_baseline",
     "extend_customer_base",
     "generate_interactions",
+    "publish_day",
     "check_data_quality",
     "refresh_summaries",
     "render_report",
@@ -70,15 +71,16 @@ def test_dag_policy(pipeline_dag):
     assert schema["seed"]["type"] == "integer"
 
 
-def test_task_graph_is_a_chain_in_the_documented_order(pipeline_dag):
-    order, task = [], pipeline_dag.get_task("validate_run")
-    while task is not None:
-        order.append(task.task_id)
-        downstream = list(task.downstream_list)
-        assert len(downstream) <= 1
-        task = downstream[0] if downstream else None
-    assert order == TASK_ORDER
+def test_task_graph_runs_in_the_documented_order(pipeline_dag):
+    def downstream(task_id):
+        return sorted(t.task_id for t in pipeline_dag.get_task(task_id).downstream_list)
+
+    assert sorted(pipeline_dag.task_ids) == sorted(TASK_ORDER)
+    assert downstream("validate_run") == ["create_schema", "generate_interactions", "publish_day"]
+    for upstream, nxt in zip(TASK_ORDER[1:], TASK_ORDER[2:], strict=False):
+        assert nxt in downstream(upstream), (upstream, nxt)
     assert "CREATE TABLE IF NOT EXISTS customer_interactions" in pipeline_dag.get_task("create_schema").sql
+    assert pipeline_dag.get_task("generate_interactions").is_mapped
 
 
 @pytest.mark.parametrize(
@@ -230,3 +232,47 @@ def test_a_failing_quality_check_fails_the_run_and_blocks_the_summaries(pipeline
         ):
             check_data_quality(conn, DAYS[0])
         assert conn.execute("SELECT count(*) FROM analytics.daily_channel_summary").fetchone()[0] == 0
+
+
+@pytest.mark.slow
+def test_a_day_is_identical_whatever_the_number_of_shards(pipeline_dag, make_database, monkeypatch):
+    from include.generator import config
+
+    monkeypatch.setattr(config, "BLOCK_SIZE", 1_000)  # small blocks: an 8,000-row day has 8
+    day, conf = dt.date(2026, 3, 10), {"interactions_per_day": 7_770}  # a Tuesday: 8,236 rows, 9 blocks
+    sums = {}
+    for max_rows, expected_shards in ((10_000, 1), (3_000, 3), (1_000, 9)):
+        url = make_database()
+        with pointing_at(url):
+            state, tasks = run_dag(pipeline_dag, day, {**conf, "max_rows_per_shard": max_rows})
+            assert state == "success", tasks
+            with connect(url) as conn:
+                mapped = conn.execute("SELECT count(*) FROM customer_interactions_staging").fetchone()[0]
+        assert mapped == 0  # staging emptied by the swap
+        sums[expected_shards] = table_checksums(url)
+    assert sums[1] == sums[3] == sums[9]
+    assert sums[1]["counts"].startswith(str(day_volume(day, 7_770)))
+
+
+@pytest.mark.slow
+def test_a_shard_that_fails_and_retries_leaves_no_duplicates(schema_url, monkeypatch):
+    from include.generator import config
+    from include.generator.loader import BatchSettings, load_shard, plan_shards, publish_day
+
+    monkeypatch.setattr(config, "BLOCK_SIZE", 1_000)
+    day, settings = dt.date(2026, 3, 10), BatchSettings(interactions_per_day=7_770)
+    shards = plan_shards(day, settings, 3_000)
+    with connect(schema_url) as conn:
+        for first, stop in shards:
+            load_shard(conn, day, settings, range(first, stop))
+        load_shard(conn, day, settings, range(*shards[1]))  # the retry of a shard that "failed" after writing
+        with pytest.raises(RuntimeError, match="a shard is missing"):
+            conn.execute("DELETE FROM customer_interactions_staging WHERE interaction_id % 1000 = 1")
+            publish_day(conn, day, settings)
+        conn.rollback()
+        load_shard(conn, day, settings, range(*shards[0]))
+        publish_day(conn, day, settings)
+        rows, distinct = conn.execute(
+            "SELECT count(*), count(DISTINCT interaction_id) FROM customer_interactions"
+        ).fetchone()
+    assert rows == distinct == day_volume(day, 7_770)

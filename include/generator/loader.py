@@ -21,7 +21,7 @@ import psycopg
 from include.generator import config
 from include.generator.customers import build_customer_base, materialize_customer_base
 from include.generator.encoding import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary
-from include.generator.interactions import day_context, day_volume, generate_day
+from include.generator.interactions import block_sizes, day_context, day_volume, generate_day
 from include.generator.reference import Reference, load_reference
 
 log = logging.getLogger(__name__)
@@ -70,17 +70,11 @@ def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
 
 
 def load_day(
-    conn: psycopg.Connection,
-    day: dt.date,
-    settings: BatchSettings,
-    blocks: range | None = None,
-    table: str = "customer_interactions",
-    n_rows: int | None = None,
+    conn: psycopg.Connection, day: dt.date, settings: BatchSettings, n_rows: int | None = None
 ) -> int:
     """Replace `day`'s interactions with freshly generated ones; returns rows loaded.
 
-    `n_rows` overrides the weekday-shaped volume (exact totals for the size files);
-    `blocks`/`table` load only some blocks into another table (shards into staging).
+    `n_rows` overrides the weekday-shaped volume (exact totals for the size files).
     """
     validate_day(day)
     n_rows = n_rows or day_volume(day, settings.interactions_per_day)
@@ -90,23 +84,93 @@ def load_day(
     with conn.transaction():
         conn.execute(_LOCK_DAY, (day.toordinal(),))
         reference = load_reference(conn)
-        start = dt.datetime.combine(day, dt.time(0), dt.UTC)
+        start = _day_start(day)
         conn.execute(
-            f"DELETE FROM {table} WHERE start_timestamp >= %s AND start_timestamp < %s",
+            "DELETE FROM customer_interactions WHERE start_timestamp >= %s AND start_timestamp < %s",
             (start, start + dt.timedelta(days=1)),
         )
-        if table == "customer_interactions":
-            conn.execute(
-                "INSERT INTO interaction_batches (batch_date, interactions_requested, base_seed) "
-                "VALUES (%s, %s, %s) ON CONFLICT (batch_date) DO UPDATE SET "
-                "interactions_requested = EXCLUDED.interactions_requested, base_seed = EXCLUDED.base_seed, "
-                "loaded_at = now()",
-                (day, n_rows, settings.seed),
-            )
-        with _deferred_foreign_keys(conn, table, start):
-            loaded = copy_day(conn, day, n_rows, settings, reference, blocks, table)
+        _record_batch(conn, day, n_rows, settings)
+        with _deferred_foreign_keys(conn, start):
+            loaded = copy_day(conn, day, n_rows, settings, reference)
     log.info("loaded %s interactions for %s", f"{loaded:,}", day)
     return loaded
+
+
+# ------------------------------------------------------------------ sharded days
+STAGING = "customer_interactions_staging"
+
+
+def plan_shards(day: dt.date, settings: BatchSettings, max_rows_per_shard: int) -> list[list[int]]:
+    """Contiguous block ranges [first, stop) that split the day into shards of at most ~N rows.
+
+    Shards group whole blocks, and a block's rows do not depend on its shard, so a day
+    is identical whatever the number of shards.
+    """
+    n_blocks = len(block_sizes(day_volume(day, settings.interactions_per_day)))
+    n_shards = max(1, min(n_blocks, -(-day_volume(day, settings.interactions_per_day) // max_rows_per_shard)))
+    bounds = [round(i * n_blocks / n_shards) for i in range(n_shards + 1)]
+    return [[bounds[i], bounds[i + 1]] for i in range(n_shards)]
+
+
+def _id_range(day: dt.date, blocks: range) -> tuple[int, int]:
+    prefix = int(day.strftime("%Y%m%d")) * 1_000_000_000
+    return prefix + blocks.start * config.BLOCK_SIZE + 1, prefix + blocks.stop * config.BLOCK_SIZE
+
+
+def load_shard(conn: psycopg.Connection, day: dt.date, settings: BatchSettings, blocks: range) -> int:
+    """Write one shard's blocks into the staging table (replacing that shard; retry-safe)."""
+    validate_day(day)
+    n_rows = day_volume(day, settings.interactions_per_day)
+    ensure_customer_base(conn, day, settings)
+    first, last = _id_range(day, blocks)
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:shard'), %s)", (first % 2**31,))
+        conn.execute(f"DELETE FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s", (first, last))
+        loaded = copy_day(conn, day, n_rows, settings, load_reference(conn), blocks, STAGING)
+    log.info("staged %s interactions of %s (blocks %s)", f"{loaded:,}", day, blocks)
+    return loaded
+
+
+def publish_day(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
+    """Swap a fully staged day into customer_interactions, atomically; returns rows published."""
+    n_rows = day_volume(day, settings.interactions_per_day)
+    first, last = _id_range(day, range(0, len(block_sizes(n_rows))))
+    start = _day_start(day)
+    with conn.transaction():
+        conn.execute(_LOCK_DAY, (day.toordinal(),))
+        staged = conn.execute(
+            f"SELECT count(*) FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s", (first, last)
+        ).fetchone()[0]
+        if staged != n_rows:
+            raise RuntimeError(f"staging holds {staged:,} of {n_rows:,} rows for {day}: a shard is missing")
+        conn.execute(
+            "DELETE FROM customer_interactions WHERE start_timestamp >= %s AND start_timestamp < %s",
+            (start, start + dt.timedelta(days=1)),
+        )
+        _record_batch(conn, day, n_rows, settings)
+        cols = ", ".join(COLUMNS)
+        with _deferred_foreign_keys(conn, start):
+            conn.execute(
+                f"INSERT INTO customer_interactions ({cols}) SELECT {cols} FROM {STAGING} "
+                "WHERE interaction_id BETWEEN %s AND %s ORDER BY interaction_id",
+                (first, last),
+            )
+        conn.execute(f"DELETE FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s", (first, last))
+    return n_rows
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), dt.UTC)
+
+
+def _record_batch(conn: psycopg.Connection, day: dt.date, n_rows: int, settings: BatchSettings) -> None:
+    conn.execute(
+        "INSERT INTO interaction_batches (batch_date, interactions_requested, base_seed) "
+        "VALUES (%s, %s, %s) ON CONFLICT (batch_date) DO UPDATE SET "
+        "interactions_requested = EXCLUDED.interactions_requested, base_seed = EXCLUDED.base_seed, "
+        "loaded_at = now()",
+        (day, n_rows, settings.seed),
+    )
 
 
 class OrphanRows(psycopg.errors.ForeignKeyViolation):
@@ -122,16 +186,13 @@ FOREIGN_KEYS = (
 
 
 @contextmanager
-def _deferred_foreign_keys(conn: psycopg.Connection, table: str, start: dt.datetime) -> Iterator[None]:
+def _deferred_foreign_keys(conn: psycopg.Connection, start: dt.datetime) -> Iterator[None]:
     """Skip per-row FK triggers during the COPY and check the day's rows set-based after it.
 
     Per-row RI triggers cost about 25 us a row (4 keys); one anti-join per key after the
     COPY costs a fraction of that. Needs the right to set session_replication_role
     (superuser, or GRANT SET); without it the ordinary triggers do the checking.
     """
-    if table != "customer_interactions":
-        yield
-        return
     try:
         with conn.transaction():
             conn.execute("SET LOCAL session_replication_role = replica")

@@ -130,6 +130,13 @@ CREATE TABLE IF NOT EXISTS customer_interactions (
 CREATE INDEX IF NOT EXISTS customer_interactions_start
     ON customer_interactions (start_timestamp);
 
+-- Sharded days: each shard writes its blocks here, then one transaction swaps the whole
+-- day into customer_interactions. Unlogged: after a crash the shards are simply re-run.
+CREATE UNLOGGED TABLE IF NOT EXISTS customer_interactions_staging
+    (LIKE customer_interactions INCLUDING DEFAULTS);
+CREATE UNIQUE INDEX IF NOT EXISTS customer_interactions_staging_id
+    ON customer_interactions_staging (interaction_id);
+
 -- ---------------------------------------------------------------- pipeline bookkeeping
 -- One row per loaded day: what was asked, so checks and audits can compare.
 CREATE TABLE IF NOT EXISTS interaction_batches (
