@@ -47,7 +47,8 @@ with DAG(
     description="Daily synthetic customer-care interactions into Postgres, checked and summarized.",
     doc_md=DOC_MD,
     schedule=CronDataIntervalTimetable("@daily", timezone="UTC"),
-    start_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    # The generator's first day: backfills may reach back to it (runs before start_date are empty).
+    start_date=dt.datetime.combine(generator_config.EPOCH, dt.time(0), dt.UTC),
     catchup=False,
     max_active_runs=1,
     template_searchpath=[str(SQL_DIR)],

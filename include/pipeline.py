@@ -87,7 +87,9 @@ def plan_run(day: dt.date, settings: BatchSettings, max_rows_per_shard: int) -> 
     return [[a, b, len(shards)] for a, b in shards]
 
 
-def generate_interactions(conn: psycopg.Connection, day: dt.date, settings: BatchSettings, shard: list[int]) -> int:
+def generate_interactions(
+    conn: psycopg.Connection, day: dt.date, settings: BatchSettings, shard: list[int]
+) -> int:
     """A one-shard day loads straight into the fact table; shards of a bigger day go to staging."""
     first, stop, count = shard
     if count == 1:
@@ -95,7 +97,9 @@ def generate_interactions(conn: psycopg.Connection, day: dt.date, settings: Batc
     return load_shard(conn, day, settings, range(first, stop))
 
 
-def publish_sharded_day(conn: psycopg.Connection, day: dt.date, settings: BatchSettings, shard_count: int) -> int:
+def publish_sharded_day(
+    conn: psycopg.Connection, day: dt.date, settings: BatchSettings, shard_count: int
+) -> int:
     """Swap a sharded day in (one transaction); a one-shard day is already in place."""
     return publish_day(conn, day, settings) if shard_count > 1 else 0
 

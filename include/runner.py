@@ -76,6 +76,8 @@ def run_days(days: list[dt.date], conf: dict, dag=None) -> list[tuple[dt.date, s
         logical = dt.datetime.combine(day, dt.time(0), dt.UTC)
         run = dag.test(logical_date=logical, run_conf=conf)
         state = str(getattr(run.state, "value", run.state))
+        if not run.get_task_instances():  # e.g. a date before the DAG's start_date: nothing ran
+            state = "empty"
         elapsed = time.perf_counter() - started
         results.append((day, state, elapsed))
         if state != "success":

@@ -124,7 +124,9 @@ def load_shard(conn: psycopg.Connection, day: dt.date, settings: BatchSettings, 
     ensure_customer_base(conn, day, settings)
     first, last = _id_range(day, blocks)
     with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:shard'), %s)", (first % 2**31,))
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:shard'), %s)", (first % 2**31,)
+        )
         conn.execute(f"DELETE FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s", (first, last))
         loaded = copy_day(conn, day, n_rows, settings, load_reference(conn), blocks, STAGING)
     log.info("staged %s interactions of %s (blocks %s)", f"{loaded:,}", day, blocks)
@@ -205,17 +207,26 @@ def _deferred_foreign_keys(conn: psycopg.Connection, start: dt.datetime) -> Iter
         if fast:
             conn.execute("SET LOCAL session_replication_role = origin")
     if fast:
-        for column, parent in FOREIGN_KEYS:
-            orphans = conn.execute(
-                f"SELECT count(*), min(ci.{column}) FROM customer_interactions ci "
-                f"WHERE ci.start_timestamp >= %s AND ci.start_timestamp < %s AND ci.{column} IS NOT NULL "
-                f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{column} = ci.{column})",
-                (start, start + dt.timedelta(days=1)),
-            ).fetchone()
-            if orphans[0]:
+        # One pass over the day's rows checks all four keys.
+        joins = " ".join(
+            f"LEFT JOIN {parent} AS {column}_ref ON {column}_ref.{column} = ci.{column}"
+            for column, parent in FOREIGN_KEYS
+        )
+        missing = ", ".join(
+            f"count(*) FILTER (WHERE ci.{column} IS NOT NULL AND {column}_ref.{column} IS NULL), "
+            f"min(ci.{column}) FILTER (WHERE ci.{column} IS NOT NULL AND {column}_ref.{column} IS NULL)"
+            for column, _ in FOREIGN_KEYS
+        )
+        found = conn.execute(
+            f"SELECT {missing} FROM customer_interactions AS ci {joins} "
+            "WHERE ci.start_timestamp >= %s AND ci.start_timestamp < %s",
+            (start, start + dt.timedelta(days=1)),
+        ).fetchone()
+        for (column, parent), count, example in zip(FOREIGN_KEYS, found[0::2], found[1::2], strict=True):
+            if count:
                 raise OrphanRows(
-                    f"{orphans[0]:,} interactions of {start.date()} reference missing {parent} "
-                    f"(e.g. {column}={orphans[1]}); nothing was loaded"
+                    f"{count:,} interactions of {start.date()} reference missing {parent} "
+                    f"(e.g. {column}={example}); nothing was loaded"
                 )
 
 
