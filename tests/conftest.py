@@ -81,6 +81,15 @@ def run_dag(dag, day: dt.date | None, conf: dict | None = None):
     return str(getattr(run.state, "value", run.state)), states
 
 
+def run_days_successfully(dag, url: str, days, conf: dict) -> str:
+    """Run the DAG for each day on `url`, in the given order; every run must succeed."""
+    with pointing_at(url):
+        for day in days:
+            state, tasks = run_dag(dag, day, conf)
+            assert state == "success", (day, tasks)
+    return url
+
+
 @pytest.fixture
 def use_database(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     """Point the project (CLI, loader, DAG connection) at a database for this test."""

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import pointing_at, run_dag, table_checksums
+from conftest import pointing_at, run_days_successfully, table_checksums
 
 from include.analytics import rebuild_all, refresh_day
 from include.config import SQL_DIR
@@ -75,12 +75,7 @@ RECOMPUTE = {
 
 @pytest.fixture(scope="module")
 def backfilled(pipeline_dag, make_database):
-    url = make_database()
-    with pointing_at(url):
-        for day in DAYS:
-            state, tasks = run_dag(pipeline_dag, day, CONF)
-            assert state == "success", tasks
-    return url
+    return run_days_successfully(pipeline_dag, make_database(), DAYS, CONF)
 
 
 def assert_rows_equal(expected, actual):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import pointing_at, run_dag, table_checksums
+from conftest import pointing_at, run_dag, run_days_successfully, table_checksums
 
 from include.config import DAG_ID, PROJECT_ROOT
 from include.database import connect
@@ -125,12 +125,7 @@ def test_unknown_conf_keys_are_rejected(conf):
 
 @pytest.fixture(scope="module")
 def three_days(pipeline_dag, make_database):
-    url = make_database()
-    with pointing_at(url):
-        for day in DAYS:
-            state, tasks = run_dag(pipeline_dag, day, CONF)
-            assert state == "success", tasks
-    return url
+    return run_days_successfully(pipeline_dag, make_database(), DAYS, CONF)
 
 
 @pytest.mark.slow
@@ -163,11 +158,7 @@ def test_rerunning_a_day_changes_no_row(pipeline_dag, three_days):
 
 @pytest.mark.slow
 def test_days_in_reverse_order_give_identical_tables(pipeline_dag, three_days, make_database):
-    url = make_database()
-    with pointing_at(url):
-        for day in reversed(DAYS):
-            state, tasks = run_dag(pipeline_dag, day, CONF)
-            assert state == "success", tasks
+    url = run_days_successfully(pipeline_dag, make_database(), reversed(DAYS), CONF)
     assert table_checksums(url) == table_checksums(three_days)
 
 
