@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from include.config import CONN_ID, DAG_ID, PROJECT_ROOT
@@ -114,16 +115,16 @@ def print_summary(conn, days: list[dt.date]) -> None:
     for table, count in table_counts(conn):
         print(f"  {table:<24} {count:>12,}")
     params = {"start": days[0], "end": days[-1]}
-    for title, name in (
-        ("Volume and satisfaction by channel", "by_channel.sql"),
-        ("Top interaction types", "top_interaction_types.sql"),
-        ("Top agents", "top_agents.sql"),
+    for title, name, header in (
+        ("Volume and satisfaction by channel", "by_channel.sql", ("channel", "contacts", "avg CSAT", "CSAT %")),
+        ("Top interaction types", "top_interaction_types.sql", ("type", "contacts", "AHT min")),
+        ("Top agents", "top_agents.sql", ("agent", "handled", "avg CSAT", "AHT min")),
     ):
         with conn.transaction():
             rows = run_sql_file(conn, SQL_DIR / "summary" / name, params)
         print(f"\n{title} ({days[0]}..{days[-1]}):")
-        for row in rows:
-            print("  " + "  ".join(f"{v:>10}" if not isinstance(v, str) else f"{v:<22}" for v in row))
+        for row in [header, *rows]:
+            print("  " + f"{row[0]:<22}" + "".join(f"{v!s:>10}" for v in row[1:]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     prepare_airflow(url)
+    # Airflow's in-process execution API (dag.test) warns about its own test client.
+    warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     started = time.perf_counter()
     results = run_days(days, conf)
     ok = sum(1 for _, state, _ in results if state == "success")
