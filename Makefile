@@ -60,6 +60,9 @@ test-fast: $(STAMP)  ## the suite without the slow end-to-end tests
 reliability: $(STAMP)  ## fault-injection scenarios with a report (faults survived N/N)
 	@$(PY) -m reliability
 
+airflow: $(STAMP)  ## start Airflow 3 locally (UI on :8080, login admin/admin)
+	@$(PY) -m include.local_airflow
+
 bench: $(STAMP)  ## speed and memory figures (name=value lines)
 	@$(PY) -m benchmarks
 
