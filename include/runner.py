@@ -116,7 +116,11 @@ def print_summary(conn, days: list[dt.date]) -> None:
         print(f"  {table:<24} {count:>12,}")
     params = {"start": days[0], "end": days[-1]}
     for title, name, header in (
-        ("Volume and satisfaction by channel", "by_channel.sql", ("channel", "contacts", "avg CSAT", "CSAT %")),
+        (
+            "Volume and satisfaction by channel",
+            "by_channel.sql",
+            ("channel", "contacts", "avg CSAT", "CSAT %"),
+        ),
         ("Top interaction types", "top_interaction_types.sql", ("type", "contacts", "AHT min")),
         ("Top agents", "top_agents.sql", ("agent", "handled", "avg CSAT", "AHT min")),
     ):
