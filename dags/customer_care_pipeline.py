@@ -20,11 +20,11 @@ DOC_MD = f"""
 Loads **one UTC calendar day** of synthetic customer-care interactions into Postgres
 (connection `{CONN_ID}`) and refreshes the analytics summary tables for that day.
 
-**Which day?** The schedule is `CronDataIntervalTimetable("@daily", UTC)`: a run loads
-the UTC day of its logical date, which is the start of its data interval. So the run that
-starts just after midnight UTC loads the day that has just ended, and a backfill run for
-date D loads D. A manual trigger loads `batch_date` if you set it, else the day of the
-logical date you picked, else the last full day before the trigger.
+**Which day?** The schedule is `CronDataIntervalTimetable("@daily", UTC)`. A run loads
+the `batch_date` param if set; otherwise, if its logical date is a UTC midnight (scheduled
+and backfill runs, `airflow dags test ... 2026-03-02`), that day; any other logical date
+(a manual "trigger now") loads the last full day before it. So the scheduled run that
+starts just after midnight loads the day that has just ended, and a backfill of D loads D.
 
 **Tasks**
 1. `validate_run` - checks params, decides the day and its shards (nothing is written before).

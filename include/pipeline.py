@@ -40,23 +40,25 @@ def resolve_batch_date(
 ) -> dt.date:
     """The UTC day a run loads.
 
-    An explicit `batch_date` param wins. Otherwise the UTC day of the run's logical date:
-    with CronDataIntervalTimetable("@daily") that is the start of its data interval, so
-    the scheduled run that starts just after midnight loads the day that just ended, and
-    a backfill run for D (or `airflow dags test ... D`) loads D. Manual runs triggered
-    without a logical date load the last full day before the trigger.
+    An explicit `batch_date` param wins. Otherwise the run's logical date decides (its
+    trigger time when it has none): a logical date at UTC midnight loads that day, any
+    other moment loads the last full day before it. With CronDataIntervalTimetable("@daily")
+    scheduled and backfill runs are dated at midnight, the start of their data interval,
+    so the run that fires just after midnight loads the day that just ended and a backfill
+    run for D loads D; a manual "trigger now" loads yesterday, never a day still running.
     """
     if batch_date:
         try:
             day = dt.date.fromisoformat(str(batch_date))
         except ValueError:
             raise ValueError(f"batch_date must be YYYY-MM-DD, got {batch_date!r}") from None
-    elif logical_date is not None:
-        day = logical_date.astimezone(dt.UTC).date()
-    elif run_after is not None:
-        day = run_after.astimezone(dt.UTC).date() - dt.timedelta(days=1)
     else:
-        raise ValueError("cannot tell which day to load: no batch_date, data interval or run time")
+        moment = logical_date or run_after
+        if moment is None:
+            raise ValueError("cannot tell which day to load: no batch_date, logical date or trigger time")
+        moment = moment.astimezone(dt.UTC)
+        midnight = moment.time() == dt.time(0)
+        day = moment.date() if midnight else moment.date() - dt.timedelta(days=1)
     validate_day(day)
     return day
 

@@ -88,10 +88,24 @@ def test_task_graph_runs_in_the_documented_order(pipeline_dag):
     [
         (None, dt.datetime(2026, 3, 2, tzinfo=dt.UTC), dt.datetime(2026, 3, 3, 0, 5, tzinfo=dt.UTC), DAYS[0]),
         ("2026-01-15", dt.datetime(2026, 3, 2, tzinfo=dt.UTC), None, dt.date(2026, 1, 15)),
+        (
+            None,
+            dt.datetime(2026, 3, 3, 15, 30, tzinfo=dt.UTC),
+            dt.datetime(2026, 3, 3, 15, 30, tzinfo=dt.UTC),
+            DAYS[0],
+        ),
         (None, None, dt.datetime(2026, 3, 3, 15, 30, tzinfo=dt.UTC), DAYS[0]),
         ("2026-03-04", None, dt.datetime(2026, 3, 9, tzinfo=dt.UTC), DAYS[2]),
+        (None, dt.datetime(2026, 3, 3, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=1))), None, DAYS[1]),
     ],
-    ids=["scheduled-or-backfill", "explicit-wins", "manual", "manual-with-date"],
+    ids=[
+        "scheduled-or-backfill",
+        "explicit-wins",
+        "manual-now",
+        "manual-no-logical-date",
+        "manual-with-date",
+        "midnight-in-utc-not-local",
+    ],
 )
 def test_which_day_a_run_loads(batch_date, logical_date, run_after, expected):
     assert resolve_batch_date(batch_date, logical_date, run_after) == expected
