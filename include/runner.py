@@ -143,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--interactions", default=None, help="average interactions per day")
     args = parser.parse_args(argv)
 
+    from include.database import DatabaseUnavailable, connect, database_url
     from include.generator.config import MAX_INTERACTIONS_PER_DAY
 
     conf: dict = {}
@@ -159,8 +160,6 @@ def main(argv: list[str] | None = None) -> int:
         else:
             today = dt.datetime.now(dt.UTC).date()
             days = [today - dt.timedelta(days=i) for i in range(args.days, 0, -1)]
-        from include.database import DatabaseUnavailable, connect, database_url
-
         url = database_url()
         with connect(url) as conn:
             conn.execute("SELECT 1")

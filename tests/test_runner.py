@@ -1,0 +1,67 @@
+"""`make backfill` / `make run` front door: bad input is one line and writes nothing (issues 4 and 7)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from include.config import PROJECT_ROOT
+from include.database import connect
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["backfill", "2026-03-05", "2026-03-01"], "is after END"),
+        (["backfill", "2026-3-1x", "2026-03-01"], "dates must be YYYY-MM-DD"),
+        (["backfill", "2019-12-30", "2020-01-02"], "before the generator's first day"),
+        (["backfill", "2026-03-01", "2026-03-02", "--interactions", "0"], "INTERACTIONS must be between"),
+        (
+            ["backfill", "2026-03-01", "2026-03-02", "--interactions", "ten"],
+            "INTERACTIONS must be a whole number",
+        ),
+        (["backfill", "2026-03-01", "2026-03-02", "--interactions", "-7"], "INTERACTIONS must be between"),
+    ],
+)
+def test_backfill_rejects_bad_input_with_one_line_before_writing(args, message, fresh_url):
+    done = subprocess.run(
+        [sys.executable, "-m", "include.runner", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], done.stderr
+    with connect(fresh_url) as conn:
+        assert conn.execute("SELECT to_regclass('customer_interactions')").fetchone()[0] is None
+
+
+def test_make_backfill_without_a_range_explains_usage():
+    done = subprocess.run(
+        ["make", "-s", "backfill"], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300
+    )
+    assert done.returncode != 0
+    assert "usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD" in done.stderr
+
+
+def test_backfill_with_a_dead_database_names_the_host_only():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "CCA_DATABASE_URL": "postgresql://ops:pa55word@127.0.0.1:9/cc",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "include.runner", "backfill", "2026-03-01", "2026-03-01"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "127.0.0.1:9" in done.stderr and "pa55word" not in done.stderr
+    assert len([line for line in done.stderr.splitlines() if line.strip()]) == 1
