@@ -87,7 +87,7 @@ with DAG(
             description="Same seed and day give the same rows. Must match the database's customer base.",
         ),
         "max_rows_per_shard": Param(
-            1_000_000,
+            generator_config.DEFAULT_MAX_ROWS_PER_SHARD,
             type="integer",
             minimum=1_000,
             maximum=generator_config.MAX_INTERACTIONS_PER_DAY,

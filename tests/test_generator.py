@@ -309,3 +309,14 @@ def test_fast_load_path_still_rejects_rows_with_missing_keys(schema_url):
                 for column, value in (("customer_id", 424242), ("channel_id", 1), ("interaction_type_id", 1)):
                     keys.add(column, [value])
         assert conn.execute("SELECT count(*) FROM customer_interactions").fetchone()[0] == 0
+
+
+def test_a_database_keeps_the_customer_base_settings_it_was_built_with(schema_url):
+    from include.generator.customers import CustomerBaseMismatch
+    from include.generator.loader import ensure_customer_base
+
+    with connect(schema_url) as conn:
+        ensure_customer_base(conn, DAY, BatchSettings(seed=42))
+        with pytest.raises(CustomerBaseMismatch, match="base_seed=42"):
+            ensure_customer_base(conn, DAY + dt.timedelta(days=1), BatchSettings(seed=7))
+        assert ensure_customer_base(conn, DAY - dt.timedelta(days=3), BatchSettings(seed=42)) == 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from include.generator import config
 from include.generator.interactions import LANGUAGES, RESOLUTIONS, SUMMARIES
 
 #: customer_interactions columns in the order the encoders write them.
@@ -171,6 +170,3 @@ def to_copy_text(frame: pd.DataFrame) -> str:
     return frame.to_csv(
         sep="\t", header=False, index=False, na_rep="\\N", date_format="%Y-%m-%d %H:%M:%S.%f+00"
     )
-
-
-assert len(COLUMNS) == 18 and config.BLOCK_SIZE < 1_000_000_000
