@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -11,6 +12,8 @@ from reliability.scenarios import SCENARIOS, Result
 
 
 def main(argv: list[str]) -> int:
+    # psycopg logs the COPY it abandons when a scenario kills the connection: expected here.
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     only = set(argv[0].split(",")) if argv else set(SCENARIOS)
     user_url = os.environ.get("CCA_DATABASE_URL")
     admin = with_database(user_url, "postgres") if user_url else embedded_url("postgres")
