@@ -29,6 +29,18 @@ from include import database  # noqa: E402
 
 _counter = itertools.count()
 
+#: Debian's chromium, and the flags that keep it off this machine's closed network.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 
 @pytest.fixture(scope="session")
 def server_admin_url() -> str:

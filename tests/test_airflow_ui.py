@@ -16,21 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
 from include import database
 from include.config import DAG_ID, PROJECT_ROOT
 from include.generator.config import WEEKDAY_VOLUME
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = PROJECT_ROOT / "reports" / "screenshots" / "airflow_ui_run.png"
 PASSWORD = "ui-test-password"
 BATCH_DATE = "2026-03-02"  # a Monday

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
 from include.config import PROJECT_ROOT
 from include.report import (
@@ -28,16 +29,6 @@ CHARTS = ("daily-volume-by-channel", "csat-trend", "aht-by-type", "agent-leaderb
 HOSTILE = "<script>alert(1)</script>"
 AS_OF = dt.date(2024, 3, 14)
 DAYS = 14
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = PROJECT_ROOT / "reports" / "screenshots" / "report.png"
 
 
