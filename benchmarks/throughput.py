@@ -8,14 +8,13 @@ import time
 
 import numpy as np
 import pandas as pd
-import psycopg
 
 from benchmarks.suite import Bench
 from include.database import psql_path
 from include.generator.customers import build_customer_base
 from include.generator.encoding import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary, to_frame
 from include.generator.interactions import block_sizes, day_context, generate_block, generate_day
-from include.generator.loader import COPY_SQL, ensure_customer_base, load_day
+from include.generator.loader import COPY_SQL, ensure_customer_base, load_day, skip_per_row_key_checks
 from include.generator.reference import load_reference
 
 #: One day per benchmark, so each loads a day nothing else touched.
@@ -87,13 +86,7 @@ def load(bench: Bench) -> None:
     bench.reset()
     started = time.perf_counter()
     with conn.transaction():
-        # As loader._deferred_foreign_keys: per-row FK triggers off when the role may do it.
-        try:
-            with conn.transaction():
-                conn.execute("SET LOCAL session_replication_role = replica")
-            fast = True
-        except psycopg.errors.InsufficientPrivilege:
-            fast = False
+        fast = skip_per_row_key_checks(conn)  # as load_day does
         with conn.cursor().copy(COPY_SQL) as copy:
             copy.write(BINARY_HEADER)
             for chunk in encoded:

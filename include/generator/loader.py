@@ -212,6 +212,16 @@ class ReferencedKeys:
         self.add("agent_id", block["agent_id"][~block["agent_null"]])
 
 
+def skip_per_row_key_checks(conn: psycopg.Connection) -> bool:
+    """Turn off per-row triggers (FK checks) for this transaction, if the role may; say whether it did."""
+    try:
+        with conn.transaction():
+            conn.execute("SET LOCAL session_replication_role = replica")
+        return True
+    except psycopg.errors.InsufficientPrivilege:
+        return False
+
+
 @contextmanager
 def _deferred_foreign_keys(conn: psycopg.Connection, day: dt.date) -> Iterator[ReferencedKeys]:
     """Skip per-row FK triggers during the COPY; check the distinct keys it used instead.
@@ -222,12 +232,7 @@ def _deferred_foreign_keys(conn: psycopg.Connection, day: dt.date) -> Iterator[R
     (superuser, or GRANT SET); without it the ordinary triggers do the checking.
     """
     keys = ReferencedKeys()
-    try:
-        with conn.transaction():
-            conn.execute("SET LOCAL session_replication_role = replica")
-        fast = True
-    except psycopg.errors.InsufficientPrivilege:
-        fast = False
+    fast = skip_per_row_key_checks(conn)
     try:
         yield keys
     finally:
