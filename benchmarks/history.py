@@ -6,42 +6,17 @@ import datetime as dt
 import statistics
 import time
 
-import psycopg
-
 from benchmarks.suite import Bench
 from include.analytics import refresh_day
-from include.generator.customers import build_customer_base
-from include.generator.encoding import BINARY_HEADER, BINARY_TRAILER, encode_binary
-from include.generator.interactions import day_context, generate_day
-from include.generator.loader import COPY_SQL, ensure_customer_base
-from include.generator.reference import load_reference
+from include.generator.loader import ensure_customer_base, load_day
 
 FIRST_DAY = dt.date(2024, 1, 1)
 REPEATS = 3
 
 
-def _copy_days(bench: Bench, days: list[dt.date], base, reference) -> int:
-    """The days' generated rows in one COPY (what load_day writes, without its per-day overhead)."""
-    conn, s, n = bench.conn, bench.settings, bench.sizes.history_rows
-    loaded = 0
-    with conn.transaction():
-        try:
-            with conn.transaction():
-                conn.execute("SET LOCAL session_replication_role = replica")
-        except psycopg.errors.InsufficientPrivilege:
-            pass
-        with conn.cursor().copy(COPY_SQL) as copy:
-            copy.write(BINARY_HEADER)
-            for day in days:
-                for block in generate_day(day_context(day, n, s.seed, base, reference)):
-                    copy.write(encode_binary(block))
-                    loaded += len(block["interaction_id"])
-            copy.write(BINARY_TRAILER)
-        conn.cursor().executemany(
-            "INSERT INTO interaction_batches (batch_date, interactions_requested, base_seed) VALUES (%s, %s, %s)",
-            [(day, n, s.seed) for day in days],
-        )
-    return loaded
+def _load_days(bench: Bench, days: list[dt.date]) -> int:
+    """The days loaded as the pipeline loads them: one partition each."""
+    return sum(load_day(bench.conn, day, bench.settings, n_rows=bench.sizes.history_rows) for day in days)
 
 
 def _analyze(bench: Bench) -> None:
@@ -70,9 +45,7 @@ def refresh(bench: Bench) -> None:
         # Setup: the history up to the measured day loaded, every earlier day refreshed.
         started = time.perf_counter()
         ensure_customer_base(conn, days[upto - 1], s)
-        reference = load_reference(conn)
-        base = build_customer_base(s.seed, s.new_customers_per_day, days[upto - 1], reference)
-        loaded = _copy_days(bench, days[done:upto], base, reference)
+        loaded = _load_days(bench, days[done:upto])
         load_seconds = time.perf_counter() - started
         started = time.perf_counter()
         earlier = days[done : upto - 1]  # the measured day of the previous round is refreshed

@@ -60,13 +60,13 @@ def _prepared(url: str, settings: BatchSettings | None = OLD, day: dt.date = DAY
 
 
 def _wait_for_copy(url: str, timeout: float = 60) -> int:
-    """pid of the backend running a COPY into customer_interactions, once it streams rows."""
+    """pid of the backend running a COPY of a day's rows, once it streams rows."""
     deadline = time.monotonic() + timeout
     with connect(url, autocommit=True) as conn:
         while time.monotonic() < deadline:
             row = conn.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                "AND query LIKE 'COPY customer_interactions%' AND state = 'active'"
+                "AND query LIKE 'COPY interaction_days.%' AND state = 'active'"
             ).fetchone()
             if row:
                 time.sleep(0.5)  # well into the stream
@@ -183,7 +183,7 @@ def worker_killed_during_load(url: str, make_db: Callable[[], str]) -> Result:
             time.monotonic() < deadline
             and conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND query LIKE 'COPY customer_interactions%'"
+                "AND query LIKE 'COPY interaction_days.%'"
             ).fetchone()[0]
         ):
             time.sleep(0.1)
@@ -249,23 +249,34 @@ def different_dates_in_parallel(url: str, make_db: Callable[[], str]) -> Result:
     return Result("different dates in parallel", same, lost, duplicated, detail)
 
 
+def corrupt_durations_on_load(conn: psycopg.Connection, positions: list[int]) -> None:
+    """Fault injection: every load adds 1 s to the duration of the rows at these positions.
+
+    The rows are altered in the day's pending table just before it is swapped in (the
+    batch record is written in that same transaction), as a faulty writer would.
+    """
+    conn.execute(
+        """
+        CREATE FUNCTION corrupt_durations() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            EXECUTE format(
+                'UPDATE interaction_days.%I SET duration_seconds = coalesce(duration_seconds, 0) + 1 '
+                'WHERE interaction_id %% 1000000000 = ANY (%L)',
+                (interaction_days.day_names(NEW.batch_date)).pending_name, TG_ARGV[0]);
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER corrupt_durations AFTER INSERT OR UPDATE ON interaction_batches
+            FOR EACH ROW EXECUTE FUNCTION corrupt_durations('{POSITIONS}');
+        """.replace("POSITIONS", ",".join(str(int(p)) for p in positions))
+    )
+
+
 def quality_violation_injected(url: str, make_db: Callable[[], str]) -> Result:
     from include.pipeline import DataQualityError, check_data_quality
 
     _prepared(url, None)
     with connect(url) as conn:
-        conn.execute("""
-            CREATE FUNCTION bad_duration() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.interaction_id % 1000000000 IN (3, 4) THEN
-                    NEW.duration_seconds := coalesce(NEW.duration_seconds, 0) + 1;
-                END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER bad_duration BEFORE INSERT ON customer_interactions
-                FOR EACH ROW EXECUTE FUNCTION bad_duration();
-            ALTER TABLE customer_interactions ENABLE ALWAYS TRIGGER bad_duration;
-        """)
+        corrupt_durations_on_load(conn, [3, 4])
         conn.commit()
         load_day(conn, DAY, OLD)
         try:

@@ -207,20 +207,10 @@ def test_unknown_keys_fail_the_run_before_anything_is_written(pipeline_dag, fres
 
 @pytest.mark.slow
 def test_a_failing_quality_check_fails_the_run_and_blocks_the_summaries(pipeline_dag, schema_url):
-    # Fault injection: a trigger that corrupts one row of every load (fires even during the fast COPY path).
+    from reliability.scenarios import corrupt_durations_on_load
+
     with connect(schema_url) as conn:
-        conn.execute("""
-            CREATE FUNCTION corrupt_one_row() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.interaction_id % 1000000000 = 7 AND NEW.duration_seconds IS NOT NULL THEN
-                    NEW.duration_seconds := NEW.duration_seconds + 1;
-                END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER corrupt_one_row BEFORE INSERT ON customer_interactions
-                FOR EACH ROW EXECUTE FUNCTION corrupt_one_row();
-            ALTER TABLE customer_interactions ENABLE ALWAYS TRIGGER corrupt_one_row;
-        """)
+        corrupt_durations_on_load(conn, [7])
         conn.commit()
     state, tasks = run_dag(pipeline_dag, DAYS[0], CONF)
     assert state == "failed"
@@ -271,9 +261,14 @@ def test_a_shard_that_fails_and_retries_leaves_no_duplicates(schema_url, monkeyp
         for first, stop in shards:
             load_shard(conn, day, settings, range(first, stop))
         load_shard(conn, day, settings, range(*shards[1]))  # the retry of a shard that "failed" after writing
+        first_of_shard_0 = int(f"{day:%Y%m%d}000000001")
+        conn.execute(
+            "DELETE FROM customer_interactions_staging WHERE interaction_id = %s", (first_of_shard_0,)
+        )
+        conn.commit()
         with pytest.raises(RuntimeError, match="a shard is missing"):
-            conn.execute("DELETE FROM customer_interactions_staging WHERE interaction_id % 1000 = 1")
             publish_day(conn, day, settings)
+        assert conn.execute("SELECT count(*) FROM customer_interactions").fetchone()[0] == 0
         conn.rollback()
         load_shard(conn, day, settings, range(*shards[0]))
         publish_day(conn, day, settings)

@@ -1,9 +1,11 @@
 """The one loader: replaces a day's interactions atomically, with COPY.
 
-Used by the DAG, the CLI, the benchmarks and the tests. Everything for a day happens
-in one transaction on one connection, serialized per day by an advisory lock: a
-failure (or a killed process) leaves the day exactly as it was, and two runs of the
-same day end with one copy of it.
+Used by the DAG, the CLI, the benchmarks and the tests. A day's rows are one partition
+of customer_interactions. A load COPYs them into a fresh table without indexes, indexes
+it once, and swaps it in for the old partition in one short transaction
+(`replace_day`). All of it runs under an advisory lock for the day: a failure (or a
+killed process) leaves the day exactly as it was, and two runs of the same day end with
+one copy of it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import datetime as dt
 import logging
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -27,8 +29,7 @@ from include.generator.reference import Reference, load_reference
 
 log = logging.getLogger(__name__)
 
-COPY_SQL = f"COPY customer_interactions ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT BINARY)"
-_LOCK_DAY = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:day'), %s)"
+_DAY_LOCK_KEY = "hashtext('customer_care_pipeline:day'), %s"
 
 
 @dataclass(frozen=True)
@@ -78,22 +79,71 @@ def load_day(
     `n_rows` overrides the weekday-shaped volume (exact totals for the size files).
     """
     validate_day(day)
+    _require_no_transaction(conn)
     n_rows = n_rows or day_volume(day, settings.interactions_per_day)
     # Its own short transaction: a no-op once the base reaches `day`, so loads of different
     # days do not queue behind the customer-base lock.
     ensure_customer_base(conn, day, settings)
-    with conn.transaction():
-        conn.execute(_LOCK_DAY, (day.toordinal(),))
-        reference = load_reference(conn)
-        start = _day_start(day)
-        conn.execute(
-            "DELETE FROM customer_interactions WHERE start_timestamp >= %s AND start_timestamp < %s",
-            (start, start + dt.timedelta(days=1)),
-        )
-        _record_batch(conn, day, n_rows, settings)
-        with _deferred_foreign_keys(conn, day) as keys:
-            loaded = copy_day(conn, day, n_rows, settings, reference, keys=keys)
+    reference = load_reference(conn)
+    conn.commit()
+
+    def fill(table: str, keys: ReferencedKeys) -> int:
+        return copy_day(conn, day, n_rows, settings, reference, table=table, keys=keys, freeze=True)
+
+    loaded = replace_day(conn, day, n_rows, settings, fill)
     log.info("loaded %s interactions for %s", f"{loaded:,}", day)
+    return loaded
+
+
+def _require_no_transaction(conn: psycopg.Connection) -> None:
+    """A load commits several times: it must not silently commit the caller's open work."""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        raise RuntimeError("load a day on a connection with no open transaction (commit or roll back first)")
+
+
+@contextmanager
+def _day_lock(conn: psycopg.Connection, day: dt.date) -> Iterator[None]:
+    """Serialize everything that writes `day` (held across the load's transactions)."""
+    conn.execute(f"SELECT pg_advisory_lock({_DAY_LOCK_KEY})", (day.toordinal(),))
+    conn.commit()
+    try:
+        yield
+    finally:
+        if not conn.closed and not conn.broken:
+            conn.rollback()
+            conn.execute(f"SELECT pg_advisory_unlock({_DAY_LOCK_KEY})", (day.toordinal(),))
+            conn.commit()
+
+
+def replace_day(
+    conn: psycopg.Connection,
+    day: dt.date,
+    n_rows: int,
+    settings: BatchSettings,
+    fill: Callable[[str, ReferencedKeys], int],
+    after_swap: Callable[[], None] | None = None,
+) -> int:
+    """The one way a day's rows change: fill a fresh table, index it, swap it in.
+
+    Three transactions: create the empty table (short, as adding its foreign keys locks
+    the referenced tables); fill and index it, which takes the time but touches nothing
+    anyone reads; then swap it in with the day's batch record. Readers see the old day
+    until that last commit, and a failure before it leaves the old day as it was.
+    """
+    with _day_lock(conn, day):
+        with conn.transaction():
+            table = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
+        with conn.transaction():
+            # Emptied in this transaction, so COPY may write its rows frozen.
+            conn.execute(f"TRUNCATE {table}")
+            with _deferred_foreign_keys(conn, day) as keys:
+                loaded = fill(table, keys)
+            conn.execute("SELECT interaction_days.index_pending(%s)", (day,))
+        with conn.transaction():
+            _record_batch(conn, day, n_rows, settings)
+            conn.execute("SELECT interaction_days.publish(%s)", (day,))
+            if after_swap is not None:
+                after_swap()
     return loaded
 
 
@@ -136,38 +186,31 @@ def load_shard(conn: psycopg.Connection, day: dt.date, settings: BatchSettings, 
 
 def publish_day(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
     """Swap a fully staged day into customer_interactions, atomically; returns rows published."""
+    _require_no_transaction(conn)
     n_rows = day_volume(day, settings.interactions_per_day)
     first, last = _id_range(day, range(0, len(block_sizes(n_rows))))
-    start = _day_start(day)
-    with conn.transaction():
-        conn.execute(_LOCK_DAY, (day.toordinal(),))
-        staged = conn.execute(
-            f"SELECT count(*) FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s", (first, last)
-        ).fetchone()[0]
+    cols = ", ".join(COLUMNS)
+    where = f"FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s"
+
+    def fill(table: str, keys: ReferencedKeys) -> int:
+        staged = conn.execute(f"SELECT count(*) {where}", (first, last)).fetchone()[0]
         if staged != n_rows:
             raise RuntimeError(f"staging holds {staged:,} of {n_rows:,} rows for {day}: a shard is missing")
-        conn.execute(
-            "DELETE FROM customer_interactions WHERE start_timestamp >= %s AND start_timestamp < %s",
-            (start, start + dt.timedelta(days=1)),
-        )
-        _record_batch(conn, day, n_rows, settings)
-        cols = ", ".join(COLUMNS)
-        with _deferred_foreign_keys(conn, day) as keys:
-            distinct = conn.execute(
-                "SELECT array_agg(DISTINCT customer_id), array_agg(DISTINCT channel_id), "
-                "array_agg(DISTINCT interaction_type_id), array_agg(DISTINCT agent_id) "
-                f"FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s",
-                (first, last),
-            ).fetchone()
-            for (column, _), values in zip(FOREIGN_KEYS, distinct, strict=True):
-                keys.add(column, [v for v in values or [] if v is not None])
-            conn.execute(
-                f"INSERT INTO customer_interactions ({cols}) SELECT {cols} FROM {STAGING} "
-                "WHERE interaction_id BETWEEN %s AND %s ORDER BY interaction_id",
-                (first, last),
-            )
-        conn.execute(f"DELETE FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s", (first, last))
-    return n_rows
+        distinct = conn.execute(
+            "SELECT array_agg(DISTINCT customer_id), array_agg(DISTINCT channel_id), "
+            f"array_agg(DISTINCT interaction_type_id), array_agg(DISTINCT agent_id) {where}",
+            (first, last),
+        ).fetchone()
+        for (column, _), values in zip(FOREIGN_KEYS, distinct, strict=True):
+            keys.add(column, [v for v in values or [] if v is not None])
+        return conn.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} {where} ORDER BY interaction_id", (first, last)
+        ).rowcount
+
+    def empty_staging() -> None:
+        conn.execute(f"DELETE {where}", (first, last))
+
+    return replace_day(conn, day, n_rows, settings, fill, after_swap=empty_staging)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -253,6 +296,12 @@ def _deferred_foreign_keys(conn: psycopg.Connection, day: dt.date) -> Iterator[R
             )
 
 
+def copy_statement(table: str = "customer_interactions", freeze: bool = False) -> str:
+    """Binary COPY into `table`; FREEZE only for a table created or emptied in this transaction."""
+    options = "FORMAT BINARY, FREEZE" if freeze else "FORMAT BINARY"
+    return f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH ({options})"
+
+
 def copy_day(
     conn: psycopg.Connection,
     day: dt.date,
@@ -262,6 +311,7 @@ def copy_day(
     blocks: range | None = None,
     table: str = "customer_interactions",
     keys: ReferencedKeys | None = None,
+    freeze: bool = False,
 ) -> int:
     """Stream the day's blocks into one binary COPY; generation overlaps the COPY in a thread."""
     base = build_customer_base(settings.seed, settings.new_customers_per_day, day, reference)
@@ -283,7 +333,7 @@ def copy_day(
     producer = threading.Thread(target=produce, name=f"generate-{day}", daemon=True)
     producer.start()
     loaded = 0
-    copy_sql = COPY_SQL.replace("customer_interactions", table, 1)
+    copy_sql = copy_statement(table, freeze)
     try:
         with conn.cursor().copy(copy_sql) as copy:
             copy.write(BINARY_HEADER)

@@ -99,6 +99,27 @@ CREATE INDEX IF NOT EXISTS customer_service_plans_plan_dates
     ON customer_service_plans (service_plan_id, start_date, end_date);
 
 -- ---------------------------------------------------------------- the fact table
+-- Partitioned by day. Interaction ids carry their day (yyyymmdd * 10^9 + position), so a
+-- day is one range of ids and one partition, interaction_days.dYYYYMMDD. A load fills a
+-- fresh table with no index, indexes it once (a sort is far cheaper than index upkeep per
+-- row), then swaps it in: see interaction_days.publish below. Queries keep using
+-- customer_interactions; each day partition also states its start_timestamp range, so a
+-- query for some dates skips the other days' partitions.
+CREATE SCHEMA IF NOT EXISTS interaction_days;
+
+-- Upgrade from the unpartitioned table of earlier releases: it becomes the default
+-- partition, rows kept. Its index names move out of the way of the new parent's.
+DO $$
+BEGIN
+    IF (SELECT relkind FROM pg_class WHERE oid = to_regclass('public.customer_interactions')) = 'r' THEN
+        ALTER INDEX IF EXISTS public.customer_interactions_start RENAME TO customer_interactions_legacy_start;
+        ALTER TABLE public.customer_interactions
+            RENAME CONSTRAINT customer_interactions_pkey TO customer_interactions_legacy_pkey;
+        ALTER TABLE public.customer_interactions SET SCHEMA interaction_days;
+        ALTER TABLE interaction_days.customer_interactions RENAME TO default_partition;
+    END IF;
+END $$;
+
 CREATE TABLE IF NOT EXISTS customer_interactions (
     -- yyyymmdd * 10^9 + position: stable, unique and readable without a sequence.
     interaction_id           bigint      PRIMARY KEY,
@@ -123,12 +144,102 @@ CREATE TABLE IF NOT EXISTS customer_interactions (
     language                 text        NOT NULL,
     created_at               timestamptz NOT NULL,
     CONSTRAINT interaction_end_after_start CHECK (end_timestamp > start_timestamp)
-);
+) PARTITION BY RANGE (interaction_id);
 -- Per-date work (load, checks, summaries) goes through this index. The seed's queries
 -- aggregate whole tables, and per-customer / per-agent lookups are served by the
--- analytics tables: more indexes here would slow every daily COPY for little gain.
+-- analytics tables: more indexes here would slow every daily load for little gain.
 CREATE INDEX IF NOT EXISTS customer_interactions_start
     ON customer_interactions (start_timestamp);
+
+-- Rows outside any loaded day: hand-written INSERTs, the psql size files, upgraded data.
+-- Keep it small: attaching a day scans it for rows of that day.
+CREATE TABLE IF NOT EXISTS interaction_days.default_partition
+    PARTITION OF customer_interactions DEFAULT;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_inherits WHERE inhrelid = 'interaction_days.default_partition'::regclass) THEN
+        ALTER TABLE customer_interactions ATTACH PARTITION interaction_days.default_partition DEFAULT;
+    END IF;
+END $$;
+
+-- The id range [first_id, stop_id) and the table names of a day.
+CREATE OR REPLACE FUNCTION interaction_days.day_names(
+    day date, OUT first_id bigint, OUT stop_id bigint, OUT partition_name text, OUT pending_name text
+) LANGUAGE sql IMMUTABLE AS $$
+    SELECT to_char(day, 'YYYYMMDD')::bigint * 1000000000,
+           (to_char(day, 'YYYYMMDD')::bigint + 1) * 1000000000,
+           'd' || to_char(day, 'YYYYMMDD'),
+           'd' || to_char(day, 'YYYYMMDD') || '_pending'
+$$;
+
+-- An empty table for a day's rows, shaped like customer_interactions: its CHECKs, its
+-- foreign keys (created while empty, so ATTACH needs no validation scan), and the id and
+-- time ranges of the day (so ATTACH needs no partition-constraint scan). Run it in a
+-- transaction of its own: adding foreign keys briefly locks the referenced tables.
+-- Returns the table's qualified name.
+CREATE OR REPLACE FUNCTION interaction_days.create_pending(day date) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    d record := interaction_days.day_names(day);
+    fk text;
+BEGIN
+    EXECUTE format('DROP TABLE IF EXISTS interaction_days.%I', d.pending_name);
+    EXECUTE format(
+        'CREATE TABLE interaction_days.%I (LIKE public.customer_interactions INCLUDING DEFAULTS '
+        'INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (interaction_id >= %s AND interaction_id < %s), '
+        'CONSTRAINT %I CHECK (start_timestamp >= %L AND start_timestamp < %L))',
+        d.pending_name, d.partition_name || '_ids', d.first_id, d.stop_id,
+        d.partition_name || '_starts', day::timestamp AT TIME ZONE 'UTC',
+        (day + 1)::timestamp AT TIME ZONE 'UTC');
+    FOR fk IN
+        SELECT pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid = 'public.customer_interactions'::regclass AND contype = 'f' ORDER BY conname
+    LOOP
+        EXECUTE format('ALTER TABLE interaction_days.%I ADD %s', d.pending_name, fk);
+    END LOOP;
+    RETURN format('interaction_days.%I', d.pending_name);
+END $$;
+
+-- After the rows are in: build the indexes the parent has, once, by sorting.
+CREATE OR REPLACE FUNCTION interaction_days.index_pending(day date) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    d record := interaction_days.day_names(day);
+BEGIN
+    -- Enough memory to sort a big day in one pass (settings last until the caller commits).
+    PERFORM set_config('maintenance_work_mem', '256MB', true);
+    EXECUTE format('ALTER TABLE interaction_days.%I ADD CONSTRAINT %I PRIMARY KEY (interaction_id)',
+                   d.pending_name, d.pending_name || '_pkey');
+    EXECUTE format('CREATE INDEX %I ON interaction_days.%I (start_timestamp)',
+                   d.pending_name || '_start', d.pending_name);
+    -- Statistics for the checks and summaries that read the day next. A small sample is
+    -- plenty for one day's distributions and costs a tenth of the default one.
+    PERFORM set_config('default_statistics_target', '10', true);
+    EXECUTE format('ANALYZE interaction_days.%I', d.pending_name);
+END $$;
+
+-- The swap: the day's rows become exactly the pending table's. One short transaction
+-- (the caller's): readers see the old day or the new one, never a mix or a gap.
+CREATE OR REPLACE FUNCTION interaction_days.publish(day date) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    d record := interaction_days.day_names(day);
+BEGIN
+    -- The strongest lock first: taking it later could deadlock with another swap.
+    LOCK TABLE ONLY public.customer_interactions IN ACCESS EXCLUSIVE MODE;
+    DELETE FROM interaction_days.default_partition
+    WHERE (start_timestamp >= day::timestamp AT TIME ZONE 'UTC'
+           AND start_timestamp < (day + 1)::timestamp AT TIME ZONE 'UTC')
+       OR (interaction_id >= d.first_id AND interaction_id < d.stop_id);
+    EXECUTE format('DROP TABLE IF EXISTS interaction_days.%I', d.partition_name);
+    EXECUTE format('ALTER TABLE interaction_days.%I RENAME TO %I', d.pending_name, d.partition_name);
+    EXECUTE format('ALTER INDEX interaction_days.%I RENAME TO %I',
+                   d.pending_name || '_pkey', d.partition_name || '_pkey');
+    EXECUTE format('ALTER INDEX interaction_days.%I RENAME TO %I',
+                   d.pending_name || '_start', d.partition_name || '_start');
+    EXECUTE format('ALTER TABLE public.customer_interactions ATTACH PARTITION interaction_days.%I '
+                   'FOR VALUES FROM (%s) TO (%s)', d.partition_name, d.first_id, d.stop_id);
+END $$;
 
 -- Sharded days: each shard writes its blocks here, then one transaction swaps the whole
 -- day into customer_interactions. Unlogged: after a crash the shards are simply re-run.
