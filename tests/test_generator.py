@@ -291,26 +291,6 @@ def test_cli_loads_a_range_into_the_database_in_use(schema_url):
     assert n == day_volume(dt.date(2026, 3, 2), 400) + day_volume(dt.date(2026, 3, 3), 400)
 
 
-def test_fast_load_path_still_rejects_rows_with_missing_keys(schema_url):
-    """Per-row FK triggers are off during the COPY; the check of its distinct keys must catch what they would."""
-    from include.generator.loader import OrphanRows, _deferred_foreign_keys
-
-    start = dt.datetime(2026, 3, 4, tzinfo=dt.UTC)
-    with connect(schema_url) as conn:
-        with pytest.raises(OrphanRows, match=r"reference 1 missing customers \(e\.g\. customer_id=424242\)"):
-            with conn.transaction(), _deferred_foreign_keys(conn, start.date()) as keys:
-                conn.execute(
-                    "INSERT INTO customer_interactions (interaction_id, customer_id, channel_id, interaction_type_id, "
-                    "session_id, start_timestamp, end_timestamp, queue_time_seconds, resolution_status, is_escalated, "
-                    "first_contact_resolution, is_repeat_contact, language, created_at) VALUES (20260304000000001, "
-                    "424242, 1, 1, 'S', %s, %s, 0, 'Resolved', false, true, false, 'en', %s)",
-                    (start, start + dt.timedelta(minutes=5), start),
-                )
-                for column, value in (("customer_id", 424242), ("channel_id", 1), ("interaction_type_id", 1)):
-                    keys.add(column, [value])
-        assert conn.execute("SELECT count(*) FROM customer_interactions").fetchone()[0] == 0
-
-
 def test_a_database_keeps_the_customer_base_settings_it_was_built_with(schema_url):
     from include.generator.customers import CustomerBaseMismatch
     from include.generator.loader import ensure_customer_base

@@ -1,7 +1,8 @@
 -- Customer Care Analytics: schema for the 7-table model plus the analytics layer.
 --
 -- Idempotent: every object is created only if missing, nothing is ever dropped, so
--- re-running it on a database with data is a no-op. Runs with plain psql:
+-- re-running it on a database with data is a no-op (an unpartitioned fact table from an
+-- earlier release is kept, rows and all, as its default partition). Runs with plain psql:
 --     psql "$DSN" -v ON_ERROR_STOP=1 -f include/sql/00_schema.sql
 -- and from Airflow (create_schema task). One transaction, serialized by an advisory
 -- lock so two runs that start at once do not race on CREATE ... IF NOT EXISTS.
@@ -112,9 +113,9 @@ CREATE SCHEMA IF NOT EXISTS interaction_days;
 DO $$
 BEGIN
     IF (SELECT relkind FROM pg_class WHERE oid = to_regclass('public.customer_interactions')) = 'r' THEN
-        ALTER INDEX IF EXISTS public.customer_interactions_start RENAME TO customer_interactions_legacy_start;
+        ALTER INDEX IF EXISTS public.customer_interactions_start RENAME TO default_partition_start;
         ALTER TABLE public.customer_interactions
-            RENAME CONSTRAINT customer_interactions_pkey TO customer_interactions_legacy_pkey;
+            RENAME CONSTRAINT customer_interactions_pkey TO default_partition_pkey;
         ALTER TABLE public.customer_interactions SET SCHEMA interaction_days;
         ALTER TABLE interaction_days.customer_interactions RENAME TO default_partition;
     END IF;
@@ -145,14 +146,14 @@ CREATE TABLE IF NOT EXISTS customer_interactions (
     created_at               timestamptz NOT NULL,
     CONSTRAINT interaction_end_after_start CHECK (end_timestamp > start_timestamp)
 ) PARTITION BY RANGE (interaction_id);
--- Per-date work (load, checks, summaries) goes through this index. The seed's queries
+-- No index on start_timestamp across days: per-date work (checks, summaries) reads
+-- one day's partition whole, found by its start_timestamp CHECK. The seed's queries
 -- aggregate whole tables, and per-customer / per-agent lookups are served by the
 -- analytics tables: more indexes here would slow every daily load for little gain.
-CREATE INDEX IF NOT EXISTS customer_interactions_start
-    ON customer_interactions (start_timestamp);
 
 -- Rows outside any loaded day: hand-written INSERTs, the psql size files, upgraded data.
--- Keep it small: attaching a day scans it for rows of that day.
+-- Keep it small: attaching a day scans it for rows of that day. Rows of many dates mix
+-- here, so it alone gets an index on start_timestamp.
 CREATE TABLE IF NOT EXISTS interaction_days.default_partition
     PARTITION OF customer_interactions DEFAULT;
 DO $$
@@ -161,6 +162,8 @@ BEGIN
         ALTER TABLE customer_interactions ATTACH PARTITION interaction_days.default_partition DEFAULT;
     END IF;
 END $$;
+CREATE INDEX IF NOT EXISTS default_partition_start
+    ON interaction_days.default_partition (start_timestamp);
 
 -- The id range [first_id, stop_id) and the table names of a day.
 CREATE OR REPLACE FUNCTION interaction_days.day_names(
@@ -172,35 +175,31 @@ CREATE OR REPLACE FUNCTION interaction_days.day_names(
            'd' || to_char(day, 'YYYYMMDD') || '_pending'
 $$;
 
--- An empty table for a day's rows, shaped like customer_interactions: its CHECKs, its
--- foreign keys (created while empty, so ATTACH needs no validation scan), and the id and
--- time ranges of the day (so ATTACH needs no partition-constraint scan). Run it in a
--- transaction of its own: adding foreign keys briefly locks the referenced tables.
--- Returns the table's qualified name.
+-- What a day's new table is made LIKE: the fact table's columns, defaults and CHECKs,
+-- no index, no foreign key. Not the fact table itself: LIKE would hold a lock on it
+-- for the whole load, and two loads swapping at once would deadlock.
+CREATE TABLE IF NOT EXISTS interaction_days.template
+    (LIKE customer_interactions INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+
+-- An empty table for a day's rows, created in the load's transaction (so COPY may write
+-- its rows frozen), with the id and time ranges of the day (so ATTACH need not scan it
+-- to prove them). Returns its qualified name.
 CREATE OR REPLACE FUNCTION interaction_days.create_pending(day date) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
     d record := interaction_days.day_names(day);
-    fk text;
 BEGIN
-    EXECUTE format('DROP TABLE IF EXISTS interaction_days.%I', d.pending_name);
     EXECUTE format(
-        'CREATE TABLE interaction_days.%I (LIKE public.customer_interactions INCLUDING DEFAULTS '
+        'CREATE TABLE interaction_days.%I (LIKE interaction_days.template INCLUDING DEFAULTS '
         'INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (interaction_id >= %s AND interaction_id < %s), '
         'CONSTRAINT %I CHECK (start_timestamp >= %L AND start_timestamp < %L))',
         d.pending_name, d.partition_name || '_ids', d.first_id, d.stop_id,
         d.partition_name || '_starts', day::timestamp AT TIME ZONE 'UTC',
         (day + 1)::timestamp AT TIME ZONE 'UTC');
-    FOR fk IN
-        SELECT pg_get_constraintdef(oid) FROM pg_constraint
-        WHERE conrelid = 'public.customer_interactions'::regclass AND contype = 'f' ORDER BY conname
-    LOOP
-        EXECUTE format('ALTER TABLE interaction_days.%I ADD %s', d.pending_name, fk);
-    END LOOP;
     RETURN format('interaction_days.%I', d.pending_name);
 END $$;
 
--- After the rows are in: build the indexes the parent has, once, by sorting.
+-- After the rows are in: build the primary key's index, once, by sorting.
 CREATE OR REPLACE FUNCTION interaction_days.index_pending(day date) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -210,22 +209,21 @@ BEGIN
     PERFORM set_config('maintenance_work_mem', '256MB', true);
     EXECUTE format('ALTER TABLE interaction_days.%I ADD CONSTRAINT %I PRIMARY KEY (interaction_id)',
                    d.pending_name, d.pending_name || '_pkey');
-    EXECUTE format('CREATE INDEX %I ON interaction_days.%I (start_timestamp)',
-                   d.pending_name || '_start', d.pending_name);
     -- Statistics for the checks and summaries that read the day next. A small sample is
     -- plenty for one day's distributions and costs a tenth of the default one.
     PERFORM set_config('default_statistics_target', '10', true);
     EXECUTE format('ANALYZE interaction_days.%I', d.pending_name);
 END $$;
 
--- The swap: the day's rows become exactly the pending table's. One short transaction
--- (the caller's): readers see the old day or the new one, never a mix or a gap.
+-- The swap: the day's rows become exactly the pending table's, in the caller's
+-- transaction. ATTACH checks the foreign keys (one pass per key over the new rows) and
+-- reuses the indexes built above. Readers of customer_interactions wait for the commit.
 CREATE OR REPLACE FUNCTION interaction_days.publish(day date) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     d record := interaction_days.day_names(day);
 BEGIN
-    -- The strongest lock first: taking it later could deadlock with another swap.
+    -- The strongest lock first: two swaps then queue here instead of deadlocking.
     LOCK TABLE ONLY public.customer_interactions IN ACCESS EXCLUSIVE MODE;
     DELETE FROM interaction_days.default_partition
     WHERE (start_timestamp >= day::timestamp AT TIME ZONE 'UTC'
@@ -235,8 +233,6 @@ BEGIN
     EXECUTE format('ALTER TABLE interaction_days.%I RENAME TO %I', d.pending_name, d.partition_name);
     EXECUTE format('ALTER INDEX interaction_days.%I RENAME TO %I',
                    d.pending_name || '_pkey', d.partition_name || '_pkey');
-    EXECUTE format('ALTER INDEX interaction_days.%I RENAME TO %I',
-                   d.pending_name || '_start', d.partition_name || '_start');
     EXECUTE format('ALTER TABLE public.customer_interactions ATTACH PARTITION interaction_days.%I '
                    'FOR VALUES FROM (%s) TO (%s)', d.partition_name, d.first_id, d.stop_id);
 END $$;

@@ -1,0 +1,177 @@
+"""The fact table's day partitions: what a load leaves behind, what a query reads, upgrades."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import psycopg
+import pytest
+
+from include.database import connect
+from include.generator.interactions import day_volume
+from include.generator.loader import BatchSettings, load_day, replace_day
+from include.schema import SCHEMA_FILE, apply_schema
+
+SETTINGS = BatchSettings(interactions_per_day=500)
+MONDAY, TUESDAY = dt.date(2026, 4, 6), dt.date(2026, 4, 7)
+
+
+def partitions(conn) -> set[str]:
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT c.oid::regclass::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = 'customer_interactions'::regclass"
+        )
+    }
+
+
+def leftover_tables(conn) -> list[str]:
+    """Tables in interaction_days that are not partitions: failed or unfinished loads."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT c.oid::regclass::text FROM pg_class c WHERE c.relnamespace = 'interaction_days'::regnamespace "
+            "AND c.relkind = 'r' AND NOT c.relispartition AND c.relname <> 'template'"
+        )
+    ]
+
+
+def rows_by_partition(conn) -> dict[str, int]:
+    return dict(
+        conn.execute("SELECT tableoid::regclass::text, count(*) FROM customer_interactions GROUP BY 1")
+    )
+
+
+def test_each_loaded_day_is_one_partition_and_a_reload_replaces_it(schema_url):
+    with connect(schema_url, autocommit=True) as conn:
+        load_day(conn, MONDAY, SETTINGS)
+        load_day(conn, TUESDAY, SETTINGS)
+        first = conn.execute(
+            "SELECT md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM customer_interactions t"
+        )
+        first = first.fetchone()[0]
+        load_day(conn, MONDAY, SETTINGS)
+        assert partitions(conn) == {
+            "interaction_days.d20260406",
+            "interaction_days.d20260407",
+            "interaction_days.default_partition",
+        }
+        assert rows_by_partition(conn) == {
+            "interaction_days.d20260406": day_volume(MONDAY, 500),
+            "interaction_days.d20260407": day_volume(TUESDAY, 500),
+        }
+        assert leftover_tables(conn) == []
+        again = conn.execute(
+            "SELECT md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM customer_interactions t"
+        )
+        assert again.fetchone()[0] == first
+
+
+def test_a_query_for_one_day_reads_only_that_days_partition(schema_url):
+    with connect(schema_url, autocommit=True) as conn:
+        for day in (MONDAY, TUESDAY):
+            load_day(conn, day, SETTINGS)
+        plan = "\n".join(
+            r[0]
+            for r in conn.execute(
+                "EXPLAIN SELECT count(*) FROM customer_interactions "
+                "WHERE start_timestamp >= ('2026-04-07'::date)::timestamp AT TIME ZONE 'UTC' "
+                "AND start_timestamp < ('2026-04-07'::date + 1)::timestamp AT TIME ZONE 'UTC'"
+            )
+        )
+    assert "d20260407" in plan
+    assert "d20260406" not in plan  # excluded by its start_timestamp CHECK, not scanned
+
+
+def test_a_row_with_a_missing_key_fails_the_load_and_keeps_the_old_day(schema_url):
+    """Rows go in unchecked (no per-row triggers); attaching the day checks every key at once."""
+    with connect(schema_url, autocommit=True) as conn:
+        load_day(conn, MONDAY, SETTINGS)
+        before = rows_by_partition(conn)
+
+        def fill_with_an_orphan(table: str) -> int:
+            start = dt.datetime(2026, 4, 6, 9, tzinfo=dt.UTC)
+            conn.execute(
+                f"INSERT INTO {table} (interaction_id, customer_id, channel_id, interaction_type_id, session_id, "
+                "start_timestamp, end_timestamp, queue_time_seconds, resolution_status, is_escalated, "
+                "first_contact_resolution, is_repeat_contact, language, created_at) VALUES (20260406000000001, "
+                "424242, 1, 1, 'S', %s, %s, 0, 'Resolved', false, true, false, 'en', %s)",
+                (start, start + dt.timedelta(minutes=5), start),
+            )
+            return 1
+
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match=r"\(customer_id\)=\(424242\)"):
+            replace_day(conn, MONDAY, 1, SETTINGS, fill_with_an_orphan)
+        assert rows_by_partition(conn) == before
+        assert leftover_tables(conn) == []
+        load_day(conn, MONDAY, SETTINGS)  # and nothing is left locked
+        assert rows_by_partition(conn) == before
+
+
+def test_rows_of_a_day_in_the_default_partition_give_way_to_the_loaded_day(schema_url):
+    """Hand-loaded rows (psql size files, INSERTs) sit in the default partition until their day is loaded."""
+    with connect(schema_url, autocommit=True) as conn:
+        load_day(conn, MONDAY, SETTINGS)
+        clean = conn.execute(
+            "SELECT md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM customer_interactions t"
+        )
+        clean = clean.fetchone()[0]
+        conn.execute("ALTER TABLE customer_interactions DETACH PARTITION interaction_days.d20260406")
+        conn.execute("INSERT INTO customer_interactions SELECT * FROM interaction_days.d20260406")
+        conn.execute("DROP TABLE interaction_days.d20260406")
+        conn.commit()
+        assert rows_by_partition(conn) == {"interaction_days.default_partition": day_volume(MONDAY, 500)}
+        load_day(conn, MONDAY, SETTINGS)
+        assert rows_by_partition(conn) == {"interaction_days.d20260406": day_volume(MONDAY, 500)}
+        reloaded = conn.execute(
+            "SELECT md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM customer_interactions t"
+        )
+        assert reloaded.fetchone()[0] == clean
+
+
+def unpartitioned_fact_table() -> str:
+    """The fact table as releases before day partitions created it: the same DDL, unpartitioned."""
+    ddl = re.search(
+        r"CREATE TABLE IF NOT EXISTS customer_interactions \(.*?\) PARTITION BY RANGE \(interaction_id\);",
+        SCHEMA_FILE.read_text(),
+        re.S,
+    ).group(0)
+    return (
+        ddl.replace(" PARTITION BY RANGE (interaction_id)", "")
+        + "CREATE INDEX customer_interactions_start ON customer_interactions (start_timestamp);"
+    )
+
+
+def test_an_unpartitioned_fact_table_is_upgraded_in_place(schema_url):
+    with connect(schema_url, autocommit=True) as conn:
+        load_day(conn, MONDAY, SETTINGS)
+        load_day(conn, TUESDAY, SETTINGS)
+        digest_sql = (
+            "SELECT md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM customer_interactions t"
+        )
+        digest = conn.execute(digest_sql).fetchone()[0]
+        conn.execute("CREATE TEMP TABLE saved AS SELECT * FROM customer_interactions")
+        conn.execute("DROP TABLE customer_interactions CASCADE")
+        conn.execute(unpartitioned_fact_table())
+        conn.execute("INSERT INTO customer_interactions SELECT * FROM saved")
+        conn.commit()
+
+        apply_schema(conn)
+        assert (
+            conn.execute(
+                "SELECT relkind FROM pg_class WHERE oid = 'customer_interactions'::regclass"
+            ).fetchone()[0]
+            == "p"
+        )
+        assert conn.execute(digest_sql).fetchone()[0] == digest  # every row kept, in the default partition
+        assert set(rows_by_partition(conn)) == {"interaction_days.default_partition"}
+        apply_schema(conn)  # and the upgrade is done once
+
+        load_day(conn, TUESDAY, SETTINGS)  # a reloaded day moves into its own partition
+        assert rows_by_partition(conn) == {
+            "interaction_days.default_partition": day_volume(MONDAY, 500),
+            "interaction_days.d20260407": day_volume(TUESDAY, 500),
+        }
+        assert conn.execute(digest_sql).fetchone()[0] == digest
