@@ -156,14 +156,14 @@ def test_trigger_run_from_ui(airflow: Airflow) -> None:
             page.goto(f"{airflow.base_url}/dags/{DAG_ID}")
             page.get_by_test_id("trigger-dag-button").click()
             dialog = page.get_by_role("dialog")
-            expect(dialog.get_by_text(f"Trigger Dag - {DAG_ID}")).to_be_visible()
+            expect(dialog.get_by_text(f"Trigger Dag - {DAG_ID}")).to_be_visible(timeout=30_000)
             dialog.locator("#element_batch_date").fill(BATCH_DATE)
             volume = dialog.get_by_label("Interactions per day")
             volume.fill(str(INTERACTIONS))
             volume.press("Tab")  # the number input commits its value on blur
             expect(volume).to_have_value(str(INTERACTIONS))
             dialog.get_by_test_id("trigger-dag-submit").click()
-            expect(dialog).to_be_hidden()
+            expect(dialog).to_be_hidden(timeout=30_000)
 
             # the run the form created, then its outcome (through the REST API)
             deadline = time.monotonic() + RUN_TIMEOUT
@@ -182,8 +182,8 @@ def test_trigger_run_from_ui(airflow: Airflow) -> None:
 
             # the run as the UI shows it
             page.goto(f"{airflow.base_url}/dags/{DAG_ID}/runs/{run['dag_run_id']}")
-            expect(page.get_by_text(run["dag_run_id"]).first).to_be_visible()
-            expect(page.get_by_text("success").first).to_be_visible()
+            expect(page.get_by_text(run["dag_run_id"]).first).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("success").first).to_be_visible(timeout=30_000)
             page.wait_for_load_state("networkidle")
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT))

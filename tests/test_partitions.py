@@ -85,6 +85,24 @@ def test_a_query_for_one_day_reads_only_that_days_partition(schema_url):
     assert "d20260406" not in plan  # excluded by its start_timestamp CHECK, not scanned
 
 
+def test_the_per_day_sql_plans_one_partition_whatever_the_history(schema_url):
+    """interaction_days.of_day, which every per-day check and summary reads, prunes by id range."""
+    with connect(schema_url, autocommit=True) as conn:
+        for day in (MONDAY, TUESDAY):
+            load_day(conn, day, SETTINGS)
+        with psycopg.ClientCursor(conn) as cur:  # the day bound as a literal, as run_sql_file does
+            cur.execute(
+                "EXPLAIN SELECT count(*) FROM interaction_days.of_day(%(day)s::date)", {"day": TUESDAY}
+            )
+            plan = "\n".join(r[0] for r in cur)
+        assert conn.execute("SELECT count(*) FROM interaction_days.of_day(%s)", (TUESDAY,)).fetchone()[0] == (
+            day_volume(TUESDAY, 500)
+        )
+    assert "d20260407" in plan
+    assert "d20260406" not in plan and "default_partition" not in plan
+    assert "Subplans Removed" not in plan  # pruned while planning, not at run time
+
+
 def test_a_row_with_a_missing_key_fails_the_load_and_keeps_the_old_day(schema_url):
     """Rows go in unchecked (no per-row triggers); attaching the day checks every key at once."""
     with connect(schema_url, autocommit=True) as conn:
@@ -175,3 +193,23 @@ def test_an_unpartitioned_fact_table_is_upgraded_in_place(schema_url):
             "interaction_days.d20260407": day_volume(TUESDAY, 500),
         }
         assert conn.execute(digest_sql).fetchone()[0] == digest
+
+
+def test_a_row_whose_id_and_start_disagree_on_the_day_fails_the_quality_check(schema_url):
+    from include.pipeline import DataQualityError, check_data_quality
+
+    with connect(schema_url, autocommit=True) as conn:
+        load_day(conn, MONDAY, SETTINGS)
+        check_data_quality(conn, MONDAY)  # a clean day passes
+        # A Monday interaction filed under the id of a day that has no partition (default partition).
+        conn.execute(
+            "CREATE TEMP TABLE stray AS SELECT * FROM customer_interactions WHERE interaction_id = %s",
+            (int(f"{MONDAY:%Y%m%d}000000001"),),
+        )
+        conn.execute("UPDATE stray SET interaction_id = 20260410000000001")
+        conn.execute("INSERT INTO customer_interactions SELECT * FROM stray")
+        with pytest.raises(
+            DataQualityError,
+            match=r"interaction_id_not_of_this_day: 1 row\(s\) e\.g\. interaction_id 20260410000000001",
+        ):
+            check_data_quality(conn, MONDAY)

@@ -176,10 +176,6 @@ def publish_day(conn: psycopg.Connection, day: dt.date, settings: BatchSettings)
     return replace_day(conn, day, n_rows, settings, fill, after_swap=empty_staging)
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), dt.UTC)
-
-
 def _record_batch(conn: psycopg.Connection, day: dt.date, n_rows: int, settings: BatchSettings) -> None:
     conn.execute(
         "INSERT INTO interaction_batches (batch_date, interactions_requested, base_seed) "

@@ -16,9 +16,7 @@ SELECT
     coalesce(sum(satisfaction_score), 0) AS satisfaction_sum,
     min(start_timestamp) AS first_interaction_at,
     max(start_timestamp) AS last_interaction_at
-FROM customer_interactions
-WHERE start_timestamp >= (%(day)s::date)::timestamp AT TIME ZONE 'UTC'
-  AND start_timestamp < (%(day)s::date + 1)::timestamp AT TIME ZONE 'UTC'
+FROM interaction_days.of_day(%(day)s::date)
 GROUP BY customer_id;
 
 CREATE TEMP TABLE activity_delta ON COMMIT DROP AS

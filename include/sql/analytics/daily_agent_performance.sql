@@ -5,10 +5,8 @@ DELETE FROM analytics.daily_agent_performance WHERE summary_date = %(day)s::date
 INSERT INTO analytics.daily_agent_performance
 WITH day_interactions AS (
     SELECT *
-    FROM customer_interactions
-    WHERE start_timestamp >= (%(day)s::date)::timestamp AT TIME ZONE 'UTC'
-      AND start_timestamp < (%(day)s::date + 1)::timestamp AT TIME ZONE 'UTC'
-      AND agent_id IS NOT NULL
+    FROM interaction_days.of_day(%(day)s::date)
+    WHERE agent_id IS NOT NULL
 ),
 
 per_agent AS (

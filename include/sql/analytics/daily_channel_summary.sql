@@ -4,9 +4,7 @@ DELETE FROM analytics.daily_channel_summary WHERE summary_date = %(day)s::date;
 INSERT INTO analytics.daily_channel_summary
 WITH day_interactions AS (
     SELECT *
-    FROM customer_interactions
-    WHERE start_timestamp >= (%(day)s::date)::timestamp AT TIME ZONE 'UTC'
-      AND start_timestamp < (%(day)s::date + 1)::timestamp AT TIME ZONE 'UTC'
+    FROM interaction_days.of_day(%(day)s::date)
 ),
 
 per_channel AS (

@@ -12,9 +12,7 @@ WITH plans_in_force AS (
 
 day_interactions AS (
     SELECT customer_id, satisfaction_score
-    FROM customer_interactions
-    WHERE start_timestamp >= (%(day)s::date)::timestamp AT TIME ZONE 'UTC'
-      AND start_timestamp < (%(day)s::date + 1)::timestamp AT TIME ZONE 'UTC'
+    FROM interaction_days.of_day(%(day)s::date)
 ),
 
 customers_per_plan AS (

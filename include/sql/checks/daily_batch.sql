@@ -2,10 +2,19 @@
 -- break it and a few of their interaction_ids. The run fails if any count is non-zero.
 WITH day_interactions AS (
     SELECT ci.*, ch.is_synchronous
-    FROM customer_interactions AS ci
+    FROM interaction_days.of_day(%(day)s::date) AS ci
     LEFT JOIN channels AS ch ON ch.channel_id = ci.channel_id
-    WHERE ci.start_timestamp >= (%(day)s::date)::timestamp AT TIME ZONE 'UTC'
-      AND ci.start_timestamp < (%(day)s::date + 1)::timestamp AT TIME ZONE 'UTC'
+),
+
+-- Rows whose id and start_timestamp disagree on the day. A day's partition cannot hold
+-- any (its CHECKs); only rows outside loaded days, in the default partition, can.
+mismatched_days AS (
+    SELECT d.interaction_id
+    FROM interaction_days.default_partition AS d
+    CROSS JOIN interaction_days.day_names(%(day)s::date) AS day_ids
+    WHERE (d.start_timestamp >= (%(day)s::date)::timestamp AT TIME ZONE 'UTC'
+           AND d.start_timestamp < (%(day)s::date + 1)::timestamp AT TIME ZONE 'UTC')
+          <> (d.interaction_id >= day_ids.first_id AND d.interaction_id < day_ids.stop_id)
 ),
 
 batch AS (
@@ -45,9 +54,8 @@ violations AS (
        OR (NOT i.is_synchronous AND i.duration_seconds IS NOT NULL)
        OR i.end_timestamp <= i.start_timestamp
     UNION ALL
-    SELECT 'interaction_id_not_of_this_day', i.interaction_id
-    FROM day_interactions AS i
-    WHERE i.interaction_id / 1000000000 <> to_char(%(day)s::date, 'YYYYMMDD')::bigint
+    SELECT 'interaction_id_not_of_this_day', m.interaction_id
+    FROM mismatched_days AS m
 )
 
 SELECT check_name, count(*) AS failing_rows, (array_agg(interaction_id ORDER BY interaction_id))[1:5] AS sample_ids
