@@ -7,6 +7,7 @@ import re
 
 import psycopg
 import pytest
+from conftest import table_checksums
 
 from include.database import connect
 from include.generator.interactions import day_volume
@@ -38,6 +39,10 @@ def leftover_tables(conn) -> list[str]:
     ]
 
 
+def interactions_digest(url: str) -> str:
+    return table_checksums(url)["customer_interactions"]
+
+
 def rows_by_partition(conn) -> dict[str, int]:
     return dict(
         conn.execute("SELECT tableoid::regclass::text, count(*) FROM customer_interactions GROUP BY 1")
@@ -48,10 +53,7 @@ def test_each_loaded_day_is_one_partition_and_a_reload_replaces_it(schema_url):
     with connect(schema_url, autocommit=True) as conn:
         load_day(conn, MONDAY, SETTINGS)
         load_day(conn, TUESDAY, SETTINGS)
-        first = conn.execute(
-            "SELECT md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM customer_interactions t"
-        )
-        first = first.fetchone()[0]
+        first = interactions_digest(schema_url)
         load_day(conn, MONDAY, SETTINGS)
         assert partitions(conn) == {
             "interaction_days.d20260406",
@@ -63,10 +65,7 @@ def test_each_loaded_day_is_one_partition_and_a_reload_replaces_it(schema_url):
             "interaction_days.d20260407": day_volume(TUESDAY, 500),
         }
         assert leftover_tables(conn) == []
-        again = conn.execute(
-            "SELECT md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM customer_interactions t"
-        )
-        assert again.fetchone()[0] == first
+        assert interactions_digest(schema_url) == first
 
 
 def test_a_query_for_one_day_reads_only_that_days_partition(schema_url):
@@ -132,10 +131,7 @@ def test_rows_of_a_day_in_the_default_partition_give_way_to_the_loaded_day(schem
     """Hand-loaded rows (psql size files, INSERTs) sit in the default partition until their day is loaded."""
     with connect(schema_url, autocommit=True) as conn:
         load_day(conn, MONDAY, SETTINGS)
-        clean = conn.execute(
-            "SELECT md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM customer_interactions t"
-        )
-        clean = clean.fetchone()[0]
+        clean = interactions_digest(schema_url)
         conn.execute("ALTER TABLE customer_interactions DETACH PARTITION interaction_days.d20260406")
         conn.execute("INSERT INTO customer_interactions SELECT * FROM interaction_days.d20260406")
         conn.execute("DROP TABLE interaction_days.d20260406")
@@ -143,10 +139,7 @@ def test_rows_of_a_day_in_the_default_partition_give_way_to_the_loaded_day(schem
         assert rows_by_partition(conn) == {"interaction_days.default_partition": day_volume(MONDAY, 500)}
         load_day(conn, MONDAY, SETTINGS)
         assert rows_by_partition(conn) == {"interaction_days.d20260406": day_volume(MONDAY, 500)}
-        reloaded = conn.execute(
-            "SELECT md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM customer_interactions t"
-        )
-        assert reloaded.fetchone()[0] == clean
+        assert interactions_digest(schema_url) == clean
 
 
 def unpartitioned_fact_table() -> str:
@@ -166,10 +159,7 @@ def test_an_unpartitioned_fact_table_is_upgraded_in_place(schema_url):
     with connect(schema_url, autocommit=True) as conn:
         load_day(conn, MONDAY, SETTINGS)
         load_day(conn, TUESDAY, SETTINGS)
-        digest_sql = (
-            "SELECT md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM customer_interactions t"
-        )
-        digest = conn.execute(digest_sql).fetchone()[0]
+        digest = interactions_digest(schema_url)
         conn.execute("CREATE TEMP TABLE saved AS SELECT * FROM customer_interactions")
         conn.execute("DROP TABLE customer_interactions CASCADE")
         conn.execute(unpartitioned_fact_table())
@@ -183,7 +173,7 @@ def test_an_unpartitioned_fact_table_is_upgraded_in_place(schema_url):
             ).fetchone()[0]
             == "p"
         )
-        assert conn.execute(digest_sql).fetchone()[0] == digest  # every row kept, in the default partition
+        assert interactions_digest(schema_url) == digest  # every row kept, in the default partition
         assert set(rows_by_partition(conn)) == {"interaction_days.default_partition"}
         apply_schema(conn)  # and the upgrade is done once
 
@@ -192,7 +182,7 @@ def test_an_unpartitioned_fact_table_is_upgraded_in_place(schema_url):
             "interaction_days.default_partition": day_volume(MONDAY, 500),
             "interaction_days.d20260407": day_volume(TUESDAY, 500),
         }
-        assert conn.execute(digest_sql).fetchone()[0] == digest
+        assert interactions_digest(schema_url) == digest
 
 
 def test_a_row_whose_id_and_start_disagree_on_the_day_fails_the_quality_check(schema_url):

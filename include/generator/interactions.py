@@ -26,6 +26,11 @@ PG_EPOCH = dt.date(2000, 1, 1)
 US_PER_DAY = 86_400_000_000
 
 
+def first_id(day: dt.date) -> int:
+    """yyyymmdd * 10^9: a day's interaction ids count up from here (SQL: interaction_days.first_id)."""
+    return int(day.strftime("%Y%m%d")) * 1_000_000_000
+
+
 def day_volume(day: dt.date, interactions_per_day: int) -> int:
     """Rows for a day: the average volume shaped by weekday (at least 1)."""
     return max(1, round(interactions_per_day * config.WEEKDAY_VOLUME[day.weekday()]))
@@ -186,7 +191,7 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     language = rng.choice(len(LANGUAGES), size=n, p=list(config.LANGUAGE_MIX.values())).astype(np.int8)
     summary = (itype * 2 + (rng.random(n) < 0.5)).astype(np.int16)
 
-    ids = int(ctx.day.strftime("%Y%m%d")) * 1_000_000_000 + first + 1 + np.arange(n, dtype=np.int64)
+    ids = first_id(ctx.day) + first + 1 + np.arange(n, dtype=np.int64)
     return {
         "interaction_id": ids,
         "customer_id": customer.astype(np.int64),

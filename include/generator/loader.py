@@ -22,7 +22,7 @@ import psycopg
 from include.generator import config
 from include.generator.customers import build_customer_base, materialize_customer_base
 from include.generator.encoding import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary
-from include.generator.interactions import block_sizes, day_context, day_volume, generate_day
+from include.generator.interactions import block_sizes, day_context, day_volume, first_id, generate_day
 from include.generator.reference import Reference, load_reference
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def replace_day(
     fill: Callable[[str], int],
     after_swap: Callable[[], None] | None = None,
 ) -> int:
-    """The one way a day's rows change: fill a fresh table, index it, swap it in.
+    """The one way a day's rows change: fill a fresh table, then index and swap it in.
 
     `fill(table)` writes the day's rows into an empty table with no index and no foreign
     key, so nothing is checked or indexed per row. Attaching it as the day's partition
@@ -110,7 +110,6 @@ def replace_day(
         conn.execute(_LOCK_DAY, (day.toordinal(),))
         table = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
         loaded = fill(table)
-        conn.execute("SELECT interaction_days.index_pending(%s)", (day,))
         _record_batch(conn, day, n_rows, settings)
         conn.execute("SELECT interaction_days.publish(%s)", (day,))
         if after_swap is not None:
@@ -135,7 +134,7 @@ def plan_shards(day: dt.date, settings: BatchSettings, max_rows_per_shard: int) 
 
 
 def _id_range(day: dt.date, blocks: range) -> tuple[int, int]:
-    prefix = int(day.strftime("%Y%m%d")) * 1_000_000_000
+    prefix = first_id(day)
     return prefix + blocks.start * config.BLOCK_SIZE + 1, prefix + blocks.stop * config.BLOCK_SIZE
 
 

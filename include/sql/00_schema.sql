@@ -207,8 +207,11 @@ BEGIN
     RETURN format('interaction_days.%I', d.pending_name);
 END $$;
 
--- After the rows are in: build the primary key's index, once, by sorting.
-CREATE OR REPLACE FUNCTION interaction_days.index_pending(day date) RETURNS void
+-- Once the rows are in: index the pending table, then swap it in, in the caller's
+-- transaction. The primary key is built once, by sorting (far cheaper than index upkeep
+-- per row); ATTACH checks the foreign keys, one pass per key over the new rows. Readers
+-- of customer_interactions wait only for the swap, from the lock to the commit.
+CREATE OR REPLACE FUNCTION interaction_days.publish(day date) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     d record := interaction_days.day_names(day);
@@ -221,16 +224,7 @@ BEGIN
     -- plenty for one day's distributions and costs a tenth of the default one.
     PERFORM set_config('default_statistics_target', '10', true);
     EXECUTE format('ANALYZE interaction_days.%I', d.pending_name);
-END $$;
 
--- The swap: the day's rows become exactly the pending table's, in the caller's
--- transaction. ATTACH checks the foreign keys (one pass per key over the new rows) and
--- reuses the indexes built above. Readers of customer_interactions wait for the commit.
-CREATE OR REPLACE FUNCTION interaction_days.publish(day date) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-    d record := interaction_days.day_names(day);
-BEGIN
     -- The strongest lock first: two swaps then queue here instead of deadlocking.
     LOCK TABLE ONLY public.customer_interactions IN ACCESS EXCLUSIVE MODE;
     DELETE FROM interaction_days.default_partition
