@@ -6,42 +6,42 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-export PYTHONPATH := $(CURDIR)
-export AIRFLOW_HOME ?= $(CURDIR)/.airflow
-export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
-export AIRFLOW__CORE__LOAD_EXAMPLES := False
-# The Airflow connection follows CCA_DATABASE_URL or the embedded server (evaluated when used).
-AIRFLOW_CONN = $(shell $(PY) -m include.database airflow-conn)
+# The project's one command line (devtools/cli.py, registered in pyproject.toml). It builds
+# Airflow's environment itself (devtools/airflow_env.py), so nothing Airflow-specific is set here.
+CCA := $(VENV)/bin/cca
 
+# User input reaches the commands through the environment, never pasted into shell text.
 START ?=
 END ?=
 INTERACTIONS ?=
+export START END INTERACTIONS
 
 .PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
-$(STAMP): requirements.txt requirements-dev.txt requirements.lock
+$(STAMP): requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check uv==0.13.9
 	@$(VENV)/bin/uv pip install -q --python $(PY) -r requirements.txt -r requirements-dev.txt -c requirements.lock
+	@$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
 	@touch $@
 
 venv: $(STAMP)  ## install everything into .venv (pinned by requirements.lock)
 
 run: $(STAMP)  ## run the DAG for the last 7 days on the database in use, print a summary
-	@export AIRFLOW_CONN_CUSTOMER_CARE_DB='$(AIRFLOW_CONN)'; $(PY) -m include.runner run
+	@$(CCA) run
 
 backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]
-	@if [ -z "$(START)" ] || [ -z "$(END)" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]" >&2; exit 2; fi
-	@export AIRFLOW_CONN_CUSTOMER_CARE_DB='$(AIRFLOW_CONN)'; $(PY) -m include.runner backfill '$(START)' '$(END)' --interactions '$(INTERACTIONS)'
+	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]" >&2; exit 2; fi
+	@$(CCA) backfill "$$START" "$$END" --interactions "$$INTERACTIONS"
 
 db-url: $(STAMP)  ## print the DSN in use (starts the embedded server if needed)
-	@$(PY) -m include.database url
+	@$(CCA) db url
 
 psql: $(STAMP)  ## interactive psql on the database in use
-	@$(PY) -m include.database psql
+	@$(CCA) db psql
 
 browser-deps:  ## Debian's chromium for the browser tests (CI installs it)
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -58,13 +58,13 @@ test-fast: $(STAMP)  ## the suite without the slow end-to-end tests
 	$(PY) -m pytest -m "not slow"
 
 reliability: $(STAMP)  ## fault-injection scenarios with a report (faults survived N/N)
-	@$(PY) -m reliability
+	@$(CCA) reliability
 
 airflow: $(STAMP)  ## start Airflow 3 locally (UI on :8080, login admin/admin)
-	@$(PY) -m include.local_airflow
+	@$(CCA) airflow
 
 bench: $(STAMP)  ## speed and memory figures (name=value lines)
-	@$(PY) -m benchmarks
+	@$(CCA) bench
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(VENV)/bin/ruff check .
@@ -78,5 +78,5 @@ lock:  ## re-resolve requirements.lock from requirements*.txt
 	$(VENV)/bin/uv pip compile --python-version 3.11 requirements.txt requirements-dev.txt -o requirements.lock
 
 clean:  ## remove the venv, the embedded database, Airflow's local state and outputs
-	-@test -x $(PY) && $(PY) -m include.database stop 2>/dev/null || true
+	-@test -x $(CCA) && $(CCA) db stop 2>/dev/null || true
 	rm -rf $(VENV) .pgdata .airflow data reports .pytest_cache .ruff_cache

@@ -26,17 +26,21 @@ and backfill runs, `airflow dags test ... 2026-03-02`), that day; any other logi
 (a manual "trigger now") loads the last full day before it. So the scheduled run that
 starts just after midnight loads the day that has just ended, and a backfill of D loads D.
 
-**Tasks**
-1. `validate_run` - checks params, decides the day and its shards (nothing is written before).
+**Tasks** (write, audit, publish: a day is checked before anyone can see it)
+1. `validate_run` - checks params, decides the day and its shards (nothing is written before);
+   returns the day's work, `[{{day, settings, shard}}, ...]` (one item per shard), to later tasks.
 2. `create_schema` - `include/sql/00_schema.sql` (idempotent).
 3. `load_baseline` - `include/sql/01_baseline_data.sql` (reference data, idempotent).
 4. `extend_customer_base` - customers and plan history up to the day (deterministic).
-5. `generate_interactions` - generates the day and COPY-loads it, replacing the day atomically.
-   A day above `max_rows_per_shard` is mapped into several tasks (Celery workers share them)
-   that write to a staging table; `publish_day` then swaps the whole day in, atomically.
-6. `publish_day` - the swap for sharded days (nothing to do for a one-shard day).
-7. `check_data_quality` - row count, foreign keys, CSAT range, durations vs timestamps, day bounds.
-8. `refresh_summaries` - the day's rows of the `analytics.*` tables, in one transaction.
+5. `generate_interactions` - writes the day into a pending table by COPY, audits it
+   (`include/sql/checks/pending_day.sql`: foreign keys, active customers, durations vs
+   timestamps, row count) and swaps it in, in one transaction: a failed check leaves the
+   previous version of the day in place. A day above `max_rows_per_shard` is mapped into
+   several tasks (Celery workers share them) that write to a staging table instead.
+6. `publish_day` - for sharded days: the same write-audit-swap from the staging table.
+7. `refresh_summaries` - the day's rows of the `analytics.*` tables, in one transaction.
+8. `check_published_day` - checks that need the published day: rows of other days filed
+   under this one, summaries that disagree with the rows (`checks/published_day.sql`).
 9. `render_report` - `reports/customer_care_report_<day>.html`.
 
 Re-running a day, or a whole range, leaves exactly the same rows.
@@ -106,31 +110,21 @@ with DAG(
     },
 ) as dag:
 
-    def _run_inputs() -> tuple[dt.date, object]:
-        """The day and settings, from the context (validate_run has vetted them)."""
-        from include.pipeline import resolve_batch_date, settings_from_params
-
-        ctx = get_current_context()
-        dag_run = ctx["dag_run"]
-        day = resolve_batch_date(
-            ctx["params"].get("batch_date"),
-            ctx.get("logical_date"),
-            getattr(dag_run, "run_after", None),
-        )
-        return day, settings_from_params(ctx["params"], dag_run.conf)
-
     def _connection():
         from airflow.providers.postgres.hooks.postgres import PostgresHook
 
         return PostgresHook(postgres_conn_id=CONN_ID).get_conn()
 
     @task(retries=0)
-    def validate_run() -> list[list[int]]:
-        """Fail fast, before anything is written, on a bad date or setting; return the day's shards."""
-        from include.pipeline import plan_run
+    def validate_run() -> list[dict]:
+        """Fail fast, before anything is written; return the day's work, one item per shard."""
+        from include.pipeline import plan_from_params
 
-        day, settings = _run_inputs()
-        return plan_run(day, settings, get_current_context()["params"]["max_rows_per_shard"])
+        ctx = get_current_context()
+        dag_run = ctx["dag_run"]
+        return plan_from_params(
+            ctx["params"], dag_run.conf, ctx.get("logical_date"), getattr(dag_run, "run_after", None)
+        )
 
     create_schema = SQLExecuteQueryOperator(task_id="create_schema", conn_id=CONN_ID, sql="00_schema.sql")
     load_baseline = SQLExecuteQueryOperator(
@@ -138,54 +132,58 @@ with DAG(
     )
 
     @task
-    def extend_customer_base() -> int:
+    def extend_customer_base(work: list[dict]) -> int:
         from include.pipeline import extend_customer_base as extend
+        from include.pipeline import unpack
 
-        day, settings = _run_inputs()
         with _connection() as conn:
-            return extend(conn, day, settings)
+            return extend(conn, *unpack(work[0]))
 
     @task
-    def generate_interactions(shard: list[int]) -> int:
+    def generate_interactions(shard_work: dict) -> int:
         from include.pipeline import generate_interactions as generate
+        from include.pipeline import unpack
 
-        day, settings = _run_inputs()
         with _connection() as conn:
-            return generate(conn, day, settings, shard)
+            return generate(conn, *unpack(shard_work), shard_work["shard"])
 
     @task
-    def publish_day(shards: list[list[int]]) -> int:
-        from include.pipeline import publish_sharded_day
+    def publish_day(work: list[dict]) -> str:
+        """Returns the published day (YYYY-MM-DD) for the tasks after it."""
+        from include.pipeline import publish_sharded_day, unpack
 
-        day, settings = _run_inputs()
         with _connection() as conn:
-            return publish_sharded_day(conn, day, settings, len(shards))
-
-    @task(retries=0)
-    def check_data_quality() -> None:
-        from include.pipeline import check_data_quality as check
-
-        day, _ = _run_inputs()
-        with _connection() as conn:
-            check(conn, day)
+            publish_sharded_day(conn, *unpack(work[0]), len(work))
+        return work[0]["day"]
 
     @task
-    def refresh_summaries() -> None:
+    def refresh_summaries(day: str) -> str:
         from include.analytics import refresh_day
 
-        day, _ = _run_inputs()
         with _connection() as conn:
-            refresh_day(conn, day)
+            refresh_day(conn, dt.date.fromisoformat(day))
+        return day
+
+    @task(retries=0)
+    def check_published_day(day: str) -> str:
+        from include.pipeline import check_published_day as check
+
+        with _connection() as conn:
+            check(conn, dt.date.fromisoformat(day))
+        return day
 
     @task
-    def render_report() -> str:
+    def render_report(day: str) -> str:
         from include.pipeline import write_report
 
-        day, _ = _run_inputs()
         with _connection() as conn:
-            return str(write_report(conn, day))
+            return str(write_report(conn, dt.date.fromisoformat(day)))
 
-    shards = validate_run()
-    generated = generate_interactions.expand(shard=shards)
-    shards >> create_schema >> load_baseline >> extend_customer_base() >> generated
-    generated >> publish_day(shards) >> check_data_quality() >> refresh_summaries() >> render_report()
+    work = validate_run()
+    extended = extend_customer_base(work)
+    work >> create_schema >> load_baseline >> extended
+    generated = generate_interactions.expand(shard_work=work)
+    extended >> generated
+    published = publish_day(work)
+    generated >> published
+    render_report(check_published_day(refresh_summaries(published)))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import sys
 
 import psycopg
 
 from include.config import ANALYTICS_SQL_DIR
-from include.schema import run_sql_file
+from include.storage.sql import run_sql_file
 
 #: One file per table, run in this order for a day.
 SUMMARY_FILES = (
@@ -50,32 +48,3 @@ def rebuild_all(conn: psycopg.Connection) -> list[dt.date]:
             for name in SUMMARY_FILES:
                 run_sql_file(conn, ANALYTICS_SQL_DIR / name, {"day": day})
     return days
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m include.analytics", description="Refresh the analytics summary tables."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("rebuild", help="rebuild every summary table from customer_interactions")
-    day = sub.add_parser("refresh", help="refresh one day")
-    day.add_argument("date", type=dt.date.fromisoformat)
-    args = parser.parse_args(argv)
-    from include.database import DatabaseUnavailable, connect
-
-    try:
-        with connect() as conn:
-            if args.command == "rebuild":
-                days = rebuild_all(conn)
-                print(f"rebuilt summaries for {len(days)} day(s)")
-            else:
-                refresh_day(conn, args.date)
-                print(f"refreshed summaries for {args.date}")
-    except DatabaseUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -8,29 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
 
 import psycopg
 
-from include.config import REPORTS_DIR, SQL_DIR
+from include.config import REPORTS_DIR
 from include.generator import config
-from include.generator.loader import (
-    BatchSettings,
+from include.generator.settings import BatchSettings, validate_day
+from include.quality import check_published
+from include.storage.days import (
     ensure_customer_base,
     load_day,
     load_shard,
     plan_shards,
     publish_day,
-    validate_day,
 )
-from include.schema import run_sql_file
 
 #: Keys a run's conf may hold (the DAG's params); anything else is a typo to reject.
 PARAM_KEYS = ("batch_date", "interactions_per_day", "seed", "new_customers_per_day", "max_rows_per_shard")
-
-
-class DataQualityError(RuntimeError):
-    """A day's batch broke a data-quality check; the message names checks and rows."""
 
 
 def resolve_batch_date(
@@ -104,19 +100,33 @@ def publish_sharded_day(
     return publish_day(conn, day, settings) if shard_count > 1 else 0
 
 
-def check_data_quality(conn: psycopg.Connection, day: dt.date) -> None:
-    """Fail with every broken check, how many rows break it and a few of their ids."""
-    with conn.transaction():
-        failures = run_sql_file(conn, SQL_DIR / "checks" / "daily_batch.sql", {"day": day})
-    if failures:
-        details = "; ".join(
-            f"{name}: {count:,} row(s)" + (f" e.g. interaction_id {', '.join(map(str, ids))}" if ids else "")
-            for name, count, ids in failures
-        )
-        raise DataQualityError(f"data-quality checks failed for {day}: {details}")
+def check_published_day(conn: psycopg.Connection, day: dt.date) -> None:
+    """The checks that need the published day and its refreshed summaries (the audit ran before)."""
+    check_published(conn, day)
+
+
+def plan_from_params(
+    params: Mapping[str, object],
+    conf: Mapping[str, object] | None,
+    logical_date: dt.datetime | None,
+    run_after: dt.datetime | None,
+) -> list[dict]:
+    """What validate_run hands on: the day's work, one item per shard (the DAG maps over it).
+
+    Plain JSON (an XCom): [{"day": "YYYY-MM-DD", "settings": {...}, "shard": [first, stop, n]}, ...].
+    """
+    day = resolve_batch_date(params.get("batch_date"), logical_date, run_after)
+    settings = settings_from_params(params, conf)
+    common = {"day": day.isoformat(), "settings": asdict(settings)}
+    return [{**common, "shard": shard} for shard in plan_run(day, settings, params["max_rows_per_shard"])]
+
+
+def unpack(plan: Mapping[str, object]) -> tuple[dt.date, BatchSettings]:
+    """The day and settings of a plan made by `plan_from_params`."""
+    return dt.date.fromisoformat(str(plan["day"])), BatchSettings(**plan["settings"])
 
 
 def write_report(conn: psycopg.Connection, day: dt.date, out_dir: Path = REPORTS_DIR) -> Path:
-    from include.report import render_report
+    from include.reporting.report import render_report
 
     return render_report(conn, day, out_dir)

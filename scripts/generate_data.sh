@@ -15,5 +15,5 @@ esac
 shift
 [ -x "$root/.venv/bin/python" ] || make -C "$root" -s venv >&2
 cd "$root"
-PYTHONPATH="$root" exec "$root/.venv/bin/python" -m include.generator --size "$size" \
+exec "$root/.venv/bin/python" -m devtools generate --size "$size" \
   --output "data/synthetic_data_${size}.sql" "$@"

@@ -25,7 +25,7 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
 os.environ["CCA_REPORTS_DIR"] = str(ROOT / ".airflow-test" / "reports")
 
-from include import database  # noqa: E402
+from devtools import database  # noqa: E402
 
 _counter = itertools.count()
 
@@ -124,7 +124,7 @@ def fresh_url(make_database, use_database) -> str:
 @pytest.fixture
 def schema_url(fresh_url: str) -> str:
     """A database with the schema and reference data."""
-    from include.schema import apply_schema
+    from include.storage.sql import apply_schema
 
     with database.connect(fresh_url) as conn:
         apply_schema(conn)
@@ -146,7 +146,7 @@ def airflow_metadata() -> None:
 @pytest.fixture(scope="session")
 def pipeline_dag(airflow_metadata):
     """The DAG parsed from the dags folder, once per session."""
-    from include.runner import load_dag
+    from devtools.runner import load_dag
 
     return load_dag()
 
@@ -164,6 +164,12 @@ def table_checksums(url: str) -> dict[str, str]:
         "daily_agent_performance": "SELECT md5(string_agg(t::text, '|' ORDER BY summary_date, agent_id)) "
         "FROM analytics.daily_agent_performance t",
         "customer_summary": "SELECT md5(string_agg(t::text, '|' ORDER BY customer_id)) FROM analytics.customer_summary t",
+        "daily_interaction_type_summary": "SELECT md5(string_agg(t::text, '|' ORDER BY summary_date, "
+        "interaction_type_id)) FROM analytics.daily_interaction_type_summary t",
+        "daily_service_plan_summary": "SELECT md5(string_agg(t::text, '|' ORDER BY summary_date, "
+        "service_plan_id)) FROM analytics.daily_service_plan_summary t",
+        "interaction_batches": "SELECT md5(string_agg(format('%s/%s/%s', batch_date, interactions_requested, "
+        "base_seed), '|' ORDER BY batch_date)) FROM interaction_batches",
         "counts": "SELECT (SELECT count(*) FROM customer_interactions)::text || '/' || "
         "(SELECT count(*) FROM customers)::text",
     }

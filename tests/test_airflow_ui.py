@@ -1,4 +1,4 @@
-"""Real Airflow 3 (`include.local_airflow`), driven through its web UI in headless Chromium.
+"""Real Airflow 3 (`devtools.local_airflow`), driven through its web UI in headless Chromium.
 
 One Airflow for the module: `airflow standalone` on a free port, AIRFLOW_HOME under /tmp, its
 metadata in a scratch database and the project pointed at another scratch database (both dropped
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS
 
-from include import database
+from devtools import database
 from include.config import DAG_ID, PROJECT_ROOT
 from include.generator.config import WEEKDAY_VOLUME
 
@@ -90,7 +90,7 @@ class Airflow:
 
 @pytest.fixture(scope="module")
 def airflow(make_database) -> Iterator[Airflow]:
-    from include.local_airflow import running_airflow
+    from devtools.local_airflow import running_airflow
 
     data_url = make_database()  # empty: the DAG creates the schema
     metadata_url = make_database()  # Airflow's own tables, created by `airflow standalone`

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from conftest import pointing_at, run_days_successfully, table_checksums
 
+from devtools.database import connect
 from include.analytics import rebuild_all, refresh_day
 from include.config import SQL_DIR
-from include.database import connect
 
 DAYS = [dt.date(2026, 4, 6) + dt.timedelta(days=i) for i in range(4)]
 CONF = {"interactions_per_day": 800}
@@ -142,8 +142,9 @@ def test_customer_summary_follows_a_changed_day(backfilled, make_database):
     """Replacing a day with other data moves lifetime totals by exactly the difference."""
     url = make_database()
     with pointing_at(url):
-        from include.generator.loader import BatchSettings, load_day
-        from include.schema import apply_schema
+        from include.generator.settings import BatchSettings
+        from include.storage.days import load_day
+        from include.storage.sql import apply_schema
 
         with connect(url) as conn:
             apply_schema(conn)

@@ -9,8 +9,8 @@ import sys
 import pytest
 from conftest import pointing_at, run_dag, run_days_successfully, table_checksums
 
+from devtools.database import connect
 from include.config import DAG_ID, PROJECT_ROOT
-from include.database import connect
 from include.generator.interactions import day_volume
 from include.pipeline import resolve_batch_date, settings_from_params
 
@@ -23,8 +23,8 @@ TASK_ORDER = [
     "extend_customer_base",
     "generate_interactions",
     "publish_day",
-    "check_data_quality",
     "refresh_summaries",
+    "check_published_day",
     "render_report",
 ]
 
@@ -36,7 +36,7 @@ def test_dag_parses_without_errors_database_access_or_heavy_imports():
         "bag = DagBag('dags')\n"
         "assert not bag.import_errors, bag.import_errors\n"
         "assert list(bag.dags) == ['customer_care_pipeline'], list(bag.dags)\n"
-        "heavy = [m for m in ('pandas', 'numpy', 'psycopg', 'faker', 'include.generator.loader') if m in sys.modules]\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'psycopg', 'faker', 'include.storage.days') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
     env = {
@@ -64,7 +64,7 @@ def test_dag_policy(pipeline_dag):
     assert "Which day" in dag.doc_md
     for task in dag.tasks:
         assert task.owner == "customer-care-analytics"
-        if task.task_id not in ("validate_run", "check_data_quality"):
+        if task.task_id not in ("validate_run", "check_published_day"):
             assert task.retries >= 2 and task.retry_exponential_backoff, task.task_id
     schema = {k: v.schema for k, v in dag.params.items()}
     assert schema["interactions_per_day"]["minimum"] == 1 and schema["interactions_per_day"]["maximum"] > 1
@@ -76,7 +76,13 @@ def test_task_graph_runs_in_the_documented_order(pipeline_dag):
         return sorted(t.task_id for t in pipeline_dag.get_task(task_id).downstream_list)
 
     assert sorted(pipeline_dag.task_ids) == sorted(TASK_ORDER)
-    assert downstream("validate_run") == ["create_schema", "generate_interactions", "publish_day"]
+    assert downstream("validate_run") == [
+        "create_schema",
+        "extend_customer_base",
+        "generate_interactions",
+        "publish_day",
+    ]
+    assert downstream("publish_day") == ["refresh_summaries"]
     for upstream, nxt in zip(TASK_ORDER[1:], TASK_ORDER[2:], strict=False):
         assert nxt in downstream(upstream), (upstream, nxt)
     assert "CREATE TABLE IF NOT EXISTS customer_interactions" in pipeline_dag.get_task("create_schema").sql
@@ -206,18 +212,23 @@ def test_unknown_keys_fail_the_run_before_anything_is_written(pipeline_dag, fres
 
 
 @pytest.mark.slow
-def test_a_failing_quality_check_fails_the_run_and_blocks_the_summaries(pipeline_dag, schema_url):
-    from reliability.scenarios import corrupt_durations_on_load
+def test_a_failed_audit_keeps_the_published_day_and_its_summaries_row_for_row(pipeline_dag, schema_url):
+    """Write, audit, publish: a re-load that breaks a check is never seen by readers."""
+    from devtools.reliability.scenarios import corrupt_durations_on_load
 
+    run_days_successfully(pipeline_dag, schema_url, [DAYS[0]], CONF)
+    before = table_checksums(schema_url)
     with connect(schema_url) as conn:
         corrupt_durations_on_load(conn, [7])
         conn.commit()
-    state, tasks = run_dag(pipeline_dag, DAYS[0], CONF)
+    with pointing_at(schema_url):
+        state, tasks = run_dag(pipeline_dag, DAYS[0], CONF)
     assert state == "failed"
-    assert tasks["generate_interactions"] == "success"
-    assert tasks["check_data_quality"] == "failed"
+    assert tasks["generate_interactions"] == "failed"
     assert tasks["refresh_summaries"] == "upstream_failed"
-    from include.pipeline import DataQualityError, check_data_quality
+    assert table_checksums(schema_url) == before  # the previous version of the day, row for row
+    from include.quality import DataQualityError
+    from include.storage.days import load_day
 
     with connect(schema_url) as conn:
         with pytest.raises(
@@ -225,8 +236,8 @@ def test_a_failing_quality_check_fails_the_run_and_blocks_the_summaries(pipeline
             match=r"duration_inconsistent_with_timestamps: 1 row\(s\) e\.g\. "
             r"interaction_id 20260302000000007",
         ):
-            check_data_quality(conn, DAYS[0])
-        assert conn.execute("SELECT count(*) FROM analytics.daily_channel_summary").fetchone()[0] == 0
+            load_day(conn, DAYS[0], settings_from_params(CONF))
+    assert table_checksums(schema_url) == before
 
 
 @pytest.mark.slow
@@ -252,7 +263,8 @@ def test_a_day_is_identical_whatever_the_number_of_shards(pipeline_dag, make_dat
 @pytest.mark.slow
 def test_a_shard_that_fails_and_retries_leaves_no_duplicates(schema_url, monkeypatch):
     from include.generator import config
-    from include.generator.loader import BatchSettings, load_shard, plan_shards, publish_day
+    from include.generator.settings import BatchSettings
+    from include.storage.days import load_shard, plan_shards, publish_day
 
     monkeypatch.setattr(config, "BLOCK_SIZE", 1_000)
     day, settings = dt.date(2026, 3, 10), BatchSettings(interactions_per_day=7_770)

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from devtools.database import DatabaseUnavailable, airflow_conn_uri, connect, describe
 from include.config import PROJECT_ROOT
-from include.database import DatabaseUnavailable, airflow_conn_uri, connect, describe
 
 
 def test_describe_never_shows_the_password():
@@ -42,7 +42,7 @@ def test_wrong_credentials_name_the_host_not_the_password(server_admin_url, make
 
 
 @pytest.mark.parametrize(
-    "command", [["-m", "include.database", "check"], ["-m", "include.generator", "--interactions", "5"]]
+    "command", [["-m", "devtools", "db", "check"], ["-m", "devtools", "generate", "--interactions", "5"]]
 )
 def test_cli_with_a_dead_database_url_exits_with_one_clear_line(command):
     env = {

@@ -10,22 +10,23 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
+from devtools.database import connect, psql_path
 from include.config import PROJECT_ROOT
-from include.database import connect, psql_path
 from include.generator import config
 from include.generator.customers import build_customer_base, day_index
-from include.generator.encoding import encode_binary, to_frame
 from include.generator.interactions import CHANNELS, block_sizes, day_context, day_volume, generate_day
-from include.generator.loader import BatchSettings, load_day
-from include.generator.reference import load_reference
-from include.schema import BASELINE_FILE, SCHEMA_FILE
+from include.generator.settings import BatchSettings
+from include.storage.copy_format import encode_binary, to_frame
+from include.storage.days import load_day
+from include.storage.reference import load_reference
+from include.storage.sql import BASELINE_FILE, SCHEMA_FILE
 
 DAY = dt.date(2026, 3, 4)  # a Wednesday
 
 
 @pytest.fixture(scope="module")
 def reference(make_database):
-    from include.schema import apply_schema
+    from include.storage.sql import apply_schema
 
     url = make_database()
     with connect(url) as conn:
@@ -182,7 +183,8 @@ def test_size_files_load_with_plain_psql_with_exact_counts(
         [
             sys.executable,
             "-m",
-            "include.generator",
+            "devtools",
+            "generate",
             "--size",
             size,
             "--end-date",
@@ -252,7 +254,7 @@ def test_cli_rejects_bad_input_with_one_line_and_writes_nothing(args, schema_url
     out = tmp_path / "never.sql"
     for extra in ([], ["--output", str(out)]):
         done = subprocess.run(
-            [sys.executable, "-m", "include.generator", *args, *extra],
+            [sys.executable, "-m", "devtools", "generate", *args, *extra],
             capture_output=True,
             text=True,
             cwd=PROJECT_ROOT,
@@ -272,7 +274,8 @@ def test_cli_loads_a_range_into_the_database_in_use(schema_url):
         [
             sys.executable,
             "-m",
-            "include.generator",
+            "devtools",
+            "generate",
             "--start-date",
             "2026-03-02",
             "--end-date",
@@ -293,7 +296,7 @@ def test_cli_loads_a_range_into_the_database_in_use(schema_url):
 
 def test_a_database_keeps_the_customer_base_settings_it_was_built_with(schema_url):
     from include.generator.customers import CustomerBaseMismatch
-    from include.generator.loader import ensure_customer_base
+    from include.storage.days import ensure_customer_base
 
     with connect(schema_url) as conn:
         ensure_customer_base(conn, DAY, BatchSettings(seed=42))

@@ -9,10 +9,11 @@ import psycopg
 import pytest
 from conftest import table_checksums
 
-from include.database import connect
+from devtools.database import connect
 from include.generator.interactions import day_volume
-from include.generator.loader import BatchSettings, load_day, replace_day
-from include.schema import SCHEMA_FILE, apply_schema
+from include.generator.settings import BatchSettings
+from include.storage.days import load_day, replace_day
+from include.storage.sql import SCHEMA_FILE, apply_schema
 
 SETTINGS = BatchSettings(interactions_per_day=500)
 MONDAY, TUESDAY = dt.date(2026, 4, 6), dt.date(2026, 4, 7)
@@ -103,7 +104,9 @@ def test_the_per_day_sql_plans_one_partition_whatever_the_history(schema_url):
 
 
 def test_a_row_with_a_missing_key_fails_the_load_and_keeps_the_old_day(schema_url):
-    """Rows go in unchecked (no per-row triggers); attaching the day checks every key at once."""
+    """Rows go in unchecked (no per-row triggers); the audit names the orphan before the swap."""
+    from include.quality import DataQualityError
+
     with connect(schema_url, autocommit=True) as conn:
         load_day(conn, MONDAY, SETTINGS)
         before = rows_by_partition(conn)
@@ -119,7 +122,9 @@ def test_a_row_with_a_missing_key_fails_the_load_and_keeps_the_old_day(schema_ur
             )
             return 1
 
-        with pytest.raises(psycopg.errors.ForeignKeyViolation, match=r"\(customer_id\)=\(424242\)"):
+        with pytest.raises(
+            DataQualityError, match=r"orphan_customer: 1 row\(s\) e\.g\. interaction_id 20260406000000001"
+        ):
             replace_day(conn, MONDAY, 1, SETTINGS, fill_with_an_orphan)
         assert rows_by_partition(conn) == before
         assert leftover_tables(conn) == []
@@ -186,11 +191,13 @@ def test_an_unpartitioned_fact_table_is_upgraded_in_place(schema_url):
 
 
 def test_a_row_whose_id_and_start_disagree_on_the_day_fails_the_quality_check(schema_url):
-    from include.pipeline import DataQualityError, check_data_quality
+    from include.analytics import refresh_day
+    from include.quality import DataQualityError, check_published
 
     with connect(schema_url, autocommit=True) as conn:
         load_day(conn, MONDAY, SETTINGS)
-        check_data_quality(conn, MONDAY)  # a clean day passes
+        refresh_day(conn, MONDAY)
+        check_published(conn, MONDAY)  # a clean day passes
         # A Monday interaction filed under the id of a day that has no partition (default partition).
         conn.execute(
             "CREATE TEMP TABLE stray AS SELECT * FROM customer_interactions WHERE interaction_id = %s",
@@ -202,4 +209,4 @@ def test_a_row_whose_id_and_start_disagree_on_the_day_fails_the_quality_check(sc
             DataQualityError,
             match=r"interaction_id_not_of_this_day: 1 row\(s\) e\.g\. interaction_id 20260410000000001",
         ):
-            check_data_quality(conn, MONDAY)
+            check_published(conn, MONDAY)

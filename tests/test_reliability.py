@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reliability.scenarios import SCENARIOS
+from devtools.reliability.scenarios import SCENARIOS
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS
 
 from include.config import PROJECT_ROOT
-from include.report import (
+from include.reporting.report import (
     AgentRow,
     ChannelDay,
     Kpis,
@@ -166,7 +166,7 @@ def _seed(conn) -> None:
 @pytest.fixture(scope="module")
 def scratch_conn():
     """A throwaway database on the project's server, schema applied and seeded; dropped afterwards."""
-    from include.database import (
+    from devtools.database import (
         DatabaseUnavailable,
         connect,
         database_url,
@@ -174,7 +174,7 @@ def scratch_conn():
         ensure_database,
         with_database,
     )
-    from include.schema import apply_schema
+    from include.storage.sql import apply_schema
 
     try:
         url = database_url()

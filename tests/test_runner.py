@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from devtools.database import connect
 from include.config import PROJECT_ROOT
-from include.database import connect
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ from include.database import connect
 )
 def test_backfill_rejects_bad_input_with_one_line_before_writing(args, message, fresh_url):
     done = subprocess.run(
-        [sys.executable, "-m", "include.runner", *args],
+        [sys.executable, "-m", "devtools", *args],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
@@ -55,7 +55,7 @@ def test_backfill_with_a_dead_database_names_the_host_only():
         "CCA_DATABASE_URL": "postgresql://ops:pa55word@127.0.0.1:9/cc",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "include.runner", "backfill", "2026-03-01", "2026-03-01"],
+        [sys.executable, "-m", "devtools", "backfill", "2026-03-01", "2026-03-01"],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,

@@ -8,9 +8,9 @@ import subprocess
 import psycopg
 import pytest
 
+from devtools.database import connect, psql_path
 from include.config import SQL_DIR
-from include.database import connect, psql_path
-from include.schema import BASELINE_FILE, SCHEMA_FILE, apply_schema, run_sql_file, table_counts
+from include.storage.sql import BASELINE_FILE, SCHEMA_FILE, apply_schema, run_sql_file, table_counts
 
 REFERENCE = {"channels": 8, "interaction_types": 12, "service_plans": 10, "agents": 40}
 
@@ -145,7 +145,8 @@ def test_at_most_one_active_plan_per_customer(schema_url):
 
 
 def test_seed_sample_queries_run_verbatim_on_loaded_data(schema_url):
-    from include.generator.loader import BatchSettings, load_day
+    from include.generator.settings import BatchSettings
+    from include.storage.days import load_day
 
     with connect(schema_url) as conn:
         load_day(conn, dt.date(2024, 6, 3), BatchSettings(interactions_per_day=300))

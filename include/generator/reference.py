@@ -1,16 +1,18 @@
-"""Reference rows the generator needs, read from the database by their codes."""
+"""Reference rows the generator needs (channels, types, plans, agents), checked against its config.
+
+Pure: `Reference.from_rows` takes the rows; `include.storage.reference` reads them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-import psycopg
 
 from include.generator import config
 
 
-class ReferenceDataMissing(RuntimeError):
+class ReferenceDataMissing(ValueError):
     """The reference tables lack a code the generator's config uses."""
 
 
@@ -29,16 +31,10 @@ class Reference:
         return self.agent_ids[self.agent_departments == department]
 
 
-def load_reference(conn: psycopg.Connection) -> Reference:
-    """Read channels, types, plans and active agents; fail clearly if a code is missing."""
-    channels = conn.execute("SELECT channel_code, channel_id, is_synchronous FROM channels").fetchall()
-    types = conn.execute("SELECT interaction_code, interaction_type_id FROM interaction_types").fetchall()
-    plans = conn.execute(
-        "SELECT service_plan_id, plan_tier FROM service_plans WHERE is_active ORDER BY service_plan_id"
-    ).fetchall()
-    agents = conn.execute(
-        "SELECT agent_id, department, skill_level FROM agents WHERE is_active ORDER BY agent_id"
-    ).fetchall()
+def reference_from_rows(
+    channels: list[tuple], types: list[tuple], plans: list[tuple], agents: list[tuple]
+) -> Reference:
+    """Build the generator's reference from catalog rows; fail clearly if a code is missing."""
     channel_ids = {code: cid for code, cid, _ in channels}
     type_ids = {code: tid for code, tid in types}
     missing = [c for c in config.CHANNEL_MIX if c not in channel_ids]

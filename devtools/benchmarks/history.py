@@ -6,9 +6,9 @@ import datetime as dt
 import statistics
 import time
 
-from benchmarks.suite import Bench
+from devtools.benchmarks.bench import Bench
 from include.analytics import refresh_day
-from include.generator.loader import ensure_customer_base, load_day
+from include.storage.days import ensure_customer_base, load_day
 
 FIRST_DAY = dt.date(2024, 1, 1)
 REPEATS = 3

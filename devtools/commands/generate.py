@@ -1,4 +1,4 @@
-"""`python -m include.generator`: generate synthetic days into the database in use, or into a SQL file."""
+"""`cca generate`: synthetic days into the database in use, or into a psql-loadable SQL file."""
 
 from __future__ import annotations
 
@@ -8,13 +8,7 @@ import sys
 from pathlib import Path
 
 from include.generator import config
-from include.generator.sqlfile import SIZES, split_total, write_sql_file
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not usage + error
-        print(f"error: {message}", file=sys.stderr)
-        raise SystemExit(2)
+from include.storage.sqlfile import SIZES, split_total, write_sql_file
 
 
 def iso_date(text: str) -> dt.date:
@@ -40,10 +34,11 @@ def count(low: int, high: int):
     return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
+def register(sub: argparse._SubParsersAction) -> None:
     yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
-    p = _Parser(
-        prog="python -m include.generator",
+    p = sub.add_parser(
+        "generate",
+        help="synthetic days into the database in use, or into a SQL file (--output)",
         description="Generate deterministic synthetic customer-care data for a range of days. "
         "By default the days are loaded into the database in use (CCA_DATABASE_URL or the "
         "embedded one), each day replaced atomically; with --output they are written to a "
@@ -86,24 +81,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--output", type=Path, help="write a SQL file (COPY blocks) instead of loading the database"
     )
-    return p
+    p.set_defaults(handler=_handle)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _handle(args: argparse.Namespace) -> int:
     start = args.start_date or (args.end_date - dt.timedelta(days=29) if args.size else args.end_date)
     if start > args.end_date:
-        print(f"error: --start-date {start} is after --end-date {args.end_date}", file=sys.stderr)
-        return 2
+        raise ValueError(f"--start-date {start} is after --end-date {args.end_date}")
     if start < config.EPOCH:
         start = config.EPOCH
     days = [start + dt.timedelta(days=i) for i in range((args.end_date - start).days + 1)]
 
     # Imports that open connections or pull pandas wait until the input is known to be good.
-    from include.database import DatabaseUnavailable, connect
-    from include.generator.loader import BatchSettings, ensure_customer_base, load_day
-    from include.generator.reference import ReferenceDataMissing, load_reference
-    from include.schema import apply_schema
+    from devtools.database import connect
+    from include.generator.settings import BatchSettings
+    from include.storage.days import ensure_customer_base, load_day
+    from include.storage.reference import load_reference
+    from include.storage.sql import apply_schema
 
     settings = BatchSettings(
         interactions_per_day=args.interactions,
@@ -111,24 +105,20 @@ def main(argv: list[str] | None = None) -> int:
         new_customers_per_day=args.new_customers_per_day,
     )
     counts = split_total(SIZES[args.size], days) if args.size else [None] * len(days)
-    try:
-        with connect() as conn:
-            apply_schema(conn)
-            if args.output:
-                written = write_sql_file(args.output, days, counts, settings, load_reference(conn))
-                print(f"wrote {written:,} interactions for {days[0]}..{days[-1]}", file=sys.stderr)
-                print(args.output)
-                return 0
-            total = 0
-            ensure_customer_base(conn, days[-1], settings)
-            for day, n in zip(days, counts, strict=False):
-                if n == 0:
-                    continue
-                loaded = load_day(conn, day, settings, n_rows=n)
-                total += loaded
-                print(f"{day}: {loaded:,} interactions")
-            print(f"loaded {total:,} interactions over {len(days)} day(s)")
-    except (DatabaseUnavailable, ReferenceDataMissing, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    with connect() as conn:
+        apply_schema(conn)
+        if args.output:
+            written = write_sql_file(args.output, days, counts, settings, load_reference(conn))
+            print(f"wrote {written:,} interactions for {days[0]}..{days[-1]}", file=sys.stderr)
+            print(args.output)
+            return 0
+        total = 0
+        ensure_customer_base(conn, days[-1], settings)
+        for day, n in zip(days, counts, strict=False):
+            if n == 0:
+                continue
+            loaded = load_day(conn, day, settings, n_rows=n)
+            total += loaded
+            print(f"{day}: {loaded:,} interactions")
+        print(f"loaded {total:,} interactions over {len(days)} day(s)")
     return 0

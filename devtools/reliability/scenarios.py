@@ -19,15 +19,17 @@ from dataclasses import dataclass
 
 import psycopg
 
+from devtools.database import connect, embedded_url, stop_embedded
 from include.config import PROJECT_ROOT
-from include.database import connect, embedded_url, stop_embedded
 from include.generator.interactions import day_volume
-from include.generator.loader import BatchSettings, load_day
-from include.schema import apply_schema
+from include.generator.settings import BatchSettings
+from include.storage.days import load_day
+from include.storage.sql import apply_schema
 
 DAY = dt.date(2026, 5, 6)
 OLD = BatchSettings(interactions_per_day=2_000)
 BIG = BatchSettings(interactions_per_day=600_000)  # long enough a COPY to hit mid-way
+NEW = BatchSettings(interactions_per_day=2_500)  # a re-load that would change the day
 
 
 @dataclass
@@ -50,6 +52,23 @@ def day_state(url: str, day: dt.date = DAY) -> tuple[int, int, str | None]:
                 dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), dt.UTC),
             ),
         ).fetchone()
+
+
+def summary_state(url: str) -> tuple[str | None, ...]:
+    """md5 of every summary table's rows, in key order."""
+    tables = {
+        "analytics.daily_channel_summary": "summary_date, channel_id",
+        "analytics.daily_interaction_type_summary": "summary_date, interaction_type_id",
+        "analytics.daily_agent_performance": "summary_date, agent_id",
+        "analytics.daily_service_plan_summary": "summary_date, service_plan_id",
+        "analytics.daily_customer_activity": "summary_date, customer_id",
+        "analytics.customer_summary": "customer_id",
+    }
+    with connect(url) as conn:
+        return tuple(
+            conn.execute(f"SELECT md5(string_agg(t::text, '|' ORDER BY {key})) FROM {table} t").fetchone()[0]
+            for table, key in tables.items()
+        )
 
 
 def _prepared(url: str, settings: BatchSettings | None = OLD, day: dt.date = DAY) -> None:
@@ -160,7 +179,8 @@ def worker_killed_during_load(url: str, make_db: Callable[[], str]) -> Result:
     cmd = [
         sys.executable,
         "-m",
-        "include.generator",
+        "devtools",
+        "generate",
         "--start-date",
         str(DAY),
         "--end-date",
@@ -272,27 +292,36 @@ def corrupt_durations_on_load(conn: psycopg.Connection, positions: list[int]) ->
 
 
 def quality_violation_injected(url: str, make_db: Callable[[], str]) -> Result:
-    from include.pipeline import DataQualityError, check_data_quality
+    """A re-load of a published day breaks a check: it fails before the swap, naming the
+    check and rows, and the published day and its summaries stay as they were, row for row."""
+    from include.analytics import refresh_day
+    from include.quality import DataQualityError
 
     _prepared(url, None)
     with connect(url) as conn:
+        load_day(conn, DAY, OLD)
+        refresh_day(conn, DAY)
+        conn.commit()
+    before = day_state(url), summary_state(url)
+    with connect(url) as conn:
         corrupt_durations_on_load(conn, [3, 4])
         conn.commit()
-        load_day(conn, DAY, OLD)
         try:
-            check_data_quality(conn, DAY)
+            load_day(conn, DAY, NEW)
             message = ""
         except DataQualityError as exc:
             message = str(exc)
+    after = day_state(url), summary_state(url)
     ids = f"{DAY:%Y%m%d}000000003"
     caught = "duration_inconsistent_with_timestamps: 2 row(s)" in message and ids in message
-    return Result(
-        "data-quality violation injected",
-        caught,
-        0,
-        0,
-        "run failed naming the check and rows" if caught else f"not caught: {message!r}",
-    )
+    kept = after == before
+    detail = "run failed naming the check and rows; previous day and summaries kept"
+    if not caught:
+        detail = f"not caught: {message!r}"
+    elif not kept:
+        detail = "caught, but the published day or its summaries changed"
+    lost = max(0, before[0][0] - after[0][0])
+    return Result("data-quality violation injected", caught and kept, lost, 0, detail)
 
 
 def foreign_rows_on_other_dates_survive(url: str, make_db: Callable[[], str]) -> Result:

@@ -1,4 +1,4 @@
-"""Real Airflow 3 on this machine, without Docker: `make airflow` (`python -m include.local_airflow`).
+"""Real Airflow 3 on this machine, without Docker: `make airflow` (`python -m devtools.local_airflow`).
 
 Runs `airflow standalone` (migrations, then scheduler, dag-processor, triggerer and api-server
 as `airflow ...` subprocesses) with LocalExecutor and this project's `dags/` folder.
@@ -7,7 +7,7 @@ as `airflow ...` subprocesses) with LocalExecutor and this project's `dags/` fol
   `CCA_DATABASE_URL` is set, a database `airflow` on that server. Kept between runs; the
   migrations Airflow runs at start are idempotent.
 * The DAG's connection `customer_care_db` comes from `AIRFLOW_CONN_CUSTOMER_CARE_DB`, built from
-  the database in use (`include.database.database_url()`).
+  the database in use (`devtools.database.database_url()`).
 * Login: user `admin`, password `$CCA_AIRFLOW_PASSWORD` (default `admin`), written to
   `$AIRFLOW_HOME/passwords.json`. Port: `$CCA_AIRFLOW_PORT` (default 8080).
 * Everything runs in its own process group. Ctrl-C / SIGTERM stops it all: SIGINT to
@@ -19,7 +19,6 @@ Tests use `running_airflow(port, home)`, a context manager that yields the base 
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import os
@@ -35,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from devtools.airflow_env import DEFAULT_HOME
 from include.config import CONN_ID, DATABASE_URL_ENV, PROJECT_ROOT
 
 PORT_ENV = "CCA_AIRFLOW_PORT"
@@ -45,7 +45,6 @@ USERNAME = "admin"
 METADATA_DATABASE = "airflow"
 #: LocalExecutor forks this many workers up front (Airflow's default of 32 is ~4 GB of RSS).
 PARALLELISM = 4
-DEFAULT_HOME = Path(os.environ.get("AIRFLOW_HOME", PROJECT_ROOT / ".airflow"))
 #: Seconds to wait for the API after the start (the first start also creates the metadata tables).
 START_TIMEOUT = 240.0
 #: Seconds after SIGINT to the leader, then after SIGTERM to the group, before SIGKILL.
@@ -79,7 +78,7 @@ def metadata_database_url(name: str = METADATA_DATABASE) -> str:
 
     `CCA_DATABASE_URL` set: database `name` on that server; else on the embedded server.
     """
-    from include.database import embedded_url, ensure_database, with_database
+    from devtools.database import embedded_url, ensure_database, with_database
 
     user_url = os.environ.get(DATABASE_URL_ENV, "").strip()
     if user_url:
@@ -109,28 +108,18 @@ def airflow_env(
     base_env: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment of `airflow standalone` and everything it starts."""
-    from include.database import airflow_conn_uri
-    from include.database import database_url as project_database_url
+    from devtools.airflow_env import airflow_env as shared_airflow_env
+    from devtools.database import database_url as project_database_url
 
-    env = dict(os.environ if base_env is None else base_env)
     data_url = database_url or project_database_url()
     meta_url = metadata_url or metadata_database_url()
-    venv_bin = str(Path(sys.executable).parent)  # not resolved: the venv's bin, not the base interpreter's
-    pythonpath = [str(PROJECT_ROOT), *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
-    path = [venv_bin, *[p for p in env.get("PATH", "").split(os.pathsep) if p and p != venv_bin]]
+    env = shared_airflow_env(data_url, home, base_env)
     secret_file = home / ".jwt_secret"
     env.update(
         {
-            "AIRFLOW_HOME": str(home),
-            "PATH": os.pathsep.join(path),
-            "PYTHONPATH": os.pathsep.join(dict.fromkeys(pythonpath)),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sqlalchemy_url(meta_url),
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": str(PARALLELISM),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__CORE__AUTH_MANAGER": (
                 "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
@@ -142,7 +131,6 @@ def airflow_env(
             # local only by default (the login is admin/admin); export AIRFLOW__API__HOST=0.0.0.0 to share
             "AIRFLOW__API__HOST": env.get("AIRFLOW__API__HOST") or "127.0.0.1",
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{port}/execution/",
-            f"AIRFLOW_CONN_{CONN_ID.upper()}": airflow_conn_uri(data_url),
         }
     )
     if secret_file.exists() and not env.get("AIRFLOW__API_AUTH__JWT_SECRET"):
@@ -355,40 +343,27 @@ def _raise_stop(signum, frame) -> None:
     raise _Stop(signal.Signals(signum).name)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m include.local_airflow", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument(
-        "--port", type=int, default=int(os.environ.get(PORT_ENV, DEFAULT_PORT) or DEFAULT_PORT)
-    )
-    parser.add_argument(
-        "--log",
-        action="store_true",
-        help="stream Airflow's output here instead of AIRFLOW_HOME/standalone.log",
-    )
-    args = parser.parse_args(argv)
-
-    from include.database import DatabaseUnavailable, describe
+def serve(port: int, log_to_terminal: bool = False) -> int:
+    """`cca airflow`: start everything, print the URL and login, stop everything on Ctrl-C."""
+    from devtools.database import describe
 
     home = DEFAULT_HOME
     password = os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
-    log_path = None if args.log else home / "standalone.log"
-    base_url = f"http://localhost:{args.port}"
+    log_path = None if log_to_terminal else home / "standalone.log"
+    base_url = f"http://localhost:{port}"
+    prepare_home(home, password)
+    env = airflow_env(port, home)
+    meta = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    print(f"Airflow home:     {home}")
+    print(f"metadata DB:      {describe(meta)}")
+    print(f"project DB:       {describe(env[f'AIRFLOW_CONN_{CONN_ID.upper()}'])}")
+    if log_path:
+        print(f"log:              {log_path}")
+    print("starting Airflow (scheduler, dag-processor, triggerer, api-server)...", flush=True)
     try:
-        prepare_home(home, password)
-        env = airflow_env(args.port, home)
-        meta = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
-        print(f"Airflow home:     {home}")
-        print(f"metadata DB:      {describe(meta)}")
-        print(f"project DB:       {describe(env[f'AIRFLOW_CONN_{CONN_ID.upper()}'])}")
-        if log_path:
-            print(f"log:              {log_path}")
-        print("starting Airflow (scheduler, dag-processor, triggerer, api-server)...", flush=True)
-        proc = start(args.port, home, env, log_path)
-    except (DatabaseUnavailable, AirflowStartError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        proc = start(port, home, env, log_path)
+    except AirflowStartError as exc:
+        raise ValueError(str(exc)) from None
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
     signal.signal(signal.SIGTERM, _raise_stop)
@@ -419,7 +394,3 @@ def main(argv: list[str] | None = None) -> int:
         stop(proc)
         print("Airflow stopped.", flush=True)
     return code
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

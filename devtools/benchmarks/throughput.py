@@ -10,18 +10,18 @@ import time
 import numpy as np
 import pandas as pd
 
-from benchmarks.suite import Bench
-from include.database import psql_path
+from devtools.benchmarks.bench import Bench
+from devtools.database import psql_path
 from include.generator.customers import build_customer_base
-from include.generator.encoding import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary, to_frame
 from include.generator.interactions import block_sizes, day_context, generate_block, generate_day
-from include.generator.loader import (
+from include.storage.copy_format import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary, to_frame
+from include.storage.days import (
     copy_statement,
     ensure_customer_base,
     load_day,
     replace_day,
 )
-from include.generator.reference import load_reference
+from include.storage.reference import load_reference
 
 #: One day per benchmark, so each loads a day nothing else touched.
 LOAD_DAY = dt.date(2025, 3, 3)  # generate, encode and load share its blocks

@@ -15,49 +15,22 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import psycopg
 
 from include.generator import config
-from include.generator.customers import build_customer_base, materialize_customer_base
-from include.generator.encoding import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary
+from include.generator.customers import build_customer_base
 from include.generator.interactions import block_sizes, day_context, day_volume, first_id, generate_day
-from include.generator.reference import Reference, load_reference
+from include.generator.reference import Reference
+from include.generator.settings import BatchSettings, validate_day
+from include.quality import audit_pending
+from include.storage.copy_format import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary
+from include.storage.customers import materialize_customer_base
+from include.storage.reference import load_reference
 
 log = logging.getLogger(__name__)
 
 _LOCK_DAY = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:day'), %s)"
-
-
-@dataclass(frozen=True)
-class BatchSettings:
-    """What a day's data is a pure function of (besides the date)."""
-
-    interactions_per_day: int = config.DEFAULT_INTERACTIONS_PER_DAY
-    seed: int = config.DEFAULT_SEED
-    new_customers_per_day: int = config.DEFAULT_NEW_CUSTOMERS_PER_DAY
-
-    def __post_init__(self) -> None:
-        validate_settings(self.interactions_per_day, self.seed, self.new_customers_per_day)
-
-
-def validate_settings(interactions_per_day: object, seed: object, new_customers_per_day: object) -> None:
-    """Raise ValueError with one clear line for any out-of-range setting."""
-    for name, value, low, high in (
-        ("interactions_per_day", interactions_per_day, 1, config.MAX_INTERACTIONS_PER_DAY),
-        ("new_customers_per_day", new_customers_per_day, 0, config.MAX_NEW_CUSTOMERS_PER_DAY),
-        ("seed", seed, 0, 2**31 - 1),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{name} must be an integer, got {value!r}")
-        if not low <= value <= high:
-            raise ValueError(f"{name} must be between {low:,} and {high:,}, got {value:,}")
-
-
-def validate_day(day: dt.date) -> None:
-    if day < config.EPOCH:
-        raise ValueError(f"dates before {config.EPOCH} are not supported (got {day})")
 
 
 def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
@@ -99,18 +72,20 @@ def replace_day(
     fill: Callable[[str], int],
     after_swap: Callable[[], None] | None = None,
 ) -> int:
-    """The one way a day's rows change: fill a fresh table, then index and swap it in.
+    """The one way a day's rows change: write a fresh table, audit it, then swap it in.
 
     `fill(table)` writes the day's rows into an empty table with no index and no foreign
-    key, so nothing is checked or indexed per row. Attaching it as the day's partition
-    checks every foreign key in one pass and builds nothing. Readers see the old day
-    until the commit; a failure rolls all of it back, the new table included.
+    key, so nothing is checked or indexed per row. The quality checks then audit that
+    pending table; only if they pass is it indexed and attached as the day's partition.
+    Readers see the old day until the commit; a failed check, or any other failure, rolls
+    all of it back, the new table included.
     """
     with conn.transaction():
         conn.execute(_LOCK_DAY, (day.toordinal(),))
         table = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
         loaded = fill(table)
         _record_batch(conn, day, n_rows, settings)
+        audit_pending(conn, day, table)  # raises before the swap: the old day stays
         conn.execute("SELECT interaction_days.publish(%s)", (day,))
         if after_swap is not None:
             after_swap()

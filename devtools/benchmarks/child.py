@@ -17,8 +17,9 @@ def _rss_mb() -> float:
 
 
 def rss(url: str, day: str, n_rows: str) -> dict:
-    from include.database import connect
-    from include.generator.loader import BatchSettings, load_day
+    from devtools.database import connect
+    from include.generator.settings import BatchSettings
+    from include.storage.days import load_day
 
     baseline = _rss_mb()
     with connect(url, autocommit=True) as conn:
@@ -47,7 +48,7 @@ def _vm_hwm_mb() -> float:
 
 
 def backfill(url: str, first: str, n_days: str, per_day: str) -> dict:
-    from include.runner import load_dag, prepare_airflow, run_days
+    from devtools.runner import load_dag, prepare_airflow, run_days
 
     started = time.perf_counter()
     prepare_airflow(url)  # sets AIRFLOW_CONN_* / CCA paths in os.environ, migrates metadata once

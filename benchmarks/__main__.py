@@ -1,3 +1,0 @@
-from benchmarks.suite import main
-
-raise SystemExit(main())

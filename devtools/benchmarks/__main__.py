@@ -1,0 +1,3 @@
+from devtools.benchmarks.suite import main
+
+raise SystemExit(main())

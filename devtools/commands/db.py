@@ -1,0 +1,38 @@
+"""`cca db url|airflow-conn|psql|check|stop`: the database in use (`make db-url`, `make psql`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    db = sub.add_parser("db", help="the database in use: CCA_DATABASE_URL, else the embedded server")
+    db.add_argument(
+        "action",
+        choices=("url", "airflow-conn", "psql", "check", "stop"),
+        help="url: print the DSN; airflow-conn: as an Airflow connection URI; psql: open psql; "
+        "check: connect once; stop: stop the embedded server",
+    )
+    db.add_argument("psql_args", nargs=argparse.REMAINDER, help="extra psql arguments")
+    db.set_defaults(handler=_handle)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    from devtools import database
+
+    if args.action == "stop":
+        return database.stop_embedded()
+    url = database.database_url()
+    if args.action == "url":
+        print(url)
+    elif args.action == "airflow-conn":
+        print(database.airflow_conn_uri(url))
+    elif args.action == "psql":
+        psql = database.psql_path()
+        os.execv(psql, [psql, url, *args.psql_args])
+    elif args.action == "check":
+        with database.connect(url) as conn:
+            conn.execute("SELECT 1")
+        print(f"ok: {database.describe(url)}")
+    return 0

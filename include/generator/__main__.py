@@ -1,3 +1,0 @@
-from include.generator.cli import main
-
-raise SystemExit(main())
