@@ -17,12 +17,13 @@ DEFAULT_HOME = Path(os.environ.get("AIRFLOW_HOME", PROJECT_ROOT / ".airflow"))
 
 
 def airflow_env(
-    database_url: str, home: Path = DEFAULT_HOME, base_env: dict[str, str] | None = None
+    database_url: str | None, home: Path = DEFAULT_HOME, base_env: dict[str, str] | None = None
 ) -> dict[str, str]:
     """`base_env` (default: this process's) plus what points Airflow at this project.
 
     Sets AIRFLOW_HOME, the dags and plugins folders, the project on PYTHONPATH, the venv
-    first on PATH, and the DAG's connection `customer_care_db` built from `database_url`.
+    first on PATH, and the DAG's connection `customer_care_db` built from `database_url`
+    (left out when None: the tests point it at each scratch database in turn).
     """
     from devtools.database import airflow_conn_uri
 
@@ -40,7 +41,8 @@ def airflow_env(
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": env.get("AIRFLOW__LOGGING__LOGGING_LEVEL") or "WARNING",
-            f"AIRFLOW_CONN_{CONN_ID.upper()}": airflow_conn_uri(database_url),
         }
     )
+    if database_url is not None:
+        env[f"AIRFLOW_CONN_{CONN_ID.upper()}"] = airflow_conn_uri(database_url)
     return env

@@ -1,4 +1,4 @@
-"""Child-process side of benchmarks.processes: `python -m benchmarks.child rss|backfill ...`.
+"""Child-process side of devtools.benchmarks.processes: `python -m devtools.benchmarks.child rss|backfill ...`.
 
 Prints one `BENCH_RESULT {json}` line on stdout at the end.
 """
@@ -66,10 +66,10 @@ def backfill(url: str, first: str, n_days: str, per_day: str) -> dict:
     }
 
 
-def main(argv: list[str]) -> int:
+def run_child(argv: list[str]) -> int:
     commands = {"rss": rss, "backfill": backfill}
     if not argv or argv[0] not in commands:
-        print(f"usage: python -m benchmarks.child {'|'.join(commands)} ARGS...", file=sys.stderr)
+        print(f"usage: python -m devtools.benchmarks.child {'|'.join(commands)} ARGS...", file=sys.stderr)
         return 2
     result = commands[argv[0]](*argv[1:])
     print("BENCH_RESULT " + json.dumps(result), flush=True)
@@ -77,4 +77,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(run_child(sys.argv[1:]))

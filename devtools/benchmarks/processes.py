@@ -21,12 +21,12 @@ RESULT_PREFIX = "BENCH_RESULT "
 
 
 def _child(bench: Bench, args: list[str], env: dict[str, str], timeout: float) -> dict:
-    """Run `python -m benchmarks.child ...`; its last RESULT_PREFIX line is the result."""
+    """Run `python -m devtools.benchmarks.child ...`; its last RESULT_PREFIX line is the result."""
     env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))}
     # Through sh, which forks the child: Linux carries the exec'ing process's RSS high-water mark
     # over into ru_maxrss, so a child exec'd straight from this (big) process would report ours.
     done = subprocess.run(
-        ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-m", "benchmarks.child", *args],
+        ["/bin/sh", "-c", '"$@"; exit $?', "sh", sys.executable, "-m", "devtools.benchmarks.child", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import pointing_at, run_days_successfully, table_checksums
 
 from devtools.database import connect
 from include.analytics import rebuild_all, refresh_day
 from include.config import SQL_DIR
+from tests.support import pointing_at, run_days_successfully, table_checksums
 
 DAYS = [dt.date(2026, 4, 6) + dt.timedelta(days=i) for i in range(4)]
 CONF = {"interactions_per_day": 800}

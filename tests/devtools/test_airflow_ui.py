@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
 
 from devtools import database
 from include.config import DAG_ID, PROJECT_ROOT
 from include.generator.config import WEEKDAY_VOLUME
+from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 SCREENSHOT = PROJECT_ROOT / "reports" / "screenshots" / "airflow_ui_run.png"
 PASSWORD = "ui-test-password"

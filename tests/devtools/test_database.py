@@ -30,7 +30,7 @@ def test_unreachable_database_fails_with_one_line_naming_the_host():
     assert "127.0.0.1:1" in message and "hunter2" not in message and "\n" not in message
 
 
-def test_wrong_credentials_name_the_host_not_the_password(server_admin_url, make_database):
+def test_wrong_credentials_name_the_host_not_the_password(make_database):
     url = make_database()
     # The embedded server trusts local sockets, so a role that does not exist stands in.
     bad = url.replace("postgres:@", "no_such_role:wrongpass@", 1) if "postgres:@" in url else url

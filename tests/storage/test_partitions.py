@@ -7,13 +7,13 @@ import re
 
 import psycopg
 import pytest
-from conftest import table_checksums
 
 from devtools.database import connect
 from include.generator.interactions import day_volume
 from include.generator.settings import BatchSettings
 from include.storage.days import load_day, replace_day
 from include.storage.sql import SCHEMA_FILE, apply_schema
+from tests.support import table_checksums
 
 SETTINGS = BatchSettings(interactions_per_day=500)
 MONDAY, TUESDAY = dt.date(2026, 4, 6), dt.date(2026, 4, 7)

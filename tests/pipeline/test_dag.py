@@ -7,12 +7,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import pointing_at, run_dag, run_days_successfully, table_checksums
 
 from devtools.database import connect
 from include.config import DAG_ID, PROJECT_ROOT
 from include.generator.interactions import day_volume
 from include.pipeline import resolve_batch_date, settings_from_params
+from tests.support import pointing_at, run_dag, run_days_successfully, table_checksums
 
 DAYS = [dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4)]
 CONF = {"interactions_per_day": 600}

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import re
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
 
 from include.config import PROJECT_ROOT
 from include.reporting.report import (
@@ -24,6 +22,7 @@ from include.reporting.report import (
     load_sql,
     render_report,
 )
+from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 CHARTS = ("daily-volume-by-channel", "csat-trend", "aht-by-type", "agent-leaderboard")
 HOSTILE = "<script>alert(1)</script>"
@@ -164,32 +163,15 @@ def _seed(conn) -> None:
 
 
 @pytest.fixture(scope="module")
-def scratch_conn():
-    """A throwaway database on the project's server, schema applied and seeded; dropped afterwards."""
-    from devtools.database import (
-        DatabaseUnavailable,
-        connect,
-        database_url,
-        drop_database,
-        ensure_database,
-        with_database,
-    )
+def scratch_conn(make_database):
+    """A scratch database with the schema applied and seeded."""
+    from devtools.database import connect
     from include.storage.sql import apply_schema
 
-    try:
-        url = database_url()
-        admin = with_database(url, "postgres")
-        name = f"report_test_{os.getpid()}"
-        ensure_database(admin, name)
-    except DatabaseUnavailable as exc:
-        pytest.skip(f"no PostgreSQL available: {exc}")
-    try:
-        with connect(with_database(url, name)) as conn:
-            apply_schema(conn)
-            _seed(conn)
-            yield conn
-    finally:
-        drop_database(admin, name)
+    with connect(make_database()) as conn:
+        apply_schema(conn)
+        _seed(conn)
+        yield conn
 
 
 @pytest.fixture(scope="module")

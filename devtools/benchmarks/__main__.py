@@ -1,3 +1,0 @@
-from devtools.benchmarks.suite import main
-
-raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""The generator, pure: rows from (seed, date, parameters), deterministic and realistic; no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import numpy as np
+import pytest
+
+from include.generator import config
+from include.generator.customers import build_customer_base, day_index
+from include.generator.interactions import CHANNELS, block_sizes, day_context, day_volume, generate_day
+from include.storage.copy_format import encode_binary, to_frame
+
+DAY = dt.date(2026, 3, 4)  # a Wednesday
+
+
+@lru_cache
+def _day(reference, day: dt.date, n: int, seed: int = 42):
+    base = build_customer_base(seed, 5, day, reference)
+    return [dict(b) for b in generate_day(day_context(day, n, seed, base, reference))]
+
+
+def frame(reference, day=DAY, n=60_000, seed=42):
+    import pandas as pd
+
+    return pd.concat([to_frame(b) for b in _day(reference, day, n, seed)], ignore_index=True)
+
+
+def test_same_inputs_give_byte_identical_output(reference):
+    base = build_customer_base(42, 5, DAY, reference)
+    first = [encode_binary(b) for b in generate_day(day_context(DAY, 5_000, 42, base, reference))]
+    build_customer_base.cache_clear()
+    base = build_customer_base(42, 5, DAY, reference)
+    second = [encode_binary(b) for b in generate_day(day_context(DAY, 5_000, 42, base, reference))]
+    assert first == second
+
+
+def test_dates_and_seeds_change_the_data(reference):
+    a = frame(reference, n=2_000)
+    b = frame(reference, day=DAY + dt.timedelta(days=1), n=2_000)
+    c = frame(reference, n=2_000, seed=7)
+    assert not a["customer_id"].equals(b["customer_id"])
+    assert not a["customer_id"].equals(c["customer_id"])
+    assert a["interaction_id"].iloc[0] == 20260304000000001
+    assert b["interaction_id"].iloc[0] == 20260305000000001
+
+
+def test_blocks_do_not_depend_on_how_the_day_is_split(reference, monkeypatch):
+    monkeypatch.setattr(config, "BLOCK_SIZE", 1_000)
+    base = build_customer_base(42, 5, DAY, reference)
+    ctx = day_context(DAY, 5_500, 42, base, reference)
+    whole = b"".join(encode_binary(b) for b in generate_day(ctx))
+    sharded = b"".join(
+        encode_binary(b)
+        for shard in (range(0, 2), range(2, 5), range(5, 6))
+        for b in generate_day(ctx, shard)
+    )
+    assert block_sizes(5_500) == [1_000] * 5 + [500]
+    assert whole == sharded
+
+
+def test_the_customer_base_of_a_day_does_not_depend_on_later_days(reference):
+    early = build_customer_base(42, 5, DAY, reference)
+    late = build_customer_base(42, 5, DAY + dt.timedelta(days=400), reference)
+    n = len(early.customer_id)
+    assert np.array_equal(early.customer_id, late.customer_id[:n])
+    assert np.array_equal(early.event_day, late.event_day[:n])
+    assert (late.registration_day[n:] > day_index(DAY)).all()
+
+
+def test_counts_are_exact_and_ids_unique(reference):
+    f = frame(reference, n=12_345)
+    assert len(f) == 12_345
+    assert f["interaction_id"].is_unique
+    assert day_volume(dt.date(2026, 3, 2), 1_000) > day_volume(dt.date(2026, 3, 8), 1_000)  # Monday > Sunday
+
+
+def test_hourly_shape_business_hours_peak_and_quiet_nights(reference):
+    hours = frame(reference)["start_timestamp"].dt.hour
+    business = hours.between(8, 17).mean()
+    night = hours.between(0, 5).mean()
+    assert business > 0.65, business
+    assert night < 0.06, night
+    assert (frame(reference)["start_timestamp"].dt.date == DAY).all()
+
+
+def test_weekend_dip_in_daily_volume():
+    weekdays = [day_volume(dt.date(2026, 3, d), 10_000) for d in range(2, 7)]
+    weekend = [day_volume(dt.date(2026, 3, d), 10_000) for d in (7, 8)]
+    assert min(weekdays) > max(weekend)
+    assert sum(weekdays + weekend) == pytest.approx(70_000, rel=0.01)
+
+
+def test_null_durations_exactly_for_asynchronous_channels(reference):
+    f = frame(reference)
+    asynchronous = {reference.channel_ids[c] for c in CHANNELS if not reference.channel_is_synchronous[c]}
+    is_async = f["channel_id"].isin(asynchronous)
+    assert f.loc[is_async, "duration_seconds"].isna().all()
+    assert f.loc[~is_async, "duration_seconds"].notna().all()
+    assert is_async.mean() == pytest.approx(0.19, abs=0.02)
+
+
+def test_satisfaction_in_range_with_documented_response_rate(reference):
+    f = frame(reference)
+    answered = f["satisfaction_score"].dropna()
+    assert answered.between(1, 5).all()
+    low, high = config.SURVEY_RESPONSE_RANGE
+    assert low <= len(answered) / len(f) <= high
+    resolved = f.loc[f["resolution_status"] == "Resolved", "satisfaction_score"].mean()
+    escalated = f.loc[f["resolution_status"] == "Escalated", "satisfaction_score"].mean()
+    assert resolved > escalated + 0.5
+
+
+def test_handle_times_phone_longer_than_chat_and_types_differ(reference):
+    f = frame(reference)
+    phone = f.loc[f["channel_id"] == reference.channel_ids["PHONE"], "duration_seconds"].median()
+    chat = f.loc[f["channel_id"] == reference.channel_ids["WEB_CHAT"], "duration_seconds"].median()
+    assert phone > chat
+    by_type = f.groupby("interaction_type_id")["duration_seconds"].median()
+    assert (
+        by_type[reference.interaction_type_ids["CANCELLATION"]]
+        > by_type[reference.interaction_type_ids["INFO_REQUEST"]]
+    )
+
+
+def test_contacts_are_heavy_tailed_and_repeat_contacts_exist(reference):
+    f = frame(reference)
+    per_customer = f["customer_id"].value_counts()
+    top_decile = per_customer.iloc[: max(1, len(per_customer) // 10)].sum() / len(f)
+    assert top_decile > 0.25  # a tenth of the callers make over a quarter of the contacts
+    assert 0.05 < f["is_repeat_contact"].mean() < 0.2
+    assert 0.1 < f["agent_id"].isna().mean() < 0.3  # self-service

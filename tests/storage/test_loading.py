@@ -1,0 +1,126 @@
+"""Loading generated days: COPY into the database, the customer base, the psql size files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from devtools.database import connect, psql_path
+from include.config import PROJECT_ROOT
+from include.generator.interactions import day_volume
+from include.generator.reference import reference_from_rows
+from include.generator.settings import BatchSettings
+from include.storage.days import load_day
+from include.storage.reference import load_reference
+from include.storage.sql import BASELINE_FILE, SCHEMA_FILE
+
+DAY = dt.date(2026, 3, 4)  # a Wednesday
+CATALOG = Path(__file__).resolve().parent.parent / "generator" / "catalog.json"
+
+
+def test_the_generator_tests_catalog_is_the_one_the_baseline_loads(schema_url):
+    """tests/generator/ run without a database on this catalog: it must not drift from the SQL."""
+    with connect(schema_url) as conn:
+        loaded = load_reference(conn)
+    rows = json.loads(CATALOG.read_text())
+    pinned = reference_from_rows(
+        *(list(map(tuple, rows[k])) for k in ("channels", "types", "plans", "agents"))
+    )
+    assert loaded.channel_ids == pinned.channel_ids
+    assert loaded.channel_is_synchronous == pinned.channel_is_synchronous
+    assert loaded.interaction_type_ids == pinned.interaction_type_ids
+    assert loaded.plan_tier_by_id == pinned.plan_tier_by_id
+    assert loaded.agent_ids.tolist() == pinned.agent_ids.tolist()
+    assert loaded.agent_departments.tolist() == pinned.agent_departments.tolist()
+    assert loaded.agent_skills.tolist() == pinned.agent_skills.tolist()
+
+
+def test_loaded_day_references_existing_customers_and_replaces_itself(schema_url):
+    settings = BatchSettings(interactions_per_day=3_000)
+    with connect(schema_url) as conn:
+        first = load_day(conn, DAY, settings)
+        again = load_day(conn, DAY, settings)
+        count = conn.execute("SELECT count(*) FROM customer_interactions").fetchone()[0]
+        orphans = conn.execute(
+            "SELECT count(*) FROM customer_interactions ci JOIN customers c USING (customer_id) "
+            "WHERE c.registration_date > %s OR (c.churn_date IS NOT NULL AND c.churn_date <= %s)",
+            (DAY, DAY),
+        ).fetchone()[0]
+        active_plans = conn.execute(
+            "SELECT count(*) FROM customers c WHERE c.status <> 'Inactive' AND NOT EXISTS "
+            "(SELECT 1 FROM customer_service_plans p WHERE p.customer_id = c.customer_id AND p.is_active)"
+        ).fetchone()[0]
+    assert first == again == count == day_volume(DAY, 3_000)
+    assert orphans == 0
+    assert active_plans == 0  # exactly one active plan per active customer
+
+
+@pytest.mark.parametrize(
+    "size,expected", [("small", 1_000), ("medium", 5_000), ("large", 20_000), ("xlarge", 50_000)]
+)
+def test_size_files_load_with_plain_psql_with_exact_counts(
+    size, expected, fresh_url, make_database, tmp_path
+):
+    out = tmp_path / f"synthetic_data_{size}.sql"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "devtools",
+            "generate",
+            "--size",
+            size,
+            "--end-date",
+            "2026-03-31",
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == str(out)
+    target = make_database()  # a database that has never seen the generator
+    for _ in range(2):  # loading the file twice leaves one copy
+        load = subprocess.run(
+            [
+                psql_path(),
+                target,
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-f",
+                str(SCHEMA_FILE),
+                "-f",
+                str(BASELINE_FILE),
+                "-f",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert load.returncode == 0, load.stderr
+    with connect(target) as conn:
+        assert conn.execute("SELECT count(*) FROM customer_interactions").fetchone()[0] == expected
+        assert conn.execute(
+            "SELECT min(start_timestamp)::date, max(start_timestamp)::date FROM customer_interactions"
+        ).fetchone() == (dt.date(2026, 3, 2), dt.date(2026, 3, 31))
+
+
+def test_a_database_keeps_the_customer_base_settings_it_was_built_with(schema_url):
+    from include.generator.customers import CustomerBaseMismatch
+    from include.storage.days import ensure_customer_base
+
+    with connect(schema_url) as conn:
+        ensure_customer_base(conn, DAY, BatchSettings(seed=42))
+        with pytest.raises(CustomerBaseMismatch, match="base_seed=42"):
+            ensure_customer_base(conn, DAY + dt.timedelta(days=1), BatchSettings(seed=7))
+        assert ensure_customer_base(conn, DAY - dt.timedelta(days=3), BatchSettings(seed=42)) == 0
