@@ -6,52 +6,74 @@
 -- The pending table has no foreign keys (ATTACH checks them in one pass later, with a
 -- generic message); checking them here names the check and the rows. Its CHECKs (CSAT
 -- range, end after start, the day's id and time ranges) are enforced by the table itself.
-WITH pending AS (
-    SELECT p.*, ch.is_synchronous
+-- One scan of the day (hash joins to the catalogs): every check is a flag on the row,
+-- counted by a FILTERed aggregate.
+WITH flagged AS (
+    SELECT
+        p.interaction_id,
+        c.customer_id IS NULL AS orphan_customer,
+        c.registration_date > %(day)s::date
+            OR (c.churn_date IS NOT NULL AND c.churn_date <= %(day)s::date) AS customer_not_active_on_day,
+        ch.channel_id IS NULL AS orphan_channel,
+        t.interaction_type_id IS NULL AS orphan_interaction_type,
+        p.agent_id IS NOT NULL AND a.agent_id IS NULL AS orphan_agent,
+        CASE WHEN ch.is_synchronous
+             THEN p.duration_seconds IS NULL
+                  OR p.end_timestamp - p.start_timestamp
+                     <> make_interval(secs => p.duration_seconds + p.queue_time_seconds)
+             ELSE p.duration_seconds IS NOT NULL
+        END AS duration_inconsistent_with_timestamps
     FROM {pending} AS p
+    LEFT JOIN customers AS c ON c.customer_id = p.customer_id
     LEFT JOIN channels AS ch ON ch.channel_id = p.channel_id
+    LEFT JOIN interaction_types AS t ON t.interaction_type_id = p.interaction_type_id
+    LEFT JOIN agents AS a ON a.agent_id = p.agent_id
+),
+
+counted AS (
+    SELECT
+        count(*) AS total_rows,
+        count(*) FILTER (WHERE orphan_customer) AS orphan_customer,
+        array_agg(interaction_id) FILTER (WHERE orphan_customer) AS orphan_customer_ids,
+        count(*) FILTER (WHERE customer_not_active_on_day) AS customer_not_active_on_day,
+        array_agg(interaction_id) FILTER (WHERE customer_not_active_on_day)
+            AS customer_not_active_on_day_ids,
+        count(*) FILTER (WHERE orphan_channel) AS orphan_channel,
+        array_agg(interaction_id) FILTER (WHERE orphan_channel) AS orphan_channel_ids,
+        count(*) FILTER (WHERE orphan_interaction_type) AS orphan_interaction_type,
+        array_agg(interaction_id) FILTER (WHERE orphan_interaction_type)
+            AS orphan_interaction_type_ids,
+        count(*) FILTER (WHERE orphan_agent) AS orphan_agent,
+        array_agg(interaction_id) FILTER (WHERE orphan_agent) AS orphan_agent_ids,
+        count(*) FILTER (WHERE duration_inconsistent_with_timestamps) AS duration_inconsistent_with_timestamps,
+        array_agg(interaction_id) FILTER (WHERE duration_inconsistent_with_timestamps)
+            AS duration_inconsistent_with_timestamps_ids
+    FROM flagged
 ),
 
 batch AS (
     SELECT interactions_requested FROM interaction_batches WHERE batch_date = %(day)s::date
 ),
 
-violations AS (
-    SELECT 'orphan_customer' AS check_name, p.interaction_id
-    FROM pending AS p
-    WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = p.customer_id)
-    UNION ALL
-    SELECT 'customer_not_active_on_day', p.interaction_id
-    FROM pending AS p
-    JOIN customers AS c ON c.customer_id = p.customer_id
-    WHERE c.registration_date > %(day)s::date
-       OR (c.churn_date IS NOT NULL AND c.churn_date <= %(day)s::date)
-    UNION ALL
-    SELECT 'orphan_channel', p.interaction_id
-    FROM pending AS p WHERE p.is_synchronous IS NULL
-    UNION ALL
-    SELECT 'orphan_interaction_type', p.interaction_id
-    FROM pending AS p
-    WHERE NOT EXISTS (SELECT 1 FROM interaction_types AS t WHERE t.interaction_type_id = p.interaction_type_id)
-    UNION ALL
-    SELECT 'orphan_agent', p.interaction_id
-    FROM pending AS p
-    WHERE p.agent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agents AS a WHERE a.agent_id = p.agent_id)
-    UNION ALL
-    SELECT 'duration_inconsistent_with_timestamps', p.interaction_id
-    FROM pending AS p
-    WHERE (p.is_synchronous AND (p.duration_seconds IS NULL
-            OR p.end_timestamp - p.start_timestamp
-               <> make_interval(secs => p.duration_seconds + p.queue_time_seconds)))
-       OR (NOT p.is_synchronous AND p.duration_seconds IS NOT NULL)
+checks (check_name, failing_rows, sample_ids) AS (
+    SELECT v.*
+    FROM counted
+    CROSS JOIN LATERAL (VALUES
+        ('orphan_customer', orphan_customer, orphan_customer_ids),
+        ('customer_not_active_on_day', customer_not_active_on_day, customer_not_active_on_day_ids),
+        ('orphan_channel', orphan_channel, orphan_channel_ids),
+        ('orphan_interaction_type', orphan_interaction_type, orphan_interaction_type_ids),
+        ('orphan_agent', orphan_agent, orphan_agent_ids),
+        ('duration_inconsistent_with_timestamps', duration_inconsistent_with_timestamps,
+         duration_inconsistent_with_timestamps_ids),
+        ('row_count_matches_request',
+         abs(total_rows - coalesce((SELECT interactions_requested FROM batch), -1)),
+         ARRAY[]::bigint[])
+    ) AS v
 )
 
-SELECT check_name, count(*) AS failing_rows, (array_agg(interaction_id ORDER BY interaction_id))[1:5] AS sample_ids
-FROM violations
-GROUP BY check_name
-UNION ALL
-SELECT 'row_count_matches_request',
-       abs((SELECT count(*) FROM pending) - coalesce((SELECT interactions_requested FROM batch), -1)),
-       ARRAY[]::bigint[]
-WHERE (SELECT count(*) FROM pending) IS DISTINCT FROM (SELECT interactions_requested FROM batch)
+-- The first few failing ids, sorted here: an ordered aggregate would sort the whole day.
+SELECT check_name, failing_rows, ARRAY(SELECT id FROM unnest(sample_ids) AS id ORDER BY id LIMIT 5) AS sample_ids
+FROM checks
+WHERE failing_rows > 0
 ORDER BY check_name;
