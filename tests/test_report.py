@@ -1,4 +1,4 @@
-"""Tests for include/report.py: pure rendering, a scratch-database render, and a real browser look."""
+"""Tests for include/reporting/: pure rendering, a scratch-database render, and a real browser look."""
 
 from __future__ import annotations
 
@@ -108,26 +108,28 @@ def _seed(conn) -> None:
                 sat_sum = int(surveys * rng.uniform(3.5, 4.3))
                 timed = 0 if ch in (2, 6, 7) else n
                 dur_sum = timed * rng.randint(240, 600)
-                csat = None if surveys == 0 else rng.uniform(65, 90)
                 cur.execute(
-                    """INSERT INTO analytics.daily_channel_summary VALUES
-                       (%s,%s,%s,%s,%s,NULL,NULL,NULL,%s,%s,%s,%s,%s,%s,%s,%s,0.05,%s,0,%s,0)""",
+                    """INSERT INTO analytics.daily_channel_summary (
+                           summary_date, channel_id, interaction_count, survey_responses, satisfaction_sum,
+                           duration_count, duration_sum, resolved_count, pending_count, escalated_count,
+                           cancelled_count, queue_time_sum, csat_positive_count, first_contact_resolutions,
+                           escalations, repeat_contacts)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 0, %s, 0, %s, %s, %s, %s, %s)""",
                     (
                         d,
                         ch,
                         n,
-                        sat_sum / surveys if surveys else None,
-                        dur_sum / timed if timed else None,
                         surveys,
                         sat_sum,
                         timed,
                         dur_sum,
-                        csat,
-                        surveys / n if n else 0,
-                        rng.uniform(0.6, 0.8),
-                        rng.uniform(0.05, 0.12),
                         int(n * 0.7),
                         int(n * 0.08),
+                        n * 40,
+                        round(surveys * rng.uniform(0.65, 0.9)),
+                        round(n * rng.uniform(0.6, 0.8)),
+                        round(n * rng.uniform(0.05, 0.12)),
+                        round(n * 0.05),
                     ),
                 )
             for t in types:
@@ -135,29 +137,47 @@ def _seed(conn) -> None:
                 surveys = n // 4
                 dur_sum = n * rng.randint(150 + 30 * t, 300 + 40 * t)
                 cur.execute(
-                    """INSERT INTO analytics.daily_interaction_type_summary VALUES
-                       (%s,%s,%s,%s,NULL,NULL,%s,%s,%s,%s,%s,%s,0.7,0.1,0.05)""",
-                    (d, t, n, dur_sum / n, 4.0, surveys, surveys * 4, n, dur_sum, 75.0),
+                    """INSERT INTO analytics.daily_interaction_type_summary (
+                           summary_date, interaction_type_id, interaction_count, survey_responses,
+                           satisfaction_sum, duration_count, duration_sum, csat_positive_count,
+                           first_contact_resolutions, escalations, repeat_contacts)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                    (
+                        d,
+                        t,
+                        n,
+                        surveys,
+                        surveys * 4,
+                        n,
+                        dur_sum,
+                        round(surveys * 0.75),
+                        round(n * 0.7),
+                        n // 10,
+                        n // 20,
+                    ),
                 )
             for a in agents:
                 n = rng.randint(5, 40) + a % 7 + (30 if a == agents[0] else 0)  # hostile name on top
                 surveys = n // 3
                 dur_sum = n * rng.randint(240, 540)
                 cur.execute(
-                    """INSERT INTO analytics.daily_agent_performance VALUES
-                       (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,0.7,0.1,%s)""",
+                    """INSERT INTO analytics.daily_agent_performance (
+                           summary_date, agent_id, interactions_handled, survey_responses, satisfaction_sum,
+                           duration_count, duration_sum, resolved_count, csat_positive_count,
+                           first_contact_resolutions, escalations)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
                     (
                         d,
                         a,
                         n,
-                        4.0,
-                        dur_sum / n,
                         surveys,
                         surveys * 4,
                         n,
                         dur_sum,
-                        rng.uniform(55, 95) if surveys else None,
                         int(n * 0.7),
+                        round(surveys * rng.uniform(0.55, 0.95)),
+                        round(n * 0.7),
+                        n // 10,
                     ),
                 )
     conn.commit()
