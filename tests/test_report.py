@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS
+from markupsafe import Markup
 
 from include.config import PROJECT_ROOT
+from include.reporting import charts, report
 from include.reporting.report import (
     AgentRow,
     ChannelDay,
@@ -87,6 +89,19 @@ def test_sql_files_load() -> None:
         assert "%(start)s" in text and "%(end)s" in text
         # psycopg treats any other % (even in a comment) as a placeholder
         assert "%" not in text.replace("%(start)s", "").replace("%(end)s", ""), name
+
+
+def test_template_autoescapes_and_charts_are_escaped_markup() -> None:
+    env = report.environment()
+    assert env.autoescape(report.TEMPLATE) is True
+    assert env.from_string("{{ name }}").render(name=HOSTILE) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    data = synthetic_data()
+    for chart in (charts.volume_chart, charts.csat_chart, charts.aht_chart, charts.agent_chart):
+        svg = chart(data)
+        assert isinstance(svg, Markup) and svg.startswith("<svg")
+        assert HOSTILE not in svg and "<script" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in charts.agent_chart(data)
+    assert "A&amp;B &lt;Chat&gt;" in charts.volume_chart(data)
 
 
 # ---------------------------------------------------------------------------- scratch database
@@ -246,6 +261,21 @@ def test_render_report_writes_dated_and_latest(rendered: Path) -> None:
         assert f'data-chart="{chart}"' in text
     assert HOSTILE not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert not list(rendered.parent.glob("*.tmp"))
+
+
+def test_a_failed_write_leaves_the_published_report_whole(scratch_conn, rendered: Path, monkeypatch) -> None:
+    before = rendered.read_text(encoding="utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        render_report(scratch_conn, AS_OF - dt.timedelta(days=1), rendered.parent, days=DAYS)
+    assert rendered.read_text(encoding="utf-8") == before
+    assert (rendered.parent / "latest.html").read_text(encoding="utf-8") == before
+    assert not list(rendered.parent.glob("*.tmp"))
+    assert not (rendered.parent / f"customer_care_report_{AS_OF - dt.timedelta(days=1)}.html").exists()
 
 
 def test_render_report_empty_window(scratch_conn, tmp_path: Path) -> None:
