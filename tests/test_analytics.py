@@ -307,6 +307,40 @@ def test_a_range_is_not_an_average_of_daily_ratios(backfilled):
         assert abs(whole - sum(daily) / 3) > Decimal("1e-6")
 
 
+@pytest.mark.slow
+def test_make_run_summary_reads_the_read_layer_and_groups_agents_by_id(backfilled, capsys):
+    """Two agents sharing a name stay two rows, each with its own figures."""
+    from devtools.runner import print_summary
+
+    with connect(backfilled) as conn:
+        top = conn.execute(
+            "SELECT agent_id, agent_name, interactions_handled FROM analytics.agent_kpis(%s, %s) "
+            "ORDER BY interactions_handled DESC, agent_name, agent_id LIMIT 2",
+            (DAYS[0], DAYS[-1]),
+        ).fetchall()
+        channels = conn.execute(
+            "SELECT channel_name, count(*) FROM customer_interactions JOIN channels USING (channel_id) "
+            "GROUP BY 1"
+        ).fetchall()
+        try:  # in a transaction rolled back below: the module's database stays as it was
+            conn.execute("UPDATE agents SET agent_name = %s WHERE agent_id = %s", (top[0][1], top[1][0]))
+            print_summary(conn, DAYS)
+        finally:
+            conn.rollback()
+    out = capsys.readouterr().out
+    agents = out.split("Top agents")[1].splitlines()
+    assert [line.split()[-3] for line in agents if line.strip().startswith(top[0][1])] == [
+        str(top[0][2]),
+        str(top[1][2]),
+    ]
+    by_channel = out.split("Volume and satisfaction by channel")[1].split("Top interaction types")[0]
+    for name, count in channels:
+        assert any(
+            line.split()[:-3] == name.split() and line.split()[-3] == str(count)
+            for line in by_channel.splitlines()
+        ), (name, count)
+
+
 # ---------------------------------------------------------------------------- upgrade in place
 #: Release 0.3's analytics tables and per-day SQL, verbatim: the layout that stored ratios.
 LAYOUT_0_3 = Path(__file__).parent / "fixtures" / "analytics_0_3"
