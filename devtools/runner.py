@@ -84,25 +84,43 @@ def parse_range(start: str, end: str) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
+#: The `make run` summary: (title, header, query) over the analytics read layer, the
+#: functions the report reads too (include/sql/00_schema.sql), so both show the same
+#: figures. Params: %(start)s, %(end)s (inclusive dates).
+SUMMARY_QUERIES = (
+    (
+        "Volume and satisfaction by channel",
+        ("channel", "contacts", "avg CSAT", "CSAT %"),
+        "SELECT channel_name, interaction_count, round(avg_satisfaction, 2), round(csat_pct, 1) "
+        "FROM analytics.channel_kpis(%(start)s, %(end)s) ORDER BY interaction_count DESC, channel_name",
+    ),
+    (
+        "Top interaction types",
+        ("type", "contacts", "AHT min"),
+        "SELECT interaction_name, interaction_count, round(avg_duration_seconds / 60, 1) "
+        "FROM analytics.interaction_type_kpis(%(start)s, %(end)s) "
+        "ORDER BY interaction_count DESC, interaction_name LIMIT 5",
+    ),
+    (
+        "Top agents",
+        ("agent", "handled", "avg CSAT", "AHT min"),
+        "SELECT agent_name, interactions_handled, round(avg_satisfaction, 2), round(avg_duration_seconds / 60, 1) "
+        "FROM analytics.agent_kpis(%(start)s, %(end)s) "
+        "ORDER BY interactions_handled DESC, agent_name, agent_id LIMIT 5",
+    ),
+)
+
+
 def print_summary(conn, days: list[dt.date]) -> None:
-    from include.config import SQL_DIR
-    from include.storage.sql import run_sql_file, table_counts
+    from include.storage.sql import table_counts
 
     print("\nTables:")
     for table, count in table_counts(conn):
         print(f"  {table:<24} {count:>12,}")
     params = {"start": days[0], "end": days[-1]}
-    for title, name, header in (
-        (
-            "Volume and satisfaction by channel",
-            "by_channel.sql",
-            ("channel", "contacts", "avg CSAT", "CSAT %"),
-        ),
-        ("Top interaction types", "top_interaction_types.sql", ("type", "contacts", "AHT min")),
-        ("Top agents", "top_agents.sql", ("agent", "handled", "avg CSAT", "AHT min")),
-    ):
+    for title, header, query in SUMMARY_QUERIES:
         with conn.transaction():
-            rows = run_sql_file(conn, SQL_DIR / "summary" / name, params)
+            rows = conn.execute(query, params).fetchall()
         print(f"\n{title} ({days[0]}..{days[-1]}):")
         for row in [header, *rows]:
             print("  " + f"{row[0]:<22}" + "".join(f"{v!s:>10}" for v in row[1:]))

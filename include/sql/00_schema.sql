@@ -1,8 +1,10 @@
 -- Customer Care Analytics: schema for the 7-table model plus the analytics layer.
 --
--- Idempotent: every object is created only if missing, nothing is ever dropped, so
--- re-running it on a database with data is a no-op (an unpartitioned fact table from an
--- earlier release is kept, rows and all, as its default partition). Runs with plain psql:
+-- Idempotent: every object is created only if missing and no data is ever dropped, so
+-- re-running it on a database with data is a no-op. Databases of earlier releases are
+-- upgraded in place: an unpartitioned fact table is kept, rows and all, as its default
+-- partition; analytics tables that stored ratios get counts instead (see "analytics
+-- upgrade"; the ratios are computed on read). Runs with plain psql:
 --     psql "$DSN" -v ON_ERROR_STOP=1 -f include/sql/00_schema.sql
 -- and from Airflow (create_schema task). One transaction, serialized by an advisory
 -- lock so two runs that start at once do not race on CREATE ... IF NOT EXISTS.
@@ -277,79 +279,77 @@ CREATE TABLE IF NOT EXISTS customer_base_state (
 );
 
 -- ---------------------------------------------------------------- analytics layer
+-- The tables store per-day sums and counts, never a ratio: every average, percentage and
+-- rate is computed on read by the analytics.*_kpis functions further down, from counts
+-- summed over the asked date range, so a week's CSAT % is exactly the CSAT % of that
+-- week's interactions. Medians and p90s are kept per day only: they do not add up.
+-- Counts that an upgrade adds come last, in the order it appends them, so an upgraded
+-- table and a fresh one are alike column for column.
 CREATE SCHEMA IF NOT EXISTS analytics;
 
--- Sums and counts sit beside every average so that any date range rolls up exactly.
 CREATE TABLE IF NOT EXISTS analytics.daily_channel_summary (
-    summary_date             date      NOT NULL,
-    channel_id               smallint  NOT NULL REFERENCES channels (channel_id),
-    interaction_count        integer   NOT NULL,
-    avg_satisfaction         numeric,
-    avg_duration_seconds     numeric,
-    median_duration_seconds  numeric,
-    p90_duration_seconds     numeric,
-    avg_queue_time_seconds   numeric,
-    survey_responses         integer   NOT NULL,
-    satisfaction_sum         bigint    NOT NULL,
-    duration_count           integer   NOT NULL,
-    duration_sum             bigint    NOT NULL,
-    csat_pct                 numeric,
-    survey_response_rate     numeric   NOT NULL,
-    first_contact_resolution_rate numeric NOT NULL,
-    escalation_rate          numeric   NOT NULL,
-    repeat_contact_rate      numeric   NOT NULL,
-    resolved_count           integer   NOT NULL,
-    pending_count            integer   NOT NULL,
-    escalated_count          integer   NOT NULL,
-    cancelled_count          integer   NOT NULL,
+    summary_date              date      NOT NULL,
+    channel_id                smallint  NOT NULL REFERENCES channels (channel_id),
+    interaction_count         integer   NOT NULL,
+    median_duration_seconds   numeric,            -- per day only
+    p90_duration_seconds      numeric,            -- per day only
+    survey_responses          integer   NOT NULL, -- interactions with a CSAT answer
+    satisfaction_sum          bigint    NOT NULL, -- sum of those answers (1-5)
+    duration_count            integer   NOT NULL, -- interactions with a handle time
+    duration_sum              bigint    NOT NULL, -- sum of those handle times, seconds
+    resolved_count            integer   NOT NULL, -- resolution_status = 'Resolved'
+    pending_count             integer   NOT NULL,
+    escalated_count           integer   NOT NULL, -- resolution_status = 'Escalated'
+    cancelled_count           integer   NOT NULL,
+    queue_time_sum            bigint    NOT NULL, -- sum of queue_time_seconds
+    csat_positive_count       integer   NOT NULL, -- CSAT answers of 4 or 5
+    first_contact_resolutions integer   NOT NULL,
+    escalations               integer   NOT NULL, -- is_escalated
+    repeat_contacts           integer   NOT NULL,
     PRIMARY KEY (summary_date, channel_id)
 );
 
 CREATE TABLE IF NOT EXISTS analytics.daily_interaction_type_summary (
-    summary_date             date      NOT NULL,
-    interaction_type_id      smallint  NOT NULL REFERENCES interaction_types (interaction_type_id),
-    interaction_count        integer   NOT NULL,
-    avg_duration_seconds     numeric,
-    median_duration_seconds  numeric,
-    p90_duration_seconds     numeric,
-    avg_satisfaction         numeric,
-    survey_responses         integer   NOT NULL,
-    satisfaction_sum         bigint    NOT NULL,
-    duration_count           integer   NOT NULL,
-    duration_sum             bigint    NOT NULL,
-    csat_pct                 numeric,
-    first_contact_resolution_rate numeric NOT NULL,
-    escalation_rate          numeric   NOT NULL,
-    repeat_contact_rate      numeric   NOT NULL,
+    summary_date              date      NOT NULL,
+    interaction_type_id       smallint  NOT NULL REFERENCES interaction_types (interaction_type_id),
+    interaction_count         integer   NOT NULL,
+    median_duration_seconds   numeric,            -- per day only
+    p90_duration_seconds      numeric,            -- per day only
+    survey_responses          integer   NOT NULL,
+    satisfaction_sum          bigint    NOT NULL,
+    duration_count            integer   NOT NULL,
+    duration_sum              bigint    NOT NULL,
+    csat_positive_count       integer   NOT NULL,
+    first_contact_resolutions integer   NOT NULL,
+    escalations               integer   NOT NULL,
+    repeat_contacts           integer   NOT NULL,
     PRIMARY KEY (summary_date, interaction_type_id)
 );
 
 CREATE TABLE IF NOT EXISTS analytics.daily_agent_performance (
-    summary_date             date      NOT NULL,
-    agent_id                 integer   NOT NULL REFERENCES agents (agent_id),
-    interactions_handled     integer   NOT NULL,
-    avg_satisfaction         numeric,
-    avg_duration_seconds     numeric,
-    survey_responses         integer   NOT NULL,
-    satisfaction_sum         bigint    NOT NULL,
-    duration_count           integer   NOT NULL,
-    duration_sum             bigint    NOT NULL,
-    csat_pct                 numeric,
-    first_contact_resolution_rate numeric NOT NULL,
-    escalation_rate          numeric   NOT NULL,
-    resolved_count           integer   NOT NULL,
+    summary_date              date      NOT NULL,
+    agent_id                  integer   NOT NULL REFERENCES agents (agent_id),
+    interactions_handled      integer   NOT NULL,
+    survey_responses          integer   NOT NULL,
+    satisfaction_sum          bigint    NOT NULL,
+    duration_count            integer   NOT NULL,
+    duration_sum              bigint    NOT NULL,
+    resolved_count            integer   NOT NULL,
+    csat_positive_count       integer   NOT NULL,
+    first_contact_resolutions integer   NOT NULL,
+    escalations               integer   NOT NULL,
     PRIMARY KEY (summary_date, agent_id)
 );
 
+-- Customers on each plan that day (a customer-day count once summed over days) and the
+-- contacts they made.
 CREATE TABLE IF NOT EXISTS analytics.daily_service_plan_summary (
-    summary_date             date      NOT NULL,
-    service_plan_id          smallint  NOT NULL REFERENCES service_plans (service_plan_id),
-    active_customers         integer   NOT NULL,
-    interaction_count        integer   NOT NULL,
-    avg_satisfaction         numeric,
-    survey_responses         integer   NOT NULL,
-    satisfaction_sum         bigint    NOT NULL,
-    contacts_per_100_customers numeric,
+    summary_date              date      NOT NULL,
+    service_plan_id           smallint  NOT NULL REFERENCES service_plans (service_plan_id),
+    active_customers          integer   NOT NULL,
+    interaction_count         integer   NOT NULL,
+    survey_responses          integer   NOT NULL,
+    satisfaction_sum          bigint    NOT NULL,
     PRIMARY KEY (summary_date, service_plan_id)
 );
 
@@ -371,12 +371,431 @@ CREATE INDEX IF NOT EXISTS daily_customer_activity_customer
 CREATE TABLE IF NOT EXISTS analytics.customer_summary (
     customer_id          bigint      PRIMARY KEY REFERENCES customers (customer_id),
     total_interactions   integer     NOT NULL,
-    avg_satisfaction     numeric,
     survey_responses     integer     NOT NULL,
     satisfaction_sum     bigint      NOT NULL,
     active_days          integer     NOT NULL,
     first_interaction_at timestamptz NOT NULL,
     last_interaction_at  timestamptz NOT NULL
 );
+
+-- ---------------------------------------------------------------- analytics upgrade
+-- Release 0.3 stored ratios (avg_*, csat_pct, *_rate, contacts_per_100_customers) beside
+-- some of the counts. Upgrade in place: add the missing counts, fill them from the stored
+-- ratios (exact: each ratio was count / denominator, computed in numeric to at least 16
+-- significant digits, so round(ratio * denominator) gives the count back), then drop
+-- the ratios, which the functions below compute. Rows the upgrade cannot vouch for can
+-- always be recomputed from the facts: `cca summaries rebuild`. Each block runs only
+-- while the old layout is there, so re-running this file changes nothing.
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM information_schema.columns WHERE table_schema = 'analytics'
+               AND table_name = 'daily_channel_summary' AND column_name = 'escalation_rate') THEN
+        ALTER TABLE analytics.daily_channel_summary
+            ADD COLUMN IF NOT EXISTS queue_time_sum            bigint  NOT NULL DEFAULT 0,
+            ADD COLUMN IF NOT EXISTS csat_positive_count       integer NOT NULL DEFAULT 0,
+            ADD COLUMN IF NOT EXISTS first_contact_resolutions integer NOT NULL DEFAULT 0,
+            ADD COLUMN IF NOT EXISTS escalations               integer NOT NULL DEFAULT 0,
+            ADD COLUMN IF NOT EXISTS repeat_contacts           integer NOT NULL DEFAULT 0;
+        UPDATE analytics.daily_channel_summary SET
+            queue_time_sum            = coalesce(round(avg_queue_time_seconds * interaction_count), 0),
+            csat_positive_count       = coalesce(round(csat_pct * survey_responses / 100), 0),
+            first_contact_resolutions = round(first_contact_resolution_rate * interaction_count),
+            escalations               = round(escalation_rate * interaction_count),
+            repeat_contacts           = round(repeat_contact_rate * interaction_count);
+        ALTER TABLE analytics.daily_channel_summary
+            DROP COLUMN avg_satisfaction,
+            DROP COLUMN avg_duration_seconds,
+            DROP COLUMN avg_queue_time_seconds,
+            DROP COLUMN csat_pct,
+            DROP COLUMN survey_response_rate,
+            DROP COLUMN first_contact_resolution_rate,
+            DROP COLUMN escalation_rate,
+            DROP COLUMN repeat_contact_rate,
+            ALTER COLUMN queue_time_sum DROP DEFAULT,
+            ALTER COLUMN csat_positive_count DROP DEFAULT,
+            ALTER COLUMN first_contact_resolutions DROP DEFAULT,
+            ALTER COLUMN escalations DROP DEFAULT,
+            ALTER COLUMN repeat_contacts DROP DEFAULT;
+    END IF;
+
+    IF EXISTS (SELECT FROM information_schema.columns WHERE table_schema = 'analytics'
+               AND table_name = 'daily_interaction_type_summary' AND column_name = 'escalation_rate') THEN
+        ALTER TABLE analytics.daily_interaction_type_summary
+            ADD COLUMN IF NOT EXISTS csat_positive_count       integer NOT NULL DEFAULT 0,
+            ADD COLUMN IF NOT EXISTS first_contact_resolutions integer NOT NULL DEFAULT 0,
+            ADD COLUMN IF NOT EXISTS escalations               integer NOT NULL DEFAULT 0,
+            ADD COLUMN IF NOT EXISTS repeat_contacts           integer NOT NULL DEFAULT 0;
+        UPDATE analytics.daily_interaction_type_summary SET
+            csat_positive_count       = coalesce(round(csat_pct * survey_responses / 100), 0),
+            first_contact_resolutions = round(first_contact_resolution_rate * interaction_count),
+            escalations               = round(escalation_rate * interaction_count),
+            repeat_contacts           = round(repeat_contact_rate * interaction_count);
+        ALTER TABLE analytics.daily_interaction_type_summary
+            DROP COLUMN avg_duration_seconds,
+            DROP COLUMN avg_satisfaction,
+            DROP COLUMN csat_pct,
+            DROP COLUMN first_contact_resolution_rate,
+            DROP COLUMN escalation_rate,
+            DROP COLUMN repeat_contact_rate,
+            ALTER COLUMN csat_positive_count DROP DEFAULT,
+            ALTER COLUMN first_contact_resolutions DROP DEFAULT,
+            ALTER COLUMN escalations DROP DEFAULT,
+            ALTER COLUMN repeat_contacts DROP DEFAULT;
+    END IF;
+
+    IF EXISTS (SELECT FROM information_schema.columns WHERE table_schema = 'analytics'
+               AND table_name = 'daily_agent_performance' AND column_name = 'escalation_rate') THEN
+        ALTER TABLE analytics.daily_agent_performance
+            ADD COLUMN IF NOT EXISTS csat_positive_count       integer NOT NULL DEFAULT 0,
+            ADD COLUMN IF NOT EXISTS first_contact_resolutions integer NOT NULL DEFAULT 0,
+            ADD COLUMN IF NOT EXISTS escalations               integer NOT NULL DEFAULT 0;
+        UPDATE analytics.daily_agent_performance SET
+            csat_positive_count       = coalesce(round(csat_pct * survey_responses / 100), 0),
+            first_contact_resolutions = round(first_contact_resolution_rate * interactions_handled),
+            escalations               = round(escalation_rate * interactions_handled);
+        ALTER TABLE analytics.daily_agent_performance
+            DROP COLUMN avg_satisfaction,
+            DROP COLUMN avg_duration_seconds,
+            DROP COLUMN csat_pct,
+            DROP COLUMN first_contact_resolution_rate,
+            DROP COLUMN escalation_rate,
+            ALTER COLUMN csat_positive_count DROP DEFAULT,
+            ALTER COLUMN first_contact_resolutions DROP DEFAULT,
+            ALTER COLUMN escalations DROP DEFAULT;
+    END IF;
+END $$;
+-- Nothing to add here: the ratios were computed from counts the tables keep.
+ALTER TABLE analytics.daily_service_plan_summary
+    DROP COLUMN IF EXISTS avg_satisfaction,
+    DROP COLUMN IF EXISTS contacts_per_100_customers;
+ALTER TABLE analytics.customer_summary DROP COLUMN IF EXISTS avg_satisfaction;
+
+-- ---------------------------------------------------------------- analytics read layer
+-- Every report, dashboard and the `make run` summary reads through these: one function
+-- per dimension, taking an inclusive date range (a day is the range day..day). Each sums
+-- the stored counts over the range, then divides, so any range rolls up exactly.
+-- Percentages (csat_pct) are 0-100; rates (*_rate) are 0-1; NULL where there is nothing
+-- to divide by. Plain SQL functions: the planner inlines them, so they cost what the
+-- query written out would.
+
+-- numerator / denominator, NULL when the denominator is 0 or NULL.
+CREATE OR REPLACE FUNCTION analytics.ratio(numerator numeric, denominator numeric) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT numerator / nullif(denominator, 0)
+$$;
+
+-- Per channel over first_day..last_day.
+CREATE OR REPLACE FUNCTION analytics.channel_kpis(first_day date, last_day date)
+RETURNS TABLE (
+    channel_id                    smallint,
+    channel_name                  text,
+    interaction_count             bigint,
+    survey_responses              bigint,
+    satisfaction_sum              bigint,
+    csat_positive_count           bigint,
+    duration_count                bigint,
+    duration_sum                  bigint,
+    queue_time_sum                bigint,
+    first_contact_resolutions     bigint,
+    escalations                   bigint,
+    repeat_contacts               bigint,
+    resolved_count                bigint,
+    pending_count                 bigint,
+    escalated_count               bigint,
+    cancelled_count               bigint,
+    avg_satisfaction              numeric,
+    csat_pct                      numeric,
+    survey_response_rate          numeric,
+    first_contact_resolution_rate numeric,
+    escalation_rate               numeric,
+    repeat_contact_rate           numeric,
+    avg_duration_seconds          numeric,
+    avg_queue_time_seconds        numeric
+)
+LANGUAGE sql STABLE AS $$
+    WITH totals AS (
+        SELECT
+            s.channel_id,
+            sum(s.interaction_count)::bigint         AS interaction_count,
+            sum(s.survey_responses)::bigint          AS survey_responses,
+            sum(s.satisfaction_sum)::bigint          AS satisfaction_sum,
+            sum(s.csat_positive_count)::bigint       AS csat_positive_count,
+            sum(s.duration_count)::bigint            AS duration_count,
+            sum(s.duration_sum)::bigint              AS duration_sum,
+            sum(s.queue_time_sum)::bigint            AS queue_time_sum,
+            sum(s.first_contact_resolutions)::bigint AS first_contact_resolutions,
+            sum(s.escalations)::bigint               AS escalations,
+            sum(s.repeat_contacts)::bigint           AS repeat_contacts,
+            sum(s.resolved_count)::bigint            AS resolved_count,
+            sum(s.pending_count)::bigint             AS pending_count,
+            sum(s.escalated_count)::bigint           AS escalated_count,
+            sum(s.cancelled_count)::bigint           AS cancelled_count
+        FROM analytics.daily_channel_summary AS s
+        WHERE s.summary_date BETWEEN first_day AND last_day
+        GROUP BY s.channel_id
+    )
+    SELECT
+        t.channel_id,
+        c.channel_name,
+        t.interaction_count,
+        t.survey_responses,
+        t.satisfaction_sum,
+        t.csat_positive_count,
+        t.duration_count,
+        t.duration_sum,
+        t.queue_time_sum,
+        t.first_contact_resolutions,
+        t.escalations,
+        t.repeat_contacts,
+        t.resolved_count,
+        t.pending_count,
+        t.escalated_count,
+        t.cancelled_count,
+        analytics.ratio(t.satisfaction_sum, t.survey_responses),
+        100 * analytics.ratio(t.csat_positive_count, t.survey_responses),
+        analytics.ratio(t.survey_responses, t.interaction_count),
+        analytics.ratio(t.first_contact_resolutions, t.interaction_count),
+        analytics.ratio(t.escalations, t.interaction_count),
+        analytics.ratio(t.repeat_contacts, t.interaction_count),
+        analytics.ratio(t.duration_sum, t.duration_count),
+        analytics.ratio(t.queue_time_sum, t.interaction_count)
+    FROM totals AS t
+    JOIN channels AS c ON c.channel_id = t.channel_id
+$$;
+
+-- All channels together over first_day..last_day: always exactly one row (zeros and
+-- NULL ratios for a range without data).
+CREATE OR REPLACE FUNCTION analytics.overall_kpis(first_day date, last_day date)
+RETURNS TABLE (
+    interaction_count             bigint,
+    survey_responses              bigint,
+    satisfaction_sum              bigint,
+    csat_positive_count           bigint,
+    duration_count                bigint,
+    duration_sum                  bigint,
+    queue_time_sum                bigint,
+    first_contact_resolutions     bigint,
+    escalations                   bigint,
+    repeat_contacts               bigint,
+    avg_satisfaction              numeric,
+    csat_pct                      numeric,
+    survey_response_rate          numeric,
+    first_contact_resolution_rate numeric,
+    escalation_rate               numeric,
+    repeat_contact_rate           numeric,
+    avg_duration_seconds          numeric,
+    avg_queue_time_seconds        numeric
+)
+LANGUAGE sql STABLE AS $$
+    WITH totals AS (
+        SELECT
+            coalesce(sum(s.interaction_count), 0)::bigint         AS interaction_count,
+            coalesce(sum(s.survey_responses), 0)::bigint          AS survey_responses,
+            coalesce(sum(s.satisfaction_sum), 0)::bigint          AS satisfaction_sum,
+            coalesce(sum(s.csat_positive_count), 0)::bigint       AS csat_positive_count,
+            coalesce(sum(s.duration_count), 0)::bigint            AS duration_count,
+            coalesce(sum(s.duration_sum), 0)::bigint              AS duration_sum,
+            coalesce(sum(s.queue_time_sum), 0)::bigint            AS queue_time_sum,
+            coalesce(sum(s.first_contact_resolutions), 0)::bigint AS first_contact_resolutions,
+            coalesce(sum(s.escalations), 0)::bigint               AS escalations,
+            coalesce(sum(s.repeat_contacts), 0)::bigint           AS repeat_contacts
+        FROM analytics.daily_channel_summary AS s
+        WHERE s.summary_date BETWEEN first_day AND last_day
+    )
+    SELECT
+        t.interaction_count,
+        t.survey_responses,
+        t.satisfaction_sum,
+        t.csat_positive_count,
+        t.duration_count,
+        t.duration_sum,
+        t.queue_time_sum,
+        t.first_contact_resolutions,
+        t.escalations,
+        t.repeat_contacts,
+        analytics.ratio(t.satisfaction_sum, t.survey_responses),
+        100 * analytics.ratio(t.csat_positive_count, t.survey_responses),
+        analytics.ratio(t.survey_responses, t.interaction_count),
+        analytics.ratio(t.first_contact_resolutions, t.interaction_count),
+        analytics.ratio(t.escalations, t.interaction_count),
+        analytics.ratio(t.repeat_contacts, t.interaction_count),
+        analytics.ratio(t.duration_sum, t.duration_count),
+        analytics.ratio(t.queue_time_sum, t.interaction_count)
+    FROM totals AS t
+$$;
+
+-- Per interaction type over first_day..last_day.
+CREATE OR REPLACE FUNCTION analytics.interaction_type_kpis(first_day date, last_day date)
+RETURNS TABLE (
+    interaction_type_id           smallint,
+    interaction_name              text,
+    interaction_count             bigint,
+    survey_responses              bigint,
+    satisfaction_sum              bigint,
+    csat_positive_count           bigint,
+    duration_count                bigint,
+    duration_sum                  bigint,
+    first_contact_resolutions     bigint,
+    escalations                   bigint,
+    repeat_contacts               bigint,
+    avg_satisfaction              numeric,
+    csat_pct                      numeric,
+    first_contact_resolution_rate numeric,
+    escalation_rate               numeric,
+    repeat_contact_rate           numeric,
+    avg_duration_seconds          numeric
+)
+LANGUAGE sql STABLE AS $$
+    WITH totals AS (
+        SELECT
+            s.interaction_type_id,
+            sum(s.interaction_count)::bigint         AS interaction_count,
+            sum(s.survey_responses)::bigint          AS survey_responses,
+            sum(s.satisfaction_sum)::bigint          AS satisfaction_sum,
+            sum(s.csat_positive_count)::bigint       AS csat_positive_count,
+            sum(s.duration_count)::bigint            AS duration_count,
+            sum(s.duration_sum)::bigint              AS duration_sum,
+            sum(s.first_contact_resolutions)::bigint AS first_contact_resolutions,
+            sum(s.escalations)::bigint               AS escalations,
+            sum(s.repeat_contacts)::bigint           AS repeat_contacts
+        FROM analytics.daily_interaction_type_summary AS s
+        WHERE s.summary_date BETWEEN first_day AND last_day
+        GROUP BY s.interaction_type_id
+    )
+    SELECT
+        t.interaction_type_id,
+        it.interaction_name,
+        t.interaction_count,
+        t.survey_responses,
+        t.satisfaction_sum,
+        t.csat_positive_count,
+        t.duration_count,
+        t.duration_sum,
+        t.first_contact_resolutions,
+        t.escalations,
+        t.repeat_contacts,
+        analytics.ratio(t.satisfaction_sum, t.survey_responses),
+        100 * analytics.ratio(t.csat_positive_count, t.survey_responses),
+        analytics.ratio(t.first_contact_resolutions, t.interaction_count),
+        analytics.ratio(t.escalations, t.interaction_count),
+        analytics.ratio(t.repeat_contacts, t.interaction_count),
+        analytics.ratio(t.duration_sum, t.duration_count)
+    FROM totals AS t
+    JOIN interaction_types AS it ON it.interaction_type_id = t.interaction_type_id
+$$;
+
+-- Per agent (by id; name and team shown) over first_day..last_day.
+CREATE OR REPLACE FUNCTION analytics.agent_kpis(first_day date, last_day date)
+RETURNS TABLE (
+    agent_id                      integer,
+    agent_name                    text,
+    team                          text,
+    interactions_handled          bigint,
+    survey_responses              bigint,
+    satisfaction_sum              bigint,
+    csat_positive_count           bigint,
+    duration_count                bigint,
+    duration_sum                  bigint,
+    resolved_count                bigint,
+    first_contact_resolutions     bigint,
+    escalations                   bigint,
+    avg_satisfaction              numeric,
+    csat_pct                      numeric,
+    first_contact_resolution_rate numeric,
+    escalation_rate               numeric,
+    avg_duration_seconds          numeric
+)
+LANGUAGE sql STABLE AS $$
+    WITH totals AS (
+        SELECT
+            p.agent_id,
+            sum(p.interactions_handled)::bigint      AS interactions_handled,
+            sum(p.survey_responses)::bigint          AS survey_responses,
+            sum(p.satisfaction_sum)::bigint          AS satisfaction_sum,
+            sum(p.csat_positive_count)::bigint       AS csat_positive_count,
+            sum(p.duration_count)::bigint            AS duration_count,
+            sum(p.duration_sum)::bigint              AS duration_sum,
+            sum(p.resolved_count)::bigint            AS resolved_count,
+            sum(p.first_contact_resolutions)::bigint AS first_contact_resolutions,
+            sum(p.escalations)::bigint               AS escalations
+        FROM analytics.daily_agent_performance AS p
+        WHERE p.summary_date BETWEEN first_day AND last_day
+        GROUP BY p.agent_id
+    )
+    SELECT
+        t.agent_id,
+        a.agent_name,
+        a.team,
+        t.interactions_handled,
+        t.survey_responses,
+        t.satisfaction_sum,
+        t.csat_positive_count,
+        t.duration_count,
+        t.duration_sum,
+        t.resolved_count,
+        t.first_contact_resolutions,
+        t.escalations,
+        analytics.ratio(t.satisfaction_sum, t.survey_responses),
+        100 * analytics.ratio(t.csat_positive_count, t.survey_responses),
+        analytics.ratio(t.first_contact_resolutions, t.interactions_handled),
+        analytics.ratio(t.escalations, t.interactions_handled),
+        analytics.ratio(t.duration_sum, t.duration_count)
+    FROM totals AS t
+    JOIN agents AS a ON a.agent_id = t.agent_id
+$$;
+
+-- Per service plan over first_day..last_day. customer_days sums each day's customers on
+-- the plan, so contacts_per_100_customers is per 100 customer-days: for one day, per 100
+-- customers on the plan that day; over a range, the same figure for the average day.
+CREATE OR REPLACE FUNCTION analytics.service_plan_kpis(first_day date, last_day date)
+RETURNS TABLE (
+    service_plan_id            smallint,
+    plan_name                  text,
+    customer_days              bigint,
+    interaction_count          bigint,
+    survey_responses           bigint,
+    satisfaction_sum           bigint,
+    avg_satisfaction           numeric,
+    contacts_per_100_customers numeric
+)
+LANGUAGE sql STABLE AS $$
+    WITH totals AS (
+        SELECT
+            s.service_plan_id,
+            sum(s.active_customers)::bigint  AS customer_days,
+            sum(s.interaction_count)::bigint AS interaction_count,
+            sum(s.survey_responses)::bigint  AS survey_responses,
+            sum(s.satisfaction_sum)::bigint  AS satisfaction_sum
+        FROM analytics.daily_service_plan_summary AS s
+        WHERE s.summary_date BETWEEN first_day AND last_day
+        GROUP BY s.service_plan_id
+    )
+    SELECT
+        t.service_plan_id,
+        sp.plan_name,
+        t.customer_days,
+        t.interaction_count,
+        t.survey_responses,
+        t.satisfaction_sum,
+        analytics.ratio(t.satisfaction_sum, t.survey_responses),
+        100 * analytics.ratio(t.interaction_count, t.customer_days)
+    FROM totals AS t
+    JOIN service_plans AS sp ON sp.service_plan_id = t.service_plan_id
+$$;
+
+-- Lifetime, per customer: customer_summary with its average.
+CREATE OR REPLACE VIEW analytics.customer_kpis AS
+SELECT
+    s.customer_id,
+    c.customer_name,
+    s.total_interactions,
+    s.survey_responses,
+    s.satisfaction_sum,
+    analytics.ratio(s.satisfaction_sum, s.survey_responses) AS avg_satisfaction,
+    s.active_days,
+    s.first_interaction_at,
+    s.last_interaction_at
+FROM analytics.customer_summary AS s
+JOIN customers AS c ON c.customer_id = s.customer_id;
 
 COMMIT;

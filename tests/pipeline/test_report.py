@@ -1,4 +1,4 @@
-"""Tests for include/report.py: pure rendering, a scratch-database render, and a real browser look."""
+"""Tests for include/reporting/: pure rendering, a scratch-database render, and a real browser look."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from include.config import PROJECT_ROOT
+from include.reporting import charts, report
 from include.reporting.report import (
     AgentRow,
     ChannelDay,
@@ -88,6 +90,19 @@ def test_sql_files_load() -> None:
         assert "%" not in text.replace("%(start)s", "").replace("%(end)s", ""), name
 
 
+def test_template_autoescapes_and_charts_are_escaped_markup() -> None:
+    env = report.environment()
+    assert env.autoescape(report.TEMPLATE) is True
+    assert env.from_string("{{ name }}").render(name=HOSTILE) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    data = synthetic_data()
+    for chart in (charts.volume_chart, charts.csat_chart, charts.aht_chart, charts.agent_chart):
+        svg = chart(data)
+        assert isinstance(svg, Markup) and svg.startswith("<svg")
+        assert HOSTILE not in svg and "<script" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in charts.agent_chart(data)
+    assert "A&amp;B &lt;Chat&gt;" in charts.volume_chart(data)
+
+
 # ---------------------------------------------------------------------------- scratch database
 def _seed(conn) -> None:
     """A few weeks of plausible, internally consistent summary rows (deterministic)."""
@@ -107,26 +122,28 @@ def _seed(conn) -> None:
                 sat_sum = int(surveys * rng.uniform(3.5, 4.3))
                 timed = 0 if ch in (2, 6, 7) else n
                 dur_sum = timed * rng.randint(240, 600)
-                csat = None if surveys == 0 else rng.uniform(65, 90)
                 cur.execute(
-                    """INSERT INTO analytics.daily_channel_summary VALUES
-                       (%s,%s,%s,%s,%s,NULL,NULL,NULL,%s,%s,%s,%s,%s,%s,%s,%s,0.05,%s,0,%s,0)""",
+                    """INSERT INTO analytics.daily_channel_summary (
+                           summary_date, channel_id, interaction_count, survey_responses, satisfaction_sum,
+                           duration_count, duration_sum, resolved_count, pending_count, escalated_count,
+                           cancelled_count, queue_time_sum, csat_positive_count, first_contact_resolutions,
+                           escalations, repeat_contacts)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 0, %s, 0, %s, %s, %s, %s, %s)""",
                     (
                         d,
                         ch,
                         n,
-                        sat_sum / surveys if surveys else None,
-                        dur_sum / timed if timed else None,
                         surveys,
                         sat_sum,
                         timed,
                         dur_sum,
-                        csat,
-                        surveys / n if n else 0,
-                        rng.uniform(0.6, 0.8),
-                        rng.uniform(0.05, 0.12),
                         int(n * 0.7),
                         int(n * 0.08),
+                        n * 40,
+                        round(surveys * rng.uniform(0.65, 0.9)),
+                        round(n * rng.uniform(0.6, 0.8)),
+                        round(n * rng.uniform(0.05, 0.12)),
+                        round(n * 0.05),
                     ),
                 )
             for t in types:
@@ -134,29 +151,47 @@ def _seed(conn) -> None:
                 surveys = n // 4
                 dur_sum = n * rng.randint(150 + 30 * t, 300 + 40 * t)
                 cur.execute(
-                    """INSERT INTO analytics.daily_interaction_type_summary VALUES
-                       (%s,%s,%s,%s,NULL,NULL,%s,%s,%s,%s,%s,%s,0.7,0.1,0.05)""",
-                    (d, t, n, dur_sum / n, 4.0, surveys, surveys * 4, n, dur_sum, 75.0),
+                    """INSERT INTO analytics.daily_interaction_type_summary (
+                           summary_date, interaction_type_id, interaction_count, survey_responses,
+                           satisfaction_sum, duration_count, duration_sum, csat_positive_count,
+                           first_contact_resolutions, escalations, repeat_contacts)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                    (
+                        d,
+                        t,
+                        n,
+                        surveys,
+                        surveys * 4,
+                        n,
+                        dur_sum,
+                        round(surveys * 0.75),
+                        round(n * 0.7),
+                        n // 10,
+                        n // 20,
+                    ),
                 )
             for a in agents:
                 n = rng.randint(5, 40) + a % 7 + (30 if a == agents[0] else 0)  # hostile name on top
                 surveys = n // 3
                 dur_sum = n * rng.randint(240, 540)
                 cur.execute(
-                    """INSERT INTO analytics.daily_agent_performance VALUES
-                       (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,0.7,0.1,%s)""",
+                    """INSERT INTO analytics.daily_agent_performance (
+                           summary_date, agent_id, interactions_handled, survey_responses, satisfaction_sum,
+                           duration_count, duration_sum, resolved_count, csat_positive_count,
+                           first_contact_resolutions, escalations)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
                     (
                         d,
                         a,
                         n,
-                        4.0,
-                        dur_sum / n,
                         surveys,
                         surveys * 4,
                         n,
                         dur_sum,
-                        rng.uniform(55, 95) if surveys else None,
                         int(n * 0.7),
+                        round(surveys * rng.uniform(0.55, 0.95)),
+                        round(n * 0.7),
+                        n // 10,
                     ),
                 )
     conn.commit()
@@ -208,6 +243,21 @@ def test_render_report_writes_dated_and_latest(rendered: Path) -> None:
         assert f'data-chart="{chart}"' in text
     assert HOSTILE not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert not list(rendered.parent.glob("*.tmp"))
+
+
+def test_a_failed_write_leaves_the_published_report_whole(scratch_conn, rendered: Path, monkeypatch) -> None:
+    before = rendered.read_text(encoding="utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        render_report(scratch_conn, AS_OF - dt.timedelta(days=1), rendered.parent, days=DAYS)
+    assert rendered.read_text(encoding="utf-8") == before
+    assert (rendered.parent / "latest.html").read_text(encoding="utf-8") == before
+    assert not list(rendered.parent.glob("*.tmp"))
+    assert not (rendered.parent / f"customer_care_report_{AS_OF - dt.timedelta(days=1)}.html").exists()
 
 
 def test_render_report_empty_window(scratch_conn, tmp_path: Path) -> None:

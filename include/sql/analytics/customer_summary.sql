@@ -7,7 +7,10 @@ SELECT * FROM analytics.daily_customer_activity WHERE summary_date = %(day)s::da
 
 DELETE FROM analytics.daily_customer_activity WHERE summary_date = %(day)s::date;
 
-INSERT INTO analytics.daily_customer_activity
+INSERT INTO analytics.daily_customer_activity (
+    summary_date, customer_id, interaction_count, survey_responses, satisfaction_sum,
+    first_interaction_at, last_interaction_at
+)
 SELECT
     %(day)s::date AS summary_date,
     customer_id,
@@ -37,18 +40,16 @@ FROM new_activity AS n
 FULL JOIN old_activity AS o ON o.customer_id = n.customer_id;
 
 INSERT INTO analytics.customer_summary AS s (
-    customer_id, total_interactions, avg_satisfaction, survey_responses, satisfaction_sum,
+    customer_id, total_interactions, survey_responses, satisfaction_sum,
     active_days, first_interaction_at, last_interaction_at
 )
-SELECT customer_id, interactions, satisfaction::numeric / nullif(responses, 0), responses, satisfaction,
+SELECT customer_id, interactions, responses, satisfaction,
        days, coalesce(new_first, old_first), coalesce(new_last, old_last)
 FROM activity_delta
 ON CONFLICT (customer_id) DO UPDATE SET
     total_interactions = s.total_interactions + EXCLUDED.total_interactions,
     survey_responses = s.survey_responses + EXCLUDED.survey_responses,
     satisfaction_sum = s.satisfaction_sum + EXCLUDED.satisfaction_sum,
-    avg_satisfaction = (s.satisfaction_sum + EXCLUDED.satisfaction_sum)::numeric
-                       / nullif(s.survey_responses + EXCLUDED.survey_responses, 0),
     active_days = s.active_days + EXCLUDED.active_days,
     first_interaction_at = least(s.first_interaction_at, EXCLUDED.first_interaction_at),
     last_interaction_at = greatest(s.last_interaction_at, EXCLUDED.last_interaction_at);

@@ -1,7 +1,13 @@
--- analytics.daily_channel_summary for one UTC day, %(day)s. Replaces that day only.
+-- analytics.daily_channel_summary for one UTC day, %(day)s: sums and counts only (ratios
+-- are computed on read, by analytics.channel_kpis). Replaces that day only.
 DELETE FROM analytics.daily_channel_summary WHERE summary_date = %(day)s::date;
 
-INSERT INTO analytics.daily_channel_summary
+INSERT INTO analytics.daily_channel_summary (
+    summary_date, channel_id, interaction_count, median_duration_seconds, p90_duration_seconds,
+    survey_responses, satisfaction_sum, duration_count, duration_sum,
+    resolved_count, pending_count, escalated_count, cancelled_count,
+    queue_time_sum, csat_positive_count, first_contact_resolutions, escalations, repeat_contacts
+)
 WITH day_interactions AS (
     SELECT *
     FROM interaction_days.of_day(%(day)s::date)
@@ -11,27 +17,28 @@ per_channel AS (
     SELECT
         channel_id,
         count(*) AS interaction_count,
-        avg(satisfaction_score) AS avg_satisfaction,
-        avg(duration_seconds) AS avg_duration_seconds,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_seconds) AS median_duration_seconds,
         percentile_cont(0.9) WITHIN GROUP (ORDER BY duration_seconds) AS p90_duration_seconds,
-        avg(queue_time_seconds) AS avg_queue_time_seconds,
         count(satisfaction_score) AS survey_responses,
         coalesce(sum(satisfaction_score), 0) AS satisfaction_sum,
         count(duration_seconds) AS duration_count,
         coalesce(sum(duration_seconds), 0) AS duration_sum,
-        100.0 * count(*) FILTER (WHERE satisfaction_score >= 4) / nullif(count(satisfaction_score), 0) AS csat_pct,
-        count(satisfaction_score)::numeric / count(*) AS survey_response_rate,
-        avg(first_contact_resolution::int) AS first_contact_resolution_rate,
-        avg(is_escalated::int) AS escalation_rate,
-        avg(is_repeat_contact::int) AS repeat_contact_rate,
         count(*) FILTER (WHERE resolution_status = 'Resolved') AS resolved_count,
         count(*) FILTER (WHERE resolution_status = 'Pending') AS pending_count,
         count(*) FILTER (WHERE resolution_status = 'Escalated') AS escalated_count,
-        count(*) FILTER (WHERE resolution_status = 'Cancelled') AS cancelled_count
+        count(*) FILTER (WHERE resolution_status = 'Cancelled') AS cancelled_count,
+        sum(queue_time_seconds) AS queue_time_sum,
+        count(*) FILTER (WHERE satisfaction_score >= 4) AS csat_positive_count,
+        count(*) FILTER (WHERE first_contact_resolution) AS first_contact_resolutions,
+        count(*) FILTER (WHERE is_escalated) AS escalations,
+        count(*) FILTER (WHERE is_repeat_contact) AS repeat_contacts
     FROM day_interactions
     GROUP BY channel_id
 )
 
-SELECT %(day)s::date AS summary_date, per_channel.*
+SELECT
+    %(day)s::date, channel_id, interaction_count, median_duration_seconds, p90_duration_seconds,
+    survey_responses, satisfaction_sum, duration_count, duration_sum,
+    resolved_count, pending_count, escalated_count, cancelled_count,
+    queue_time_sum, csat_positive_count, first_contact_resolutions, escalations, repeat_contacts
 FROM per_channel;

@@ -1,8 +1,11 @@
 -- analytics.daily_service_plan_summary for one UTC day, %(day)s: customers on each plan
--- that day and the contacts they made. Replaces that day only.
+-- that day and the contacts they made (ratios are computed on read, by
+-- analytics.service_plan_kpis). Replaces that day only.
 DELETE FROM analytics.daily_service_plan_summary WHERE summary_date = %(day)s::date;
 
-INSERT INTO analytics.daily_service_plan_summary
+INSERT INTO analytics.daily_service_plan_summary (
+    summary_date, service_plan_id, active_customers, interaction_count, survey_responses, satisfaction_sum
+)
 WITH plans_in_force AS (
     SELECT customer_id, service_plan_id
     FROM customer_service_plans
@@ -25,7 +28,6 @@ contacts_per_plan AS (
     SELECT
         p.service_plan_id,
         count(*) AS interaction_count,
-        avg(i.satisfaction_score) AS avg_satisfaction,
         count(i.satisfaction_score) AS survey_responses,
         coalesce(sum(i.satisfaction_score), 0) AS satisfaction_sum
     FROM day_interactions AS i
@@ -38,9 +40,7 @@ SELECT
     c.service_plan_id,
     c.active_customers,
     coalesce(k.interaction_count, 0) AS interaction_count,
-    k.avg_satisfaction,
     coalesce(k.survey_responses, 0) AS survey_responses,
-    coalesce(k.satisfaction_sum, 0) AS satisfaction_sum,
-    100.0 * coalesce(k.interaction_count, 0) / c.active_customers AS contacts_per_100_customers
+    coalesce(k.satisfaction_sum, 0) AS satisfaction_sum
 FROM customers_per_plan AS c
 LEFT JOIN contacts_per_plan AS k ON k.service_plan_id = c.service_plan_id;

@@ -1,13 +1,18 @@
--- Daily CSAT percentage (share of answered surveys scoring 4-5) and average satisfaction,
--- rolled up across channels from counts. Params: %(start)s, %(end)s (inclusive dates).
+-- Daily CSAT percentage (share of answered surveys scoring 4-5) and average satisfaction
+-- across all channels: each day is the read layer's range day..day. Days without
+-- interactions are left out. Params: %(start)s, %(end)s (inclusive dates).
+WITH window_days AS (
+    SELECT d::date AS day
+    FROM generate_series(%(start)s::date, %(end)s::date, interval '1 day') AS d
+)
+
 SELECT
-    s.summary_date,
-    sum(s.interaction_count)                                                     AS interactions,
-    sum(s.survey_responses)                                                      AS survey_responses,
-    100 * sum(s.csat_pct / 100 * s.survey_responses) FILTER (WHERE s.csat_pct IS NOT NULL)
-        / nullif(sum(s.survey_responses) FILTER (WHERE s.csat_pct IS NOT NULL), 0) AS csat_pct,
-    sum(s.satisfaction_sum)::numeric / nullif(sum(s.survey_responses), 0)        AS avg_satisfaction
-FROM analytics.daily_channel_summary AS s
-WHERE s.summary_date BETWEEN %(start)s AND %(end)s
-GROUP BY s.summary_date
-ORDER BY s.summary_date;
+    w.day AS summary_date,
+    k.interaction_count AS interactions,
+    k.survey_responses,
+    k.csat_pct,
+    k.avg_satisfaction
+FROM window_days AS w
+CROSS JOIN LATERAL analytics.overall_kpis(w.day, w.day) AS k
+WHERE k.interaction_count > 0
+ORDER BY w.day;
