@@ -42,6 +42,7 @@ class MigrationResult:
     days: list[dt.date] = field(default_factory=list)
     replaced_generated: int = 0
     seconds: float = 0.0
+    phase_seconds: dict[str, float] = field(default_factory=dict)
 
     def rows(self, table: str, outcome: str) -> int:
         return sum(r[3] for r in self.report if r[0] == table and r[1] == outcome)
@@ -106,6 +107,14 @@ def migrate(
 
 
 def _run(target, source, schema, found, run_id, start_date, end_date, replace_generated, refresh, hook):
+    clock = {"t": time.perf_counter()}
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(now - clock["t"], 2)
+        clock["t"] = now
+
     # 2. stage (the report of this run starts empty)
     with target.transaction():
         target.execute("TRUNCATE migration.report, migration.rejections")
@@ -122,13 +131,16 @@ def _run(target, source, schema, found, run_id, start_date, end_date, replace_ge
                     (table, src.NOT_MIGRATED[table], rows),
                 )
     source.rollback()
+    lap("stage")
     _phase(target, run_id, "staged")
     hook("staged")
 
     # 3. reference rows, customers, plan history
     with target.transaction():
         run_sql_file(target, MIGRATION_SQL / "20_reference.sql")
+        lap("reference")
         run_sql_file(target, MIGRATION_SQL / "30_customers.sql")
+    lap("customers")
     _phase(target, run_id, "customers")
     hook("customers")
 
@@ -136,6 +148,7 @@ def _run(target, source, schema, found, run_id, start_date, end_date, replace_ge
     params = {"start_date": start_date, "end_date": end_date, "replace_generated": replace_generated}
     with target.transaction():
         run_sql_file(target, MIGRATION_SQL / "40_interactions.sql", params)
+    lap("interactions")
     _phase(target, run_id, "interactions")
     hook("interactions")
 
@@ -146,6 +159,7 @@ def _run(target, source, schema, found, run_id, start_date, end_date, replace_ge
     for day in days:
         replaced += publish_migrated_day(target, day, source_label=schema)
         hook(f"day {day}")
+    lap("publish")
     _phase(target, run_id, "published")
 
     # 6. summaries and report
@@ -154,6 +168,7 @@ def _run(target, source, schema, found, run_id, start_date, end_date, replace_ge
 
         for day in days:
             refresh_day(target, day)
+        lap("summaries")
         _phase(target, run_id, "summaries")
         hook("summaries")
     with target.transaction():
@@ -166,7 +181,8 @@ def _run(target, source, schema, found, run_id, start_date, end_date, replace_ge
         )
     report = read_report(target)
     target.commit()
-    return MigrationResult(report=report, days=days, replaced_generated=replaced)
+    lap("report")
+    return MigrationResult(report=report, days=days, replaced_generated=replaced, phase_seconds=timings)
 
 
 def publish_migrated_day(conn: psycopg.Connection, day: dt.date, source_label: str = "") -> int:

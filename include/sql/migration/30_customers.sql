@@ -21,6 +21,8 @@ SELECT s.customer_id AS source_uuid, s.msisdn,
        END AS reason
 FROM migration.src_customers s;
 
+ANALYZE mig_customers;
+
 -- Duplicate msisdns: the earliest registered row survives; the others merge into it (their
 -- interactions and plans follow the survivor's id).
 ALTER TABLE mig_customers ADD COLUMN survivor uuid;
@@ -49,6 +51,8 @@ SELECT s.customer_id AS source_customer, s.plan_id AS source_plan, s.activation_
 FROM migration.src_customer_service_plans s
 LEFT JOIN mig_customers c ON c.source_uuid = s.customer_id
 LEFT JOIN migration.uuid_map pm ON pm.source_table = 'service_plans' AND pm.source_uuid = s.plan_id;
+
+ANALYZE mig_plan_rows;
 
 -- One plan per customer and start day: an active row wins, then the later expiration.
 UPDATE mig_plan_rows p SET reason = 'another plan of the customer starts the same day'

@@ -5,6 +5,8 @@
 -- (NULL = open), replace_generated. Runs after 30_customers.sql has committed.
 -- (Run with client-side parameters: a literal percent sign would have to be doubled.)
 
+ANALYZE migration.uuid_map;
+
 -- ---------------------------------------------------------------- steps, per interaction
 CREATE TEMP TABLE mig_steps ON COMMIT DROP AS
 SELECT interaction_id,
@@ -20,12 +22,16 @@ FROM (SELECT interaction_id, lower(step_type) AS t, lower(step_status) AS status
       FROM migration.src_interaction_steps) s
 GROUP BY interaction_id;
 
+ANALYZE mig_steps;
+
 -- The latest CSAT answer (1-5) given as feedback on each interaction.
 CREATE TEMP TABLE mig_feedback_pick ON COMMIT DROP AS
 SELECT DISTINCT ON (interaction_id) interaction_id, feedback_id, satisfaction_score
 FROM migration.src_customer_feedback
 WHERE interaction_id IS NOT NULL AND satisfaction_score BETWEEN 1 AND 5
 ORDER BY interaction_id, feedback_timestamp DESC NULLS LAST, feedback_id;
+
+ANALYZE mig_feedback_pick;
 
 -- ---------------------------------------------------------------- classify interactions
 CREATE TEMP TABLE mig_interactions ON COMMIT DROP AS
@@ -76,6 +82,8 @@ LEFT JOIN migration.src_customer_journey_sessions j
        ON j.session_id = CASE WHEN lower(replace(i.session_id, '-', '')) ~ '^[0-9a-f]{32}$'
                               THEN lower(replace(i.session_id, '-', ''))::uuid END;
 
+ANALYZE mig_interactions;
+
 -- Who wins: a day that already holds generated (or hand-loaded) interactions is left alone
 -- unless replace_generated; a day recorded as migrated is simply migrated again.
 CREATE TEMP TABLE mig_days ON COMMIT DROP AS
@@ -122,6 +130,8 @@ FROM migration.src_customer_journey_sessions j
 WHERE EXISTS (SELECT FROM mig_interactions m WHERE m.journey_uuid = j.session_id AND m.reason IS NULL)
   AND NOT EXISTS (SELECT FROM migration.uuid_map u
                   WHERE u.source_table = 'customer_journey_sessions' AND u.source_uuid = j.session_id);
+
+ANALYZE migration.uuid_map;
 
 -- ---------------------------------------------------------------- the work table
 DROP TABLE IF EXISTS migration.work_interactions;
