@@ -119,7 +119,9 @@ def _copy(conn: psycopg.Connection, schema: str, table: str, frame: pd.DataFrame
 def create_tables(conn: psycopg.Connection, schema: str) -> None:
     conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     for table in TABLES:
-        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}.{}").format(sql.Identifier(schema), sql.Identifier(table)))
+        conn.execute(
+            sql.SQL("DROP TABLE IF EXISTS {}.{}").format(sql.Identifier(schema), sql.Identifier(table))
+        )
     conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
     conn.execute(SCHEMA_FILE.read_text())
     conn.execute("SET LOCAL search_path TO DEFAULT")
@@ -277,7 +279,9 @@ def generate(rng: np.random.Generator, n: int, start: dt.date, days: int) -> dic
     in_journey = rng.random(n) < 0.6
     journey = np.where(in_journey, rng.integers(0, nj, n), -1)
     cust = np.where(in_journey, jo_cust[np.maximum(journey, 0)], rng.integers(0, nc, n))
-    hour_weight = np.array([1, 1, 1, 1, 1, 2, 4, 7, 10, 12, 12, 11, 10, 11, 12, 12, 11, 10, 8, 6, 4, 3, 2, 1.0])
+    hour_weight = np.array(
+        [1, 1, 1, 1, 1, 2, 4, 7, 10, 12, 12, 11, 10, 11, 12, 12, 11, 10, 8, 6, 4, 3, 2, 1.0]
+    )
     day_of = rng.integers(0, days, n)
     hour = rng.choice(24, n, p=hour_weight / hour_weight.sum())
     free_start = t0 + day_of * 86400.0 + hour * 3600 + rng.integers(0, 3600, n)
@@ -419,7 +423,12 @@ def generate(rng: np.random.Generator, n: int, start: dt.date, days: int) -> dic
                 np.concatenate([fb_score, rng.integers(1, 6, n_journey_fb)]), dtype="Int64"
             ),
             "nps_score": pd.array(
-                np.concatenate([np.where(fb_type == "nps", rng.integers(0, 11, nf), np.nan), np.full(n_journey_fb, np.nan)]),
+                np.concatenate(
+                    [
+                        np.where(fb_type == "nps", rng.integers(0, 11, nf), np.nan),
+                        np.full(n_journey_fb, np.nan),
+                    ]
+                ),
                 dtype="Int64",
             ),
         }
@@ -428,11 +437,20 @@ def generate(rng: np.random.Generator, n: int, start: dt.date, days: int) -> dic
     # ------------------------------------------------------------ optional and derived
     k = min(n, 500)
     out["interaction_outcomes"] = pd.DataFrame(
-        {"outcome_id": _uuids(rng, k), "interaction_id": in_id[:k], "outcome_type": "sale", "outcome_value": 10.0}
+        {
+            "outcome_id": _uuids(rng, k),
+            "interaction_id": in_id[:k],
+            "outcome_type": "sale",
+            "outcome_value": 10.0,
+        }
     )
     out["journey_touchpoints"] = pd.DataFrame(
-        {"touchpoint_id": _uuids(rng, k), "session_id": jo_id[np.arange(k) % nj], "touchpoint_sequence": 1,
-         "touchpoint_type": "app_open"}
+        {
+            "touchpoint_id": _uuids(rng, k),
+            "session_id": jo_id[np.arange(k) % nj],
+            "touchpoint_sequence": 1,
+            "touchpoint_type": "app_open",
+        }
     )
     out["daily_channel_metrics"] = pd.DataFrame(
         [(start + dt.timedelta(days=d), c, 100, 4.0) for d in range(days) for c in ch_id],
@@ -452,6 +470,10 @@ def checksums(conn: psycopg.Connection, schema: str = "public") -> dict[str, str
     ]
     result = {}
     for table in tables:
-        query = sql.SQL("SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {}.{} t")
-        result[table] = conn.execute(query.format(sql.Identifier(schema), sql.Identifier(table))).fetchone()[0]
+        query = sql.SQL(
+            "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {}.{} t"
+        )
+        result[table] = conn.execute(query.format(sql.Identifier(schema), sql.Identifier(table))).fetchone()[
+            0
+        ]
     return result

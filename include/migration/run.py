@@ -95,8 +95,18 @@ def migrate(
                 "INSERT INTO migration.runs (source) VALUES (%s) RETURNING run_id",
                 (source_label or source_schema,),
             ).fetchone()[0]
-        result = _run(target, source, source_schema, found, run_id, start_date, end_date, replace_generated,
-                      refresh_summaries, hook)
+        result = _run(
+            target,
+            source,
+            source_schema,
+            found,
+            run_id,
+            start_date,
+            end_date,
+            replace_generated,
+            refresh_summaries,
+            hook,
+        )
     finally:
         if not target.closed and not target.broken:
             target.rollback()

@@ -14,7 +14,12 @@ from psycopg import sql
 
 #: What the migration reads, per source table: column -> type of its staging column.
 SOURCE_COLUMNS: dict[str, dict[str, str]] = {
-    "channels": {"channel_id": "uuid", "channel_name": "text", "channel_type": "text", "is_active": "boolean"},
+    "channels": {
+        "channel_id": "uuid",
+        "channel_name": "text",
+        "channel_type": "text",
+        "is_active": "boolean",
+    },
     "interaction_types": {
         "interaction_type_id": "uuid",
         "interaction_code": "text",
@@ -153,7 +158,9 @@ def staging_table(table: str) -> sql.Identifier:
     return sql.Identifier("migration", f"src_{table}")
 
 
-def stage(source: psycopg.Connection, target: psycopg.Connection, schema: str, found: dict[str, set[str]]) -> dict:
+def stage(
+    source: psycopg.Connection, target: psycopg.Connection, schema: str, found: dict[str, set[str]]
+) -> dict:
     """Copy every migrated source table into migration.src_*; return rows read per table.
 
     Runs in the target's current transaction; the caller commits.
@@ -165,7 +172,9 @@ def stage(source: psycopg.Connection, target: psycopg.Connection, schema: str, f
         target.execute(
             sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(
                 target_table,
-                sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(t)) for c, t in columns.items()),
+                sql.SQL(", ").join(
+                    sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(t)) for c, t in columns.items()
+                ),
             )
         )
         cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
