@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import psycopg
@@ -81,52 +82,75 @@ def migrate(
         raise ValueError(f"start_date {start_date} is after end_date {end_date}")
     began = time.perf_counter()
     hook = after_phase or (lambda name: None)
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(now - clock[0], 2)
+        clock[0] = now
+
+    found = check_source_shape(source, source_schema)  # nothing written before this passes
+    with migration_lock(target):
+        run_id = stage_phase(target, source, source_schema, found, source_label or source_schema)
+        lap("stage")
+        hook("staged")
+        customers_phase(target, run_id)
+        lap("customers")
+        hook("customers")
+        prepare_interactions_phase(target, run_id, start_date, end_date, replace_generated)
+        lap("interactions")
+        hook("interactions")
+        days, replaced = publish_phase(target, run_id, source_label or source_schema, hook)
+        lap("publish")
+        if refresh_summaries:
+            summaries_phase(target, run_id, days)
+            lap("summaries")
+            hook("summaries")
+        report = finish_phase(target, run_id)
+        lap("report")
+    return MigrationResult(
+        report=report,
+        days=days,
+        replaced_generated=replaced,
+        seconds=time.perf_counter() - began,
+        phase_seconds=timings,
+    )
+
+
+def check_source_shape(source: psycopg.Connection, schema: str) -> dict[str, set[str]]:
+    """Make the source session read-only (one snapshot per phase) and check its tables."""
+    source.rollback()
     source.read_only = True
     source.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-    found = src.check_source(source, source_schema)  # nothing written before this passes
+    found = src.check_source(source, schema)
     source.rollback()
+    return found
 
+
+@contextmanager
+def migration_lock(target: psycopg.Connection) -> Iterator[None]:
+    """The schemas exist, and one migration at a time writes to this database."""
     ensure_migration_schema(target)
     target.execute(_LOCK_MIGRATION)
     target.commit()
     try:
-        with target.transaction():
-            run_id = target.execute(
-                "INSERT INTO migration.runs (source) VALUES (%s) RETURNING run_id",
-                (source_label or source_schema,),
-            ).fetchone()[0]
-        result = _run(
-            target,
-            source,
-            source_schema,
-            found,
-            run_id,
-            start_date,
-            end_date,
-            replace_generated,
-            refresh_summaries,
-            hook,
-        )
+        yield
     finally:
         if not target.closed and not target.broken:
             target.rollback()
             target.execute(_UNLOCK_MIGRATION)
             target.commit()
-    result.seconds = time.perf_counter() - began
-    return result
 
 
-def _run(target, source, schema, found, run_id, start_date, end_date, replace_generated, refresh, hook):
-    clock = {"t": time.perf_counter()}
-    timings: dict[str, float] = {}
-
-    def lap(name: str) -> None:
-        now = time.perf_counter()
-        timings[name] = round(now - clock["t"], 2)
-        clock["t"] = now
-
-    # 2. stage (the report of this run starts empty)
+def stage_phase(
+    target: psycopg.Connection, source: psycopg.Connection, schema: str, found: dict, label: str
+) -> int:
+    """A new run (its report starts empty) and every source table copied in; returns the run id."""
     with target.transaction():
+        run_id = target.execute(
+            "INSERT INTO migration.runs (source) VALUES (%s) RETURNING run_id", (label,)
+        ).fetchone()[0]
         target.execute("TRUNCATE migration.report, migration.rejections")
         read = src.stage(source, target, schema, found)
         for table, rows in read.items():
@@ -141,46 +165,57 @@ def _run(target, source, schema, found, run_id, start_date, end_date, replace_ge
                     (table, src.NOT_MIGRATED[table], rows),
                 )
     source.rollback()
-    lap("stage")
     _phase(target, run_id, "staged")
-    hook("staged")
+    return run_id
 
-    # 3. reference rows, customers, plan history
+
+def customers_phase(target: psycopg.Connection, run_id: int) -> None:
+    """Reference rows, customers and plan history, in one transaction."""
     with target.transaction():
         run_sql_file(target, MIGRATION_SQL / "20_reference.sql")
-        lap("reference")
         run_sql_file(target, MIGRATION_SQL / "30_customers.sql")
-    lap("customers")
     _phase(target, run_id, "customers")
-    hook("customers")
 
-    # 4. interactions into the work table
+
+def prepare_interactions_phase(
+    target: psycopg.Connection,
+    run_id: int,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    replace_generated: bool = False,
+) -> None:
+    """Interactions with steps, journeys and feedback folded in, into migration.work_interactions."""
     params = {"start_date": start_date, "end_date": end_date, "replace_generated": replace_generated}
     with target.transaction():
         run_sql_file(target, MIGRATION_SQL / "40_interactions.sql", params)
-    lap("interactions")
     _phase(target, run_id, "interactions")
-    hook("interactions")
 
-    # 5. one transaction per day, through the loader's swap
+
+def publish_phase(
+    target: psycopg.Connection, run_id: int, label: str, hook: Callable[[str], None] | None = None
+) -> tuple[list[dt.date], int]:
+    """Swap every day of the work table in, one transaction per day; returns (days, generated rows replaced)."""
     days = [r[0] for r in target.execute("SELECT DISTINCT day FROM migration.work_interactions ORDER BY 1")]
     target.commit()
     replaced = 0
     for day in days:
-        replaced += publish_migrated_day(target, day, source_label=schema)
-        hook(f"day {day}")
-    lap("publish")
+        replaced += publish_migrated_day(target, day, source_label=label)
+        if hook:
+            hook(f"day {day}")
     _phase(target, run_id, "published")
+    return days, replaced
 
-    # 6. summaries and report
-    if refresh:
-        from include.analytics import refresh_day
 
-        for day in days:
-            refresh_day(target, day)
-        lap("summaries")
-        _phase(target, run_id, "summaries")
-        hook("summaries")
+def summaries_phase(target: psycopg.Connection, run_id: int, days: list[dt.date]) -> None:
+    from include.analytics import refresh_day
+
+    for day in days:
+        refresh_day(target, day)
+    _phase(target, run_id, "summaries")
+
+
+def finish_phase(target: psycopg.Connection, run_id: int) -> list[tuple[str, str, str, int]]:
+    """Count the rejections into the report; returns the report."""
     with target.transaction():
         target.execute(
             "INSERT INTO migration.report (source_table, outcome, reason, rows) "
@@ -191,8 +226,7 @@ def _run(target, source, schema, found, run_id, start_date, end_date, replace_ge
         )
     report = read_report(target)
     target.commit()
-    lap("report")
-    return MigrationResult(report=report, days=days, replaced_generated=replaced, phase_seconds=timings)
+    return report
 
 
 def publish_migrated_day(conn: psycopg.Connection, day: dt.date, source_label: str = "") -> int:
