@@ -1,7 +1,8 @@
 -- Reference rows of the earlier model -> this model's catalog (channels, interaction types,
 -- service plans, agents). A source row that means the same as one of ours maps onto it; any
 -- other is added with an id from the migration's range (channels, types and plans from 100,
--- agents from 100000); unusable rows are rejected with a reason. Ids live in migration.uuid_map
+-- agents from 100000; rows in that range are never taken for "the same" as a source row, so
+-- a re-run classifies exactly as the first run); unusable rows are rejected with a reason. Ids live in migration.uuid_map
 -- so a re-run reuses them. Runs in the caller's transaction after the staging tables are filled.
 
 -- ---------------------------------------------------------------- channels
@@ -17,7 +18,7 @@ SELECT s.channel_id AS source_uuid, s.channel_name, s.channel_type,
                  AND s.channel_type IS DISTINCT FROM 'video_call' THEN 'unknown channel_type'
        END AS reason
 FROM migration.src_channels s
-LEFT JOIN channels by_name ON lower(by_name.channel_name) = lower(s.channel_name)
+LEFT JOIN channels by_name ON lower(by_name.channel_name) = lower(s.channel_name) AND by_name.channel_id < 100
 LEFT JOIN channels by_type ON by_type.channel_code = CASE s.channel_type
         WHEN 'voice_call' THEN 'PHONE'
         WHEN 'interactive_menu' THEN 'PHONE'
@@ -60,7 +61,8 @@ WITH code_map (legacy_code, code) AS (VALUES
     ('ROAMING_INFO', 'ROAMING'), ('COMPLAINT_FILING', 'COMPLAINT'))
 SELECT s.interaction_type_id AS source_uuid, s.interaction_code,
        CASE WHEN existing.interaction_name IS NULL AND EXISTS (
-                SELECT FROM interaction_types n WHERE lower(n.interaction_name) = lower(s.interaction_name))
+                SELECT FROM interaction_types n
+                WHERE lower(n.interaction_name) = lower(s.interaction_name) AND n.interaction_type_id < 100)
             THEN s.interaction_name || ' (legacy)' ELSE coalesce(s.interaction_name, s.interaction_code) END
            AS interaction_name,
        existing.interaction_type_id AS existing_id,
@@ -75,7 +77,8 @@ SELECT s.interaction_type_id AS source_uuid, s.interaction_code,
             THEN 'unknown interaction_category' END AS reason
 FROM migration.src_interaction_types s
 LEFT JOIN code_map cm ON cm.legacy_code = upper(s.interaction_code)
-LEFT JOIN interaction_types existing ON existing.interaction_code = coalesce(cm.code, upper(s.interaction_code));
+LEFT JOIN interaction_types existing ON existing.interaction_code = coalesce(cm.code, upper(s.interaction_code))
+    AND existing.interaction_type_id < 100;
 
 INSERT INTO migration.uuid_map (source_table, source_uuid, target_id)
 SELECT 'interaction_types', source_uuid, existing_id FROM mig_types WHERE reason IS NULL AND existing_id IS NOT NULL
@@ -115,8 +118,8 @@ SELECT s.plan_id AS source_uuid, s.plan_code,
             WHEN lower(s.plan_category) NOT IN ('prepaid', 'postpaid', 'hybrid') OR s.plan_category IS NULL
             THEN 'unknown plan_category' END AS reason
 FROM migration.src_service_plans s
-LEFT JOIN service_plans by_code ON by_code.plan_code = upper(s.plan_code)
-LEFT JOIN service_plans by_name ON lower(by_name.plan_name) = lower(s.plan_name);
+LEFT JOIN service_plans by_code ON by_code.plan_code = upper(s.plan_code) AND by_code.service_plan_id < 100
+LEFT JOIN service_plans by_name ON lower(by_name.plan_name) = lower(s.plan_name) AND by_name.service_plan_id < 100;
 
 INSERT INTO migration.uuid_map (source_table, source_uuid, target_id)
 SELECT 'service_plans', source_uuid, existing_id FROM mig_plans WHERE reason IS NULL AND existing_id IS NOT NULL
@@ -133,7 +136,7 @@ WHERE m.reason IS NULL AND m.existing_id IS NULL
 INSERT INTO service_plans (service_plan_id, plan_code, plan_name, plan_type, plan_tier, monthly_fee,
                            data_allowance_gb, voice_minutes, sms_allowance, is_active, created_at)
 SELECT u.target_id, 'LEGACY_' || upper(m.plan_code),
-       CASE WHEN EXISTS (SELECT FROM service_plans p WHERE lower(p.plan_name) = lower(m.plan_name) AND p.service_plan_id <> u.target_id)
+       CASE WHEN EXISTS (SELECT FROM service_plans p WHERE lower(p.plan_name) = lower(m.plan_name) AND p.service_plan_id < 100)
             THEN m.plan_name || ' (legacy)' ELSE m.plan_name END,
        m.plan_type, m.plan_tier, m.monthly_fee, m.data_allowance_gb, m.voice_minutes, m.sms_allowance,
        m.is_active, '2000-01-01T00:00:00Z'
@@ -158,7 +161,7 @@ SELECT s.agent_id AS source_uuid, s.agent_code, lower(s.agent_type) AS agent_typ
             WHEN lower(s.agent_type) IN ('human', 'hybrid', 'supervisor') THEN NULL
             ELSE 'unknown agent_type' END AS reason
 FROM migration.src_agents s
-LEFT JOIN agents existing ON existing.employee_id = s.agent_code;
+LEFT JOIN agents existing ON existing.employee_id = s.agent_code AND existing.agent_id < 100000;
 
 INSERT INTO migration.uuid_map (source_table, source_uuid, target_id)
 SELECT 'agents', source_uuid, existing_id FROM mig_agents WHERE reason IS NULL AND existing_id IS NOT NULL
