@@ -111,34 +111,34 @@ with DAG(
         return run_id
 
     @task
-    def migrate_interactions(run_id: int) -> list[str]:
+    def migrate_interactions(migration_run: int) -> list[str]:
         from include.migration.run import migration_lock, prepare_interactions_phase, publish_phase
 
         params = _params()
         with _connection() as target, migration_lock(target):
             prepare_interactions_phase(
                 target,
-                run_id,
+                migration_run,
                 _day(params.get("start_date")),
                 _day(params.get("end_date")),
                 bool(params.get("replace_generated")),
             )
             days, _ = publish_phase(
-                target, run_id, f"{params['source_conn_id']} schema {params['source_schema']}"
+                target, migration_run, f"{params['source_conn_id']} schema {params['source_schema']}"
             )
         return [day.isoformat() for day in days]
 
     @task
-    def refresh_summaries(run_id: int, days: list[str]) -> list[str]:
+    def refresh_summaries(migration_run: int, days: list[str]) -> list[str]:
         from include.migration.run import MigrationResult, finish_phase, format_report, summaries_phase
 
         with _connection() as target:
-            summaries_phase(target, run_id, [dt.date.fromisoformat(d) for d in days])
-            lines = format_report(MigrationResult(report=finish_phase(target, run_id)))
+            summaries_phase(target, migration_run, [dt.date.fromisoformat(d) for d in days])
+            lines = format_report(MigrationResult(report=finish_phase(target, migration_run)))
         for line in lines:
             print(line)
         return lines
 
-    run = migrate_reference_and_customers()
-    check_source_shape() >> run
-    refresh_summaries(run, migrate_interactions(run))
+    migration_run = migrate_reference_and_customers()
+    check_source_shape() >> migration_run
+    refresh_summaries(migration_run, migrate_interactions(migration_run))

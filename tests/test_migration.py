@@ -444,3 +444,26 @@ def test_migration_dag_is_manual_with_its_params_and_tasks():
         "migrate_interactions",
     }
     assert "check_source_shape" in dag.get_task("migrate_reference_and_customers").upstream_task_ids
+
+
+@pytest.mark.slow
+def test_migration_dag_end_to_end_equals_the_command(
+    make_database, legacy_url, airflow_metadata, monkeypatch
+):
+    from airflow.dag_processing.dagbag import DagBag
+    from conftest import pointing_at
+
+    from include.config import PROJECT_ROOT
+    from include.database import airflow_conn_uri
+
+    first, last = "2024-03-05", "2024-03-09"
+    direct = make_database()
+    run_migration(direct, legacy_url, start_date=dt.date(2024, 3, 5), end_date=dt.date(2024, 3, 9))
+    url = make_database()
+    monkeypatch.setenv("AIRFLOW_CONN_LEGACY_CUSTOMER_CARE_DB", airflow_conn_uri(legacy_url))
+    dag = DagBag(str(PROJECT_ROOT / "dags")).dags["customer_care_legacy_migration"]
+    with pointing_at(url):
+        run = dag.test(run_conf={"start_date": first, "end_date": last})
+    states = {ti.task_id: str(getattr(ti.state, "value", ti.state)) for ti in run.get_task_instances()}
+    assert str(getattr(run.state, "value", run.state)) == "success", states
+    assert all_checksums(url) == all_checksums(direct)
