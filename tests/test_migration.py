@@ -467,3 +467,13 @@ def test_migration_dag_end_to_end_equals_the_command(
     states = {ti.task_id: str(getattr(ti.state, "value", ti.state)) for ti in run.get_task_instances()}
     assert str(getattr(run.state, "value", run.state)) == "success", states
     assert all_checksums(url) == all_checksums(direct)
+
+
+def test_a_source_schema_inside_the_target_database(make_database, migrated):
+    clean_url, _, _ = migrated
+    url = make_database()
+    with connect(url) as conn:
+        build_legacy(conn, ROWS, seed=11, schema="legacy")
+    with connect(url) as target, connect(url) as source:
+        migrate(target, source, "legacy")
+    assert all_checksums(url) == all_checksums(clean_url)

@@ -166,6 +166,8 @@ def stage(
     Runs in the target's current transaction; the caller commits.
     """
     read: dict[str, int] = {}
+    # Timestamps are read as UTC wall-clock times, whatever the source session's zone.
+    source.execute("SET LOCAL TIME ZONE 'UTC'")
     for table, columns in SOURCE_COLUMNS.items():
         target_table = staging_table(table)
         target.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(target_table))
