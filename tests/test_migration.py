@@ -477,3 +477,17 @@ def test_a_source_schema_inside_the_target_database(make_database, migrated):
     with connect(url) as target, connect(url) as source:
         migrate(target, source, "legacy")
     assert all_checksums(url) == all_checksums(clean_url)
+
+
+def test_the_html_report_covers_a_migrated_day(migrated, tmp_path):
+    from include.pipeline import write_report
+
+    url, result, _ = migrated
+    day = result.days[-1]
+    with connect(url) as conn:
+        path = write_report(conn, day, tmp_path)
+        count = conn.execute("SELECT count(*) FROM interaction_days.of_day(%s)", (day,)).fetchone()[0]
+    html = path.read_text()
+    assert count > 0
+    assert day.isoformat() in html and "Mobile App" in html
+    assert f"{count:,}" in html or str(count) in html
