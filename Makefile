@@ -15,8 +15,17 @@ START ?=
 END ?=
 INTERACTIONS ?=
 export START END INTERACTIONS
+# make migrate: handed to the command through the environment, never pasted into shell
+# quotes; $(value ...) keeps a '$' of a password as typed.
+SOURCE ?=
+SOURCE_SCHEMA ?= public
+ROWS ?= 50000
+override SOURCE := $(value SOURCE)
+override SOURCE_SCHEMA := $(value SOURCE_SCHEMA)
+export SOURCE SOURCE_SCHEMA ROWS
 
-.PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps
+.PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps \
+	migrate migrate-demo
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -36,6 +45,13 @@ run: $(STAMP)  ## run the DAG for the last 7 days on the database in use, print 
 backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]
 	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]" >&2; exit 2; fi
 	@$(CCA) backfill "$$START" "$$END" --interactions "$$INTERACTIONS"
+
+migrate: $(STAMP)  ## make migrate SOURCE=<dsn> [SOURCE_SCHEMA=<schema>]: migrate the earlier 20-table model
+	@if [ -z "$$SOURCE" ]; then echo "error: usage: make migrate SOURCE=<dsn> [SOURCE_SCHEMA=<schema>]" >&2; exit 2; fi
+	@$(CCA) migrate --source "$$SOURCE" --source-schema "$$SOURCE_SCHEMA"
+
+migrate-demo: $(STAMP)  ## build a legacy DB from the fixture, migrate it into a scratch DB, print the report [ROWS=N]
+	@$(CCA) migrate-demo --rows "$$ROWS"
 
 db-url: $(STAMP)  ## print the DSN in use (starts the embedded server if needed)
 	@$(CCA) db url

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -82,6 +83,7 @@ def replace_day(
     """
     with conn.transaction():
         conn.execute(_LOCK_DAY, (day.toordinal(),))
+        refuse_migrated_day(conn, day)
         table = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
         loaded = fill(table)
         _record_batch(conn, day, n_rows, settings)
@@ -90,6 +92,28 @@ def replace_day(
         if after_swap is not None:
             after_swap()
     return loaded
+
+
+#: Set to 1 to let the generator replace a day that holds migrated interactions.
+REPLACE_MIGRATED_ENV = "CCA_REPLACE_MIGRATED_DAYS"
+
+
+def refuse_migrated_day(conn: psycopg.Connection, day: dt.date) -> None:
+    """A day migrated from the earlier schema is never silently replaced by generated rows.
+
+    With CCA_REPLACE_MIGRATED_DAYS=1 the day is generated anyway and no longer counts as
+    migrated. See docs/migration.md ("Who wins").
+    """
+    if conn.execute("SELECT to_regclass('migration.migrated_days')").fetchone()[0] is None:
+        return
+    if conn.execute("SELECT FROM migration.migrated_days WHERE day = %s", (day,)).fetchone() is None:
+        return
+    if os.environ.get(REPLACE_MIGRATED_ENV) != "1":
+        raise ValueError(
+            f"{day} holds interactions migrated from the earlier schema; set {REPLACE_MIGRATED_ENV}=1 "
+            "to replace them with generated ones"
+        )
+    conn.execute("DELETE FROM migration.migrated_days WHERE day = %s", (day,))
 
 
 # ------------------------------------------------------------------ sharded days

@@ -1,0 +1,1 @@
+"""A database in the earlier 20-table model (UUID keys), dirty rows included, for tests and demos."""

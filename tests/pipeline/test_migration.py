@@ -1,0 +1,494 @@
+"""Migration from the earlier 20-table model (issue 16), on the project's legacy fixture.
+
+Real PostgreSQL, scratch databases: a legacy source built by devtools/legacy_fixture and
+targets the migration writes into.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+
+import psycopg
+import pytest
+
+from devtools.database import connect
+from devtools.legacy_fixture.generate import DEFAULT_DAYS, DEFAULT_START, build_legacy, checksums
+from include.config import SQL_DIR
+from include.migration import SourceShapeError, format_report, migrate
+from include.migration.source import NOT_MIGRATED, SOURCE_COLUMNS
+from tests.support import table_checksums
+
+ROWS = 4_000
+LEGACY_DAYS = [DEFAULT_START + dt.timedelta(days=i) for i in range(DEFAULT_DAYS)]
+#: Tables of ours the migration writes beyond table_checksums' ones, and its mapping.
+EXTRA_CHECKSUMS = {
+    "catalog": "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT (to_jsonb(t) - 'created_at')::text AS x "
+    "FROM channels t UNION ALL SELECT (to_jsonb(t) - 'created_at')::text FROM interaction_types t "
+    "UNION ALL SELECT (to_jsonb(t) - 'created_at')::text FROM service_plans t "
+    "UNION ALL SELECT (to_jsonb(t) - 'created_at')::text FROM agents t) s",  # baseline rows: created_at = now()
+    "uuid_map": "SELECT md5(string_agg(t::text, '|' ORDER BY source_table, source_uuid)) FROM migration.uuid_map t",
+    "migrated_days": "SELECT md5(string_agg(day || ':' || interactions, '|' ORDER BY day)) FROM migration.migrated_days",
+    "type_summary": "SELECT md5(string_agg(t::text, '|' ORDER BY summary_date, interaction_type_id)) "
+    "FROM analytics.daily_interaction_type_summary t",
+    "plan_summary": "SELECT md5(string_agg(t::text, '|' ORDER BY summary_date, service_plan_id)) "
+    "FROM analytics.daily_service_plan_summary t",
+    "report": "SELECT md5(string_agg(t::text, '|' ORDER BY source_table, outcome, reason)) FROM migration.report t",
+}
+
+
+def all_checksums(url: str) -> dict[str, str]:
+    sums = table_checksums(url)
+    with connect(url) as conn:
+        sums.update({name: conn.execute(q).fetchone()[0] for name, q in EXTRA_CHECKSUMS.items()})
+    return sums
+
+
+def run_migration(target_url: str, source_url: str, **kwargs):
+    with connect(target_url) as target, connect(source_url) as source:
+        return migrate(target, source, "public", **kwargs)
+
+
+@pytest.fixture(scope="module")
+def legacy_url(make_database) -> str:
+    url = make_database()
+    with connect(url) as conn:
+        build_legacy(conn, ROWS, seed=11)
+    return url
+
+
+@pytest.fixture(scope="module")
+def migrated(make_database, legacy_url):
+    """One clean migration: (target url, result, source checksums before it)."""
+    with connect(legacy_url) as conn:
+        before = checksums(conn)
+    url = make_database()
+    result = run_migration(url, legacy_url)
+    return url, result, before
+
+
+def source_count(legacy_url: str, table: str) -> int:
+    with connect(legacy_url) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_counts_per_source_table_are_migrated_plus_rejected(migrated, legacy_url):
+    url, result, _ = migrated
+    for table in SOURCE_COLUMNS:
+        read = result.rows(table, "read")
+        assert read == source_count(legacy_url, table), table
+        assert read == result.rows(table, "migrated") + result.rows(table, "rejected"), table
+    for table, reason in NOT_MIGRATED.items():
+        assert [r for r in result.report if r[0] == table and r[1] == "not migrated"] == [
+            (table, "not migrated", reason, source_count(legacy_url, table))
+        ]
+    reasons = {(r[0], r[2]) for r in result.report if r[1] == "rejected"}
+    for expected in [  # every kind of dirty row of the fixture is counted with its reason
+        ("customer_interactions", "missing start_timestamp"),
+        ("customer_interactions", "end_timestamp not after start_timestamp"),
+        ("customer_interactions", "missing end_timestamp"),
+        ("customer_interactions", "orphan: customer not in source"),
+        ("customer_interactions", "orphan: channel not in source"),
+        ("customer_interactions", "unknown interaction_status"),
+        ("customer_interactions", "unknown interaction_mode"),
+        ("interaction_steps", "orphan: interaction not in source"),
+        ("customer_feedback", "orphan: interaction not in source"),
+        ("customers", "unknown account_status"),
+        ("channels", "unknown channel_type"),
+        ("agents", "bot (not a human agent: its interactions are self-service)"),
+    ]:
+        assert expected in reasons, expected
+    merged = [r for r in result.report if r[0] == "customers" and "same msisdn" in r[2]]
+    assert merged and merged[0][3] > 0
+    with connect(url) as conn:
+        # The migrated counts are what landed in our tables, and each rejection is one stored row.
+        assert (
+            result.rows("customer_interactions", "migrated")
+            == conn.execute(
+                "SELECT count(*) FROM customer_interactions WHERE interaction_id % 1000000000 >= 500000000"
+            ).fetchone()[0]
+        )
+        survivors = result.rows("customers", "migrated") - merged[0][3]
+        assert (
+            survivors
+            == conn.execute("SELECT count(*) FROM customers WHERE customer_id >= 900000000000").fetchone()[0]
+        )
+        assert (
+            result.rows("customer_service_plans", "migrated")
+            == conn.execute(
+                "SELECT count(*) FROM customer_service_plans WHERE customer_service_plan_id >= 9000000000000"
+            ).fetchone()[0]
+        )
+        for table in SOURCE_COLUMNS:
+            stored = conn.execute(
+                "SELECT count(*) FROM migration.rejections WHERE source_table = %s", (table,)
+            ).fetchone()[0]
+            assert stored == result.rows(table, "rejected"), table
+        scored = conn.execute(
+            "SELECT count(*) FROM customer_interactions WHERE interaction_id % 1000000000 >= 500000000 "
+            "AND satisfaction_score IS NOT NULL"
+        ).fetchone()[0]
+    with connect(legacy_url) as conn:
+        own = conn.execute(
+            "SELECT count(*) FROM customer_interactions WHERE customer_satisfaction_score BETWEEN 1 AND 5"
+        ).fetchone()[0]
+    # Feedback fills satisfaction_score where the interaction had none.
+    assert scored > own * 0.9 and result.rows("customer_feedback", "migrated") > 0
+    assert scored <= own + result.rows("customer_feedback", "migrated")
+    lines = format_report(result)
+    assert [line.split(":")[0] for line in lines] == [t for t in [*SOURCE_COLUMNS, *NOT_MIGRATED]]
+
+
+def test_every_foreign_key_resolves_and_plans_are_consistent(migrated):
+    url, _, _ = migrated
+    with connect(url) as conn:
+        orphans = conn.execute(
+            """
+            SELECT
+              (SELECT count(*) FROM customer_interactions i LEFT JOIN customers c USING (customer_id)
+               WHERE c.customer_id IS NULL),
+              (SELECT count(*) FROM customer_interactions i LEFT JOIN channels c USING (channel_id)
+               WHERE c.channel_id IS NULL),
+              (SELECT count(*) FROM customer_interactions i LEFT JOIN interaction_types t USING (interaction_type_id)
+               WHERE t.interaction_type_id IS NULL),
+              (SELECT count(*) FROM customer_interactions i LEFT JOIN agents a USING (agent_id)
+               WHERE i.agent_id IS NOT NULL AND a.agent_id IS NULL),
+              (SELECT count(*) FROM customer_service_plans p LEFT JOIN customers c USING (customer_id)
+               WHERE c.customer_id IS NULL),
+              (SELECT count(*) FROM customer_service_plans p LEFT JOIN service_plans s USING (service_plan_id)
+               WHERE s.service_plan_id IS NULL),
+              (SELECT count(*) FROM migration.uuid_map u WHERE NOT CASE u.source_table
+                  WHEN 'customers' THEN EXISTS (SELECT FROM customers c WHERE c.customer_id = u.target_id)
+                  WHEN 'channels' THEN EXISTS (SELECT FROM channels c WHERE c.channel_id = u.target_id)
+                  WHEN 'interaction_types' THEN EXISTS (
+                      SELECT FROM interaction_types c WHERE c.interaction_type_id = u.target_id)
+                  WHEN 'service_plans' THEN EXISTS (SELECT FROM service_plans c WHERE c.service_plan_id = u.target_id)
+                  WHEN 'agents' THEN EXISTS (SELECT FROM agents c WHERE c.agent_id = u.target_id)
+                  WHEN 'customer_interactions' THEN EXISTS (
+                      SELECT FROM customer_interactions c WHERE c.interaction_id = u.target_id)
+                  WHEN 'customer_service_plans' THEN EXISTS (
+                      SELECT FROM customer_service_plans c WHERE c.customer_service_plan_id = u.target_id)
+                  ELSE true END)
+            """
+        ).fetchone()
+        assert orphans == (0, 0, 0, 0, 0, 0, 0)
+        # Exactly one active plan per Active/Suspended migrated customer, none for Inactive ones.
+        wrong = conn.execute(
+            "SELECT count(*) FROM customers c WHERE c.customer_id >= 900000000000 AND "
+            "(SELECT count(*) FROM customer_service_plans p WHERE p.customer_id = c.customer_id AND p.is_active)"
+            " <> CASE WHEN c.status IN ('Active', 'Suspended') THEN 1 ELSE 0 END"
+        ).fetchone()[0]
+        assert wrong == 0
+        # Bots are not agents; every migrated interaction traces back to its source row.
+        assert conn.execute("SELECT count(*) FROM agents WHERE agent_name LIKE 'Bot %'").fetchone()[0] == 0
+        untraced = conn.execute(
+            "SELECT count(*) FROM customer_interactions i WHERE interaction_id % 1000000000 >= 500000000 "
+            "AND NOT EXISTS (SELECT FROM migration.uuid_map u WHERE u.source_table = 'customer_interactions' "
+            "AND u.target_id = i.interaction_id)"
+        ).fetchone()[0]
+        assert untraced == 0
+
+
+def test_second_run_changes_nothing(migrated, legacy_url):
+    url, _, _ = migrated
+    before = all_checksums(url)
+    again = run_migration(url, legacy_url)
+    assert all_checksums(url) == before
+    assert again.rows("customer_interactions", "migrated") > 0
+
+
+def test_source_is_unchanged(migrated, legacy_url):
+    _, _, before = migrated
+    with connect(legacy_url) as conn:
+        assert checksums(conn) == before
+
+
+@pytest.mark.parametrize("stop_at", ["staged", "customers", "interactions", "day 2024-03-10", "summaries"])
+def test_interrupted_migration_reruns_to_the_clean_result(make_database, migrated, legacy_url, stop_at):
+    clean_url, _, _ = migrated
+    url = make_database()
+
+    def interrupt(phase: str) -> None:
+        if phase == stop_at:
+            raise KeyboardInterrupt(phase)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_migration(url, legacy_url, after_phase=interrupt)
+    run_migration(url, legacy_url)
+    assert all_checksums(url) == all_checksums(clean_url)
+
+
+def test_killed_connection_mid_publish_reruns_to_the_clean_result(make_database, migrated, legacy_url):
+    clean_url, _, _ = migrated
+    url = make_database()
+    with connect(url) as target, connect(legacy_url) as source, connect(url, autocommit=True) as killer:
+        pid = target.info.backend_pid
+
+        def kill(phase: str) -> None:
+            if phase == "day 2024-03-15":
+                killer.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+        with pytest.raises(psycopg.OperationalError):
+            migrate(target, source, "public", after_phase=kill)
+    run_migration(url, legacy_url)
+    assert all_checksums(url) == all_checksums(clean_url)
+
+
+def test_summaries_equal_a_recomputation_over_the_migrated_rows(migrated):
+    url, result, _ = migrated
+    with connect(url) as conn:
+        mismatches = conn.execute(
+            """
+            WITH facts AS (
+                SELECT (start_timestamp AT TIME ZONE 'UTC')::date AS day, channel_id, count(*) AS n,
+                       count(satisfaction_score) AS responses, coalesce(sum(satisfaction_score), 0) AS csat_sum,
+                       coalesce(sum(duration_seconds), 0) AS duration_sum,
+                       count(*) FILTER (WHERE resolution_status = 'Resolved') AS resolved
+                FROM customer_interactions GROUP BY 1, 2)
+            SELECT count(*) FROM facts f FULL JOIN analytics.daily_channel_summary s
+                ON s.summary_date = f.day AND s.channel_id = f.channel_id
+            WHERE s.interaction_count IS DISTINCT FROM f.n::integer
+               OR s.survey_responses IS DISTINCT FROM f.responses::integer
+               OR s.satisfaction_sum IS DISTINCT FROM f.csat_sum
+               OR s.duration_sum IS DISTINCT FROM f.duration_sum
+               OR s.resolved_count IS DISTINCT FROM f.resolved::integer
+            """
+        ).fetchone()[0]
+        assert mismatches == 0
+        agents = conn.execute(
+            """
+            SELECT count(*) FROM (
+                SELECT (start_timestamp AT TIME ZONE 'UTC')::date AS day, agent_id, count(*) AS n
+                FROM customer_interactions WHERE agent_id IS NOT NULL GROUP BY 1, 2) f
+            FULL JOIN analytics.daily_agent_performance s ON s.summary_date = f.day AND s.agent_id = f.agent_id
+            WHERE s.interactions_handled IS DISTINCT FROM f.n::integer
+            """
+        ).fetchone()[0]
+        assert agents == 0
+        customers = conn.execute(
+            """
+            SELECT count(*) FROM (SELECT customer_id, count(*) AS n FROM customer_interactions GROUP BY 1) f
+            FULL JOIN analytics.customer_summary s USING (customer_id)
+            WHERE s.total_interactions IS DISTINCT FROM f.n::integer
+            """
+        ).fetchone()[0]
+        assert customers == 0
+        days = [
+            r[0] for r in conn.execute("SELECT DISTINCT summary_date FROM analytics.daily_channel_summary")
+        ]
+    assert sorted(days) == result.days == LEGACY_DAYS
+
+
+def test_the_seeds_five_sample_queries_run_on_the_result(migrated):
+    url, _, _ = migrated
+    text = (SQL_DIR / "seed" / "sample_queries.sql").read_text()
+    queries = [q for q in re.split(r";\s*\n", text) if "SELECT" in q.upper()]
+    assert len(queries) == 5
+    with connect(url) as conn:
+        for query in queries:
+            assert conn.execute(query).fetchall(), query
+
+
+def test_a_source_not_in_the_earlier_model_writes_nothing(make_database, legacy_url):
+    url = make_database()
+    with connect(legacy_url) as conn:  # a schema with one table, one column short
+        conn.execute("DROP SCHEMA IF EXISTS partial CASCADE")
+        conn.execute("CREATE SCHEMA partial")
+        conn.execute(
+            "CREATE TABLE partial.customers AS SELECT customer_id, customer_name FROM public.customers"
+        )
+        conn.commit()
+    try:
+        with connect(url) as target, connect(legacy_url) as source:
+            with pytest.raises(SourceShapeError) as error:
+                migrate(target, source, "partial")
+        message = str(error.value)
+        assert "\n" not in message and "customers.msisdn" in message and "customer_interactions" in message
+        with connect(url) as conn:
+            assert (
+                conn.execute(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+                ).fetchone()[0]
+                == 0
+            )
+    finally:
+        with connect(legacy_url) as conn:
+            conn.execute("DROP SCHEMA partial CASCADE")
+            conn.commit()
+
+
+def test_generated_days_win_unless_replace_generated_and_the_generator_refuses_migrated_days(
+    make_database, legacy_url, monkeypatch
+):
+    from include.generator.settings import BatchSettings
+    from include.storage.days import REPLACE_MIGRATED_ENV, load_day
+    from include.storage.sql import apply_schema
+
+    url = make_database()
+    generated_day, other_day = dt.date(2024, 3, 10), dt.date(2024, 4, 20)
+    settings = BatchSettings(interactions_per_day=300)
+    with connect(url) as conn:
+        apply_schema(conn)
+        load_day(conn, generated_day, settings, n_rows=300)
+        load_day(conn, other_day, settings, n_rows=300)
+    checks = {
+        d: f"SELECT count(*), md5(string_agg(t::text, '|' ORDER BY interaction_id)) FROM interaction_days.of_day('{d}') t"
+        for d in (generated_day, other_day)
+    }
+    with connect(url) as conn:
+        before = {d: conn.execute(q).fetchone() for d, q in checks.items()}
+
+    result = run_migration(url, legacy_url)
+    held = [
+        r for r in result.report if r[0] == "customer_interactions" and r[2].startswith("day holds generated")
+    ]
+    assert held and held[0][3] > 0
+    assert generated_day not in result.days and result.replaced_generated == 0
+    with connect(url) as conn:
+        assert {d: conn.execute(q).fetchone() for d, q in checks.items()} == before
+
+    result = run_migration(url, legacy_url, replace_generated=True)
+    assert generated_day in result.days and result.replaced_generated == 300
+    with connect(url) as conn:
+        n, _ = conn.execute(checks[generated_day]).fetchone()
+        assert n > 0  # the day now holds migrated rows only (checked next)
+        assert (
+            conn.execute(
+                f"SELECT count(*) FROM interaction_days.of_day('{generated_day}') WHERE interaction_id % 1000000000 < 500000000"
+            ).fetchone()[0]
+            == 0
+        )
+        assert conn.execute(checks[other_day]).fetchone() == before[other_day]  # untouched
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM interaction_batches WHERE batch_date = %s", (generated_day,)
+            ).fetchone()[0]
+            == 0
+        )
+
+        monkeypatch.delenv(REPLACE_MIGRATED_ENV, raising=False)
+        with pytest.raises(ValueError, match="migrated from the earlier schema"):
+            load_day(conn, generated_day, settings, n_rows=300)
+        conn.rollback()
+        monkeypatch.setenv(REPLACE_MIGRATED_ENV, "1")
+        assert load_day(conn, generated_day, settings, n_rows=300) == 300
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM migration.migrated_days WHERE day = %s", (generated_day,)
+            ).fetchone()[0]
+            == 0
+        )
+
+
+def test_date_range_migrates_only_those_days(make_database, legacy_url):
+    url = make_database()
+    first, last = dt.date(2024, 3, 8), dt.date(2024, 3, 12)
+    result = run_migration(url, legacy_url, start_date=first, end_date=last)
+    assert result.days == [first + dt.timedelta(days=i) for i in range(5)]
+    outside = [
+        r
+        for r in result.report
+        if r[0] == "customer_interactions" and r[2] == "outside the requested date range"
+    ]
+    assert outside and outside[0][3] > 0
+    table = "customer_interactions"
+    assert result.rows(table, "read") == result.rows(table, "migrated") + result.rows(table, "rejected")
+
+
+def test_commands_print_one_line_per_source_table(make_database, legacy_url, use_database, capsys):
+    from devtools.commands import migrate as command
+
+    parser = argparse.ArgumentParser()
+    command.register(parser.add_subparsers(required=True))
+    use_database(make_database())
+    args = parser.parse_args(["migrate", "--source", legacy_url])
+    assert args.handler(args) == 0
+    out = capsys.readouterr().out
+    for table in [*SOURCE_COLUMNS, *NOT_MIGRATED]:
+        assert re.search(rf"^{table}: read [\d,]+, ", out, re.M), table
+    assert "interactions/min" in out
+    args = parser.parse_args(["migrate", "--source", legacy_url, "--source-schema", "nothing_here"])
+    with pytest.raises(ValueError, match="not in the earlier model: missing tables channels"):
+        args.handler(args)
+    args = parser.parse_args(["migrate-demo", "--rows", "500"])
+    assert args.handler(args) == 0
+    out = capsys.readouterr().out
+    assert "customer_interactions: read 500," in out and "five sample queries ran" in out
+
+
+def test_migration_dag_is_manual_with_its_params_and_tasks():
+    from airflow.dag_processing.dagbag import DagBag
+
+    from include.config import PROJECT_ROOT
+
+    bag = DagBag(str(PROJECT_ROOT / "dags"))
+    assert not bag.import_errors
+    dag = bag.dags["customer_care_legacy_migration"]
+    assert type(dag.timetable).__name__ == "NullTimetable"
+    assert set(dag.params) == {
+        "source_conn_id",
+        "source_schema",
+        "start_date",
+        "end_date",
+        "replace_generated",
+    }
+    assert {t.task_id for t in dag.tasks} == {
+        "check_source_shape",
+        "migrate_reference_and_customers",
+        "migrate_interactions",
+        "refresh_summaries",
+    }
+    assert dag.get_task("migrate_interactions").upstream_task_ids == {"migrate_reference_and_customers"}
+    assert dag.get_task("refresh_summaries").upstream_task_ids == {
+        "migrate_reference_and_customers",
+        "migrate_interactions",
+    }
+    assert "check_source_shape" in dag.get_task("migrate_reference_and_customers").upstream_task_ids
+
+
+@pytest.mark.slow
+def test_migration_dag_end_to_end_equals_the_command(
+    make_database, legacy_url, airflow_metadata, monkeypatch
+):
+    from airflow.dag_processing.dagbag import DagBag
+
+    from devtools.database import airflow_conn_uri
+    from include.config import PROJECT_ROOT
+    from tests.support import pointing_at
+
+    first, last = "2024-03-05", "2024-03-09"
+    direct = make_database()
+    run_migration(direct, legacy_url, start_date=dt.date(2024, 3, 5), end_date=dt.date(2024, 3, 9))
+    url = make_database()
+    monkeypatch.setenv("AIRFLOW_CONN_LEGACY_CUSTOMER_CARE_DB", airflow_conn_uri(legacy_url))
+    dag = DagBag(str(PROJECT_ROOT / "dags")).dags["customer_care_legacy_migration"]
+    with pointing_at(url):
+        run = dag.test(run_conf={"start_date": first, "end_date": last})
+    states = {ti.task_id: str(getattr(ti.state, "value", ti.state)) for ti in run.get_task_instances()}
+    assert str(getattr(run.state, "value", run.state)) == "success", states
+    assert all_checksums(url) == all_checksums(direct)
+
+
+def test_a_source_schema_inside_the_target_database(make_database, migrated):
+    clean_url, _, _ = migrated
+    url = make_database()
+    with connect(url) as conn:
+        build_legacy(conn, ROWS, seed=11, schema="legacy")
+    with connect(url) as target, connect(url) as source:
+        migrate(target, source, "legacy")
+    assert all_checksums(url) == all_checksums(clean_url)
+
+
+def test_the_html_report_covers_a_migrated_day(migrated, tmp_path):
+    from include.pipeline import write_report
+
+    url, result, _ = migrated
+    day = result.days[-1]
+    with connect(url) as conn:
+        path = write_report(conn, day, tmp_path)
+        count = conn.execute("SELECT count(*) FROM interaction_days.of_day(%s)", (day,)).fetchone()[0]
+    html = path.read_text()
+    assert count > 0
+    assert day.isoformat() in html and "Mobile App" in html
+    assert f"{count:,}" in html or str(count) in html
