@@ -191,19 +191,14 @@ def fault_result(
     return ok, lost, duplicated, detail
 
 
-def celery_worker_killed_holding_a_shard(url: str, make_db: Callable[[], str]):
-    """`make reliability`: its own stack of two workers on scratch databases."""
-    from devtools.reliability.scenarios import Result
-
+def celery_worker_killed_holding_a_shard(url: str, make_db: Callable[[], str]) -> tuple[bool, int, int, str]:
+    """`make reliability`: its own stack of two workers on scratch databases; (survived, lost, duplicated, detail)."""
     expected = one_shard_fingerprint(make_db, FAULT_DAY, FAULT)
     with celery_stack(url, make_db(), workers=2) as (stack, api):
         outcome, worker, index = kill_worker_holding_a_shard(
             stack, api, url, FAULT_DAY, FAULT, FAULT_SHARD_ROWS
         )
-    ok, lost, duplicated, detail = fault_result(
-        outcome, worker, index, day_fingerprint(url, FAULT_DAY), expected
-    )
-    return Result("celery worker killed holding a shard", ok, lost, duplicated, detail)
+    return fault_result(outcome, worker, index, day_fingerprint(url, FAULT_DAY), expected)
 
 
 def expected_rows(day: dt.date, settings: BatchSettings) -> int:

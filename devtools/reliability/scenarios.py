@@ -366,7 +366,7 @@ def celery_worker_killed_holding_a_shard(url: str, make_db: Callable[[], str]) -
     """A real CeleryExecutor stack; one worker SIGKILLed mid-shard (devtools/reliability/celery_runs.py)."""
     from devtools.reliability.celery_runs import celery_worker_killed_holding_a_shard as scenario
 
-    return scenario(url, make_db)
+    return Result("celery worker killed holding a shard", *scenario(url, make_db))
 
 
 SCENARIOS: dict[str, Callable[[str, Callable[[], str]], Result]] = {
