@@ -14,7 +14,9 @@ CCA := $(VENV)/bin/cca
 START ?=
 END ?=
 INTERACTIONS ?=
-export START END INTERACTIONS
+EXECUTOR ?=
+WORKERS ?=
+export START END INTERACTIONS EXECUTOR WORKERS
 
 .PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps
 
@@ -60,8 +62,8 @@ test-fast: $(STAMP)  ## the suite without the slow end-to-end tests
 reliability: $(STAMP)  ## fault-injection scenarios with a report (faults survived N/N)
 	@$(CCA) reliability
 
-airflow: $(STAMP)  ## start Airflow 3 locally (UI on :8080, login admin/admin)
-	@$(CCA) airflow
+airflow: $(STAMP)  ## start Airflow 3 locally (UI on :8080, login admin/admin); EXECUTOR=celery WORKERS=N for Celery
+	@$(CCA) airflow $${EXECUTOR:+--executor "$$EXECUTOR"} $${WORKERS:+--workers "$$WORKERS"}
 
 bench: $(STAMP)  ## speed and memory figures (name=value lines)
 	@$(CCA) bench

