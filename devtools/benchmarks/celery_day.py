@@ -42,4 +42,12 @@ def celery_day(bench: Bench) -> None:
             f"celery_day: {rows:,} rows, {len(outcome.shards)} shards, {workers} worker(s): "
             f"{outcome.seconds:.1f}s trigger to success ({rows / outcome.seconds:,.0f} rows/s); shards {shards}"
         )
+        other = [ti for ti in outcome.tasks if ti["task_id"] != cr.SHARD_TASK and ti["duration"]]
+        bench.note(
+            "celery_day: other tasks "
+            + ", ".join(
+                f"{ti['task_id']} {ti['duration']:.1f}s"
+                for ti in sorted(other, key=lambda t: t["start_date"])
+            )
+        )
         bench.figure(f"celery_day_seconds_{workers}_worker{'s' if workers > 1 else ''}", outcome.seconds)

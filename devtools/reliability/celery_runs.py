@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from devtools.airflow_api import AirflowApi
@@ -120,7 +120,7 @@ class Outcome:
     run: dict
     shards: list[dict]  # the shard task instances at the end
     seconds: float
-    detail: str = ""
+    tasks: list[dict] = field(default_factory=list)  # every task instance (run_day only)
 
 
 def run_day(
@@ -129,7 +129,9 @@ def run_day(
     started = time.monotonic()
     run_id = api.trigger(conf(day, settings, shard_rows))
     run = api.wait(run_id, timeout)
-    return Outcome(run, api.task_instances(run_id, SHARD_TASK), time.monotonic() - started)
+    seconds = time.monotonic() - started
+    tis = api.task_instances(run_id)
+    return Outcome(run, [ti for ti in tis if ti["task_id"] == SHARD_TASK], seconds, tis)
 
 
 def _copying_into_staging(url: str) -> bool:
