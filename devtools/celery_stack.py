@@ -175,7 +175,9 @@ class Stack:
         killed: list[int] = []
         for _ in range(3):  # a process forked meanwhile is caught by the next round
             _signal_group(proc.pid, signal.SIGKILL)
-            for pid in processes_with(f"{WORKER_NAME_ENV}={name}"):
+            for pid in processes_with(
+                f"{WORKER_NAME_ENV}={name}", f"{STACK_ID_ENV}={self.env[STACK_ID_ENV]}"
+            ):
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
                     killed.append(pid)
@@ -225,13 +227,13 @@ class Stack:
                 os.kill(pid, signal.SIGKILL)
 
 
-def processes_with(marker: str) -> list[int]:
-    """Live (not zombie) processes whose environment holds `marker` (`NAME=value`)."""
-    wanted = marker.encode()
+def processes_with(*markers: str) -> list[int]:
+    """Live (not zombie) processes whose environment holds every marker (`NAME=value`)."""
+    wanted = {marker.encode() for marker in markers}
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
-            if wanted not in (proc / "environ").read_bytes().split(b"\0"):
+            if not wanted <= set((proc / "environ").read_bytes().split(b"\0")):
                 continue
             if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
                 found.append(int(proc.name))
