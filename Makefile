@@ -14,9 +14,7 @@ CCA := $(VENV)/bin/cca
 START ?=
 END ?=
 INTERACTIONS ?=
-EXECUTOR ?=
-WORKERS ?=
-export START END INTERACTIONS EXECUTOR WORKERS
+export START END INTERACTIONS
 
 .PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps
 
@@ -62,6 +60,10 @@ test-fast: $(STAMP)  ## the suite without the slow end-to-end tests
 reliability: $(STAMP)  ## fault-injection scenarios with a report (faults survived N/N)
 	@$(CCA) reliability
 
+# make airflow EXECUTOR=celery WORKERS=N (docs/celery.md); through the environment, like the others
+EXECUTOR ?=
+WORKERS ?=
+export EXECUTOR WORKERS
 airflow: $(STAMP)  ## start Airflow 3 locally (UI on :8080, login admin/admin); EXECUTOR=celery WORKERS=N for Celery
 	@$(CCA) airflow $${EXECUTOR:+--executor "$$EXECUTOR"} $${WORKERS:+--workers "$$WORKERS"}
 
