@@ -76,8 +76,12 @@ test-fast: $(STAMP)  ## the suite without the slow end-to-end tests
 reliability: $(STAMP)  ## fault-injection scenarios with a report (faults survived N/N)
 	@$(CCA) reliability
 
-airflow: $(STAMP)  ## start Airflow 3 locally (UI on :8080, login admin/admin)
-	@$(CCA) airflow
+# make airflow EXECUTOR=celery WORKERS=N (docs/celery.md); through the environment, like the others
+EXECUTOR ?=
+WORKERS ?=
+export EXECUTOR WORKERS
+airflow: $(STAMP)  ## start Airflow 3 locally (UI on :8080, login admin/admin); EXECUTOR=celery WORKERS=N for Celery
+	@$(CCA) airflow $${EXECUTOR:+--executor "$$EXECUTOR"} $${WORKERS:+--workers "$$WORKERS"}
 
 bench: $(STAMP)  ## speed and memory figures (name=value lines)
 	@$(CCA) bench

@@ -19,7 +19,7 @@ from devtools.benchmarks.bench import FULL, QUICK, Bench
 
 
 def benchmarks() -> dict[str, Callable[[Bench], None]]:
-    from devtools.benchmarks import history, processes, throughput
+    from devtools.benchmarks import celery_day, history, processes, throughput
 
     return {
         "generate": throughput.generate,
@@ -30,10 +30,17 @@ def benchmarks() -> dict[str, Callable[[Bench], None]]:
         "refresh": history.refresh,
         "peak_rss": processes.peak_rss,
         "backfill": processes.backfill,
+        "celery_day": celery_day.celery_day,
     }
 
 
-ALIASES = {"seed": "seed_style", "rss": "peak_rss", "e2e": "end_to_end", "generation": "generate"}
+ALIASES = {
+    "celery": "celery_day",
+    "seed": "seed_style",
+    "rss": "peak_rss",
+    "e2e": "end_to_end",
+    "generation": "generate",
+}
 
 
 def machine(bench: Bench) -> None:

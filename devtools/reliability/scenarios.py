@@ -362,6 +362,13 @@ def missing_or_older_schema(url: str, make_db: Callable[[], str]) -> Result:
     return Result("missing/older schema migrated", ok, 0, 0, "schema completed, day loaded" if ok else f"{n}")
 
 
+def celery_worker_killed_holding_a_shard(url: str, make_db: Callable[[], str]) -> Result:
+    """A real CeleryExecutor stack; one worker SIGKILLed mid-shard (devtools/reliability/celery_runs.py)."""
+    from devtools.reliability.celery_runs import celery_worker_killed_holding_a_shard as scenario
+
+    return Result("celery worker killed holding a shard", *scenario(url, make_db))
+
+
 SCENARIOS: dict[str, Callable[[str, Callable[[], str]], Result]] = {
     "connection_killed_mid_copy": connection_killed_mid_copy,
     "postgres_restarts_mid_run": postgres_restarts_mid_run,
@@ -371,4 +378,5 @@ SCENARIOS: dict[str, Callable[[str, Callable[[], str]], Result]] = {
     "quality_violation_injected": quality_violation_injected,
     "foreign_rows_on_other_dates_survive": foreign_rows_on_other_dates_survive,
     "missing_or_older_schema": missing_or_older_schema,
+    "celery_worker_killed_holding_a_shard": celery_worker_killed_holding_a_shard,
 }
