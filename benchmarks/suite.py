@@ -75,7 +75,7 @@ class Bench:
 
 
 def _benchmarks() -> dict[str, Callable[[Bench], None]]:
-    from benchmarks import history, processes, throughput
+    from benchmarks import history, processes, queries, throughput
 
     return {
         "generate": throughput.generate,
@@ -86,6 +86,7 @@ def _benchmarks() -> dict[str, Callable[[Bench], None]]:
         "refresh": history.refresh,
         "peak_rss": processes.peak_rss,
         "backfill": processes.backfill,
+        "queries": queries.queries,  # analysts' queries against the seed's layout (benchmarks/queries.py)
     }
 
 
