@@ -108,7 +108,9 @@ CREATE INDEX IF NOT EXISTS customer_service_plans_plan_dates
 -- Interaction ids carry their day too (yyyymmdd * 10^9 + position): each day partition
 -- CHECKs its id range, so a lookup by interaction_id plans that one day. A load fills a
 -- fresh table with no index, builds the day's indexes once (a sort is far cheaper than
--- index upkeep per row), then swaps it in: see interaction_days.publish below.
+-- index upkeep per row), then swaps it in: see interaction_days.publish below. A closed
+-- month becomes one partition, interaction_days.mYYYYMM (merge_month below), so years of
+-- history stay a few dozen partitions.
 CREATE SCHEMA IF NOT EXISTS interaction_days;
 
 -- Upgrade from the unpartitioned table of the first releases: it becomes the default
