@@ -86,7 +86,7 @@ def test_a_query_for_one_day_reads_only_that_days_partition(schema_url):
 
 
 def test_the_per_day_sql_plans_one_partition_whatever_the_history(schema_url):
-    """interaction_days.of_day, which every per-day check and summary reads, prunes by id range."""
+    """interaction_days.of_day, which every per-day check and summary reads, prunes while planning."""
     with connect(schema_url, autocommit=True) as conn:
         for day in (MONDAY, TUESDAY):
             load_day(conn, day, SETTINGS)
