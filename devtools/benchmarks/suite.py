@@ -19,7 +19,7 @@ from devtools.benchmarks.bench import FULL, QUICK, Bench
 
 
 def benchmarks() -> dict[str, Callable[[Bench], None]]:
-    from devtools.benchmarks import celery_day, history, processes, throughput
+    from devtools.benchmarks import celery_day, history, processes, queries, throughput
 
     return {
         "generate": throughput.generate,
@@ -31,6 +31,7 @@ def benchmarks() -> dict[str, Callable[[Bench], None]]:
         "peak_rss": processes.peak_rss,
         "backfill": processes.backfill,
         "celery_day": celery_day.celery_day,
+        "queries": queries.queries,  # analysts' queries against the seed's layout
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -12,7 +13,7 @@ from devtools.database import connect
 from include.generator.interactions import day_volume
 from include.generator.settings import BatchSettings
 from include.storage.days import load_day, replace_day
-from include.storage.sql import SCHEMA_FILE, apply_schema
+from include.storage.sql import apply_schema
 from tests.support import table_checksums
 
 SETTINGS = BatchSettings(interactions_per_day=500)
@@ -86,7 +87,7 @@ def test_a_query_for_one_day_reads_only_that_days_partition(schema_url):
 
 
 def test_the_per_day_sql_plans_one_partition_whatever_the_history(schema_url):
-    """interaction_days.of_day, which every per-day check and summary reads, prunes by id range."""
+    """interaction_days.of_day, which every per-day check and summary reads, prunes while planning."""
     with connect(schema_url, autocommit=True) as conn:
         for day in (MONDAY, TUESDAY):
             load_day(conn, day, SETTINGS)
@@ -147,11 +148,15 @@ def test_rows_of_a_day_in_the_default_partition_give_way_to_the_loaded_day(schem
         assert interactions_digest(schema_url) == clean
 
 
+#: The schema file of the release before partitions by start_timestamp (days by interaction_id).
+PREVIOUS_SCHEMA_FILE = Path(__file__).parent / "fixtures" / "00_schema_days_by_id.sql"
+
+
 def unpartitioned_fact_table() -> str:
     """The fact table as releases before day partitions created it: the same DDL, unpartitioned."""
     ddl = re.search(
         r"CREATE TABLE IF NOT EXISTS customer_interactions \(.*?\) PARTITION BY RANGE \(interaction_id\);",
-        SCHEMA_FILE.read_text(),
+        PREVIOUS_SCHEMA_FILE.read_text(),
         re.S,
     ).group(0)
     return (
@@ -198,15 +203,24 @@ def test_a_row_whose_id_and_start_disagree_on_the_day_fails_the_quality_check(sc
         load_day(conn, MONDAY, SETTINGS)
         refresh_day(conn, MONDAY)
         check_published(conn, MONDAY)  # a clean day passes
-        # A Monday interaction filed under the id of a day that has no partition (default partition).
+        # A Monday interaction filed under another day's id.
         conn.execute(
             "CREATE TEMP TABLE stray AS SELECT * FROM customer_interactions WHERE interaction_id = %s",
             (int(f"{MONDAY:%Y%m%d}000000001"),),
         )
         conn.execute("UPDATE stray SET interaction_id = 20260410000000001")
+        with pytest.raises(
+            psycopg.errors.CheckViolation, match="d20260406_ids"
+        ):  # not into Monday's partition
+            conn.execute("INSERT INTO customer_interactions SELECT * FROM stray")
+        # A Monday id on a row starting on a day with no partition: it lands in the default partition.
+        conn.execute(
+            "UPDATE stray SET interaction_id = 20260406000000001, start_timestamp = start_timestamp + interval "
+            "'4 days', end_timestamp = end_timestamp + interval '4 days'"
+        )
         conn.execute("INSERT INTO customer_interactions SELECT * FROM stray")
         with pytest.raises(
             DataQualityError,
-            match=r"interaction_id_not_of_this_day: 1 row\(s\) e\.g\. interaction_id 20260410000000001",
+            match=r"interaction_id_not_of_this_day: 1 row\(s\) e\.g\. interaction_id 20260406000000001",
         ):
             check_published(conn, MONDAY)
