@@ -30,7 +30,8 @@ def _handle(args: argparse.Namespace) -> int:
         print(database.airflow_conn_uri(url))
     elif args.action == "psql":
         psql = database.psql_path()
-        os.execv(psql, [psql, url, *args.psql_args])
+        conninfo, env = database.psql_connection(url)
+        os.execve(psql, [psql, conninfo, *args.psql_args], env)
     elif args.action == "check":
         with database.connect(url) as conn:
             conn.execute("SELECT 1")
