@@ -83,4 +83,4 @@ def copy_rows(conn: psycopg.Connection, table: str, columns: tuple[str, ...], ro
         for row in rows:
             copy.write_row(row)
     conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM staging_{table} ON CONFLICT DO NOTHING")
-    conn.execute(f"DROP TABLE staging_{table}")
+    conn.execute(f"DROP TABLE pg_temp.staging_{table}")
