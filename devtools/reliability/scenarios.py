@@ -372,3 +372,12 @@ SCENARIOS: dict[str, Callable[[str, Callable[[], str]], Result]] = {
     "foreign_rows_on_other_dates_survive": foreign_rows_on_other_dates_survive,
     "missing_or_older_schema": missing_or_older_schema,
 }
+
+
+def _crash_scenario(url: str, make_db: Callable[[], str]) -> Result:
+    from devtools.reliability.crash import server_killed_after_load
+
+    return server_killed_after_load(url, make_db)
+
+
+SCENARIOS["server_killed_after_load"] = _crash_scenario

@@ -31,6 +31,8 @@ from include.storage.reference import load_reference
 log = logging.getLogger(__name__)
 
 _LOCK_DAY = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:day'), %s)"
+#: A day's publish and the summaries' refresh are on disk when the task reports success.
+DURABLE_COMMIT = "SET LOCAL synchronous_commit = on"
 
 
 def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
@@ -81,6 +83,9 @@ def replace_day(
     all of it back, the new table included.
     """
     with conn.transaction():
+        # Durable when this returns: the commit waits for its WAL flush (one per day), whatever
+        # the server's default (the embedded server's used to be `off`).
+        conn.execute(DURABLE_COMMIT)
         conn.execute(_LOCK_DAY, (day.toordinal(),))
         table = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
         loaded = fill(table)
