@@ -78,9 +78,11 @@ def parse_range(start: str, end: str) -> list[dt.date]:
     if first > last:
         raise ValueError(f"START {first} is after END {last}")
     from include.generator.config import EPOCH
+    from include.generator.settings import validate_day
 
     if first < EPOCH:
         raise ValueError(f"START {first} is before the generator's first day {EPOCH}")
+    validate_day(last)
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 

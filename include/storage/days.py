@@ -22,7 +22,7 @@ from include.generator import config
 from include.generator.customers import build_customer_base
 from include.generator.interactions import block_sizes, day_context, day_volume, first_id, generate_day
 from include.generator.reference import Reference
-from include.generator.settings import BatchSettings, validate_day
+from include.generator.settings import BatchSettings, validate_day, validate_run
 from include.quality import audit_pending
 from include.storage.copy_format import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary
 from include.storage.customers import materialize_customer_base
@@ -37,7 +37,7 @@ DURABLE_COMMIT = "SET LOCAL synchronous_commit = on"
 
 def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
     """Customers and plan history up to `day`, committed; returns customers added."""
-    validate_day(day)
+    validate_run(day, settings)
     with conn.transaction():
         return materialize_customer_base(
             conn, load_reference(conn), day, settings.seed, settings.new_customers_per_day
