@@ -113,7 +113,9 @@ with DAG(
     def _connection():
         from airflow.providers.postgres.hooks.postgres import PostgresHook
 
-        return PostgresHook(postgres_conn_id=CONN_ID).get_conn()
+        from include.connections import limit_session
+
+        return limit_session(PostgresHook(postgres_conn_id=CONN_ID).get_conn())
 
     @task(retries=0)
     def validate_run() -> list[dict]:

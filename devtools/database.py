@@ -192,6 +192,13 @@ def airflow_conn_uri(url: str) -> str:
     return f"postgresql://{netloc}/{dbname}" + (f"?{query}" if query else "")
 
 
+def with_connect_timeout(uri: str, seconds: int = 10) -> str:
+    """`uri` with `connect_timeout` (an unreachable host fails a task's try in seconds)."""
+    if "connect_timeout=" in uri:
+        return uri
+    return uri + ("&" if "?" in uri else "?") + f"connect_timeout={seconds}"
+
+
 def psql_connection(url: str) -> tuple[str, dict[str, str]]:
     """psql's connection argument and environment: the password travels in PGPASSWORD,
     never on the command line (which every local user can read in `ps`)."""
