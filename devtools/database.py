@@ -199,6 +199,19 @@ def with_connect_timeout(uri: str, seconds: int = 10) -> str:
     return uri + ("&" if "?" in uri else "?") + f"connect_timeout={seconds}"
 
 
+def without_password(url: str) -> str:
+    """The DSN with any password removed (a URI stays a URI, key=value stays key=value)."""
+    try:
+        params = conninfo_to_dict(normalize_dsn(url))
+    except psycopg.Error:
+        raise ValueError(f"invalid database URL ({describe(url)}): it cannot be parsed") from None
+    if not params.pop("password", None):
+        return url
+    if "://" not in url:
+        return make_conninfo("", **params)
+    return airflow_conn_uri(make_conninfo("", **params))
+
+
 def psql_connection(url: str) -> tuple[str, dict[str, str]]:
     """psql's connection argument and environment: the password travels in PGPASSWORD,
     never on the command line (which every local user can read in `ps`)."""

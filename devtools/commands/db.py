@@ -25,7 +25,8 @@ def _handle(args: argparse.Namespace) -> int:
         return database.stop_embedded()
     url = database.database_url()
     if args.action == "url":
-        print(url)
+        # never the password: psql and libpq read it from PGPASSWORD or ~/.pgpass
+        print(database.without_password(url))
     elif args.action == "airflow-conn":
         print(database.airflow_conn_uri(url))
     elif args.action == "psql":

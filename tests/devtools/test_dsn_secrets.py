@@ -121,3 +121,21 @@ def test_success_line_has_no_password(make_database, monkeypatch, capsys):
         assert cli.main(["db", "check"]) == 0
         out = capsys.readouterr()
         assert out.out.startswith("ok: ") and "unused-secret-pw" not in out.out + out.err
+
+
+@pytest.mark.parametrize("password", PASSWORDS)
+def test_db_url_prints_the_dsn_without_its_password(password, monkeypatch, capsys):
+    from devtools import cli
+
+    for dsn in forms(password):
+        monkeypatch.setenv(database.DATABASE_URL_ENV, dsn)
+        assert cli.main(["db", "url"]) == 0
+        out = capsys.readouterr().out.strip()
+        assert not leaks(out, password), out
+        params = conninfo_to_dict(database.normalize_dsn(out))
+        assert (params["host"], params["port"], params["user"], params["dbname"]) == (
+            "127.0.0.1",
+            "9",
+            "eve",
+            "cc",
+        )
