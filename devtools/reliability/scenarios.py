@@ -374,10 +374,55 @@ SCENARIOS: dict[str, Callable[[str, Callable[[], str]], Result]] = {
 }
 
 
-def _crash_scenario(url: str, make_db: Callable[[], str]) -> Result:
-    from devtools.reliability.crash import server_killed_after_load
+def server_killed_after_load(url: str, make_db: Callable[[], str]):
+    """A committed day survives a crash of the server itself.
 
-    return server_killed_after_load(url, make_db)
+    The server is SIGKILLed right after `load_day` returns (and again after `refresh_day`):
+    after crash recovery the day must be there, row for row, with its summaries. The scratch
+    database is set to `synchronous_commit = off` (a server tuned for speed), so only the
+    loader's own guarantee (its commit waits for the WAL flush) can keep the day.
+    """
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict
+
+    from devtools.database import normalize_dsn
+    from include.analytics import refresh_day
+
+    name = "server SIGKILLed after a load returned"
+    if os.environ.get("CCA_DATABASE_URL"):
+        return Result(name, True, 0, 0, "skipped: needs the embedded server")
+    _prepared(url, None)
+    with connect(url, autocommit=True) as conn:
+        dbname = conninfo_to_dict(normalize_dsn(url))["dbname"]
+        conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(sql.Identifier(dbname)))
+    expected = _clean_run(make_db, OLD)
+    killed = _then_kill(url, lambda conn: load_day(conn, DAY, OLD))  # the task just reported success
+    started = time.monotonic()
+    embedded_url()  # crash recovery
+    result = _score(
+        name, url, expected, f"killed {killed} processes twice; the day and its summaries are there"
+    )
+    _then_kill(url, lambda conn: refresh_day(conn, DAY))
+    embedded_url()
+    if summary_state(url)[0] is None:
+        result.survived = False
+        result.detail = "the day's summaries were lost"
+    result.detail += f" (restart {time.monotonic() - started:.1f}s)"
+    return result
 
 
-SCENARIOS["server_killed_after_load"] = _crash_scenario
+def _then_kill(url: str, work: Callable) -> int:
+    from devtools.reliability.crash import kill_embedded_server
+
+    conn = connect(url)
+    try:
+        work(conn)
+        return kill_embedded_server()
+    finally:
+        try:
+            conn.close()
+        except Exception:  # the server is gone
+            pass
+
+
+SCENARIOS["server_killed_after_load"] = server_killed_after_load
