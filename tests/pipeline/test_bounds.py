@@ -130,3 +130,23 @@ def test_cli_rejects_unbounded_input_with_one_line(argv):
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and "connect" not in lines[0], done.stderr
+
+
+def test_the_customer_base_is_written_in_chunks_with_the_same_rows(make_database, monkeypatch):
+    """Chunked materialization (bounded memory) writes exactly the rows of one big batch."""
+    from include.storage import customers
+    from include.storage.days import ensure_customer_base
+    from include.storage.sql import apply_schema
+    from tests.support import table_checksums
+
+    sums = []
+    for chunk in (customers.MATERIALIZE_CHUNK, 97):
+        monkeypatch.setattr(customers, "MATERIALIZE_CHUNK", chunk)
+        url = make_database()
+        with connect(url) as conn:
+            apply_schema(conn)
+            ensure_customer_base(conn, dt.date(2026, 3, 1), BatchSettings(new_customers_per_day=2))
+            ensure_customer_base(conn, dt.date(2026, 3, 9), BatchSettings(new_customers_per_day=2))
+        got = table_checksums(url)
+        sums.append({k: v for k, v in got.items() if "customer" in k})
+    assert sums[0] == sums[1] and sums[0]
