@@ -19,12 +19,9 @@ RUN pip install --no-cache-dir -r /opt/airflow/requirements.txt -c /opt/airflow/
 COPY --chown=airflow:0 dags/ /opt/airflow/dags/
 COPY --chown=airflow:0 include/ /opt/airflow/include/
 
-# Local-dev login for the simple auth manager: user "admin", password "admin".
-# The API server opens this file read-write (it appends passwords for users it does not
-# find), so it lives in the image, group 0 writable, rather than on a read-only mount.
-RUN printf '{"admin": "admin"}\n' > /opt/airflow/simple_auth_manager_passwords.json \
-    && chmod 664 /opt/airflow/simple_auth_manager_passwords.json \
-    && mkdir -p /opt/airflow/reports
+# No credentials in the image: docker-compose's airflow-init writes the simple auth
+# manager's password file onto a volume from AIRFLOW_ADMIN_PASSWORD (.env, `make compose-env`).
+RUN mkdir -p /opt/airflow/reports
 
 # `include` is a top-level package of the repo: /opt/airflow plays the repo root's role.
 ENV PYTHONPATH=/opt/airflow

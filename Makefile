@@ -25,7 +25,7 @@ override SOURCE_SCHEMA := $(value SOURCE_SCHEMA)
 export SOURCE SOURCE_SCHEMA ROWS
 
 .PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps \
-	migrate migrate-demo
+	migrate migrate-demo compose-env
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -97,6 +97,18 @@ format: $(STAMP)
 lock:  ## re-resolve requirements.lock from requirements*.txt
 	$(VENV)/bin/uv pip compile --python-version 3.11 requirements.txt requirements-dev.txt -o requirements.lock
 
-clean:  ## remove the venv, the embedded database, Airflow's local state and outputs
-	-@test -x $(CCA) && $(CCA) db stop 2>/dev/null || true
+compose-env:  ## write fresh docker-compose secrets into a git-ignored .env (mode 0600)
+	@$(PY) -m devtools compose-env
+
+# Deletes the embedded database: asks first (YES=1 skips the question), and stops if the
+# server cannot be stopped, showing why.
+clean:  ## remove the venv, the embedded database (asks first), Airflow's local state and outputs
+	@if [ -d .pgdata ] && [ "$$YES" != 1 ]; then \
+	  printf 'make clean deletes the embedded database in .pgdata (all loaded days). Type yes to go on: '; \
+	  read -r answer || answer=; \
+	  if [ "$$answer" != yes ]; then echo; echo "nothing removed (YES=1 make clean skips this question)" >&2; exit 1; fi; \
+	fi
+	@if [ -d .pgdata ] && [ -x $(PY) ]; then \
+	  $(PY) -m devtools db stop || { echo "error: could not stop the embedded server (above); nothing removed" >&2; exit 1; }; \
+	fi
 	rm -rf $(VENV) .pgdata .airflow data reports .pytest_cache .ruff_cache

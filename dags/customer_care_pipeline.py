@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
-from airflow.sdk import DAG, Param, get_current_context, task
-from airflow.timetables.interval import CronDataIntervalTimetable
+from airflow.sdk import DAG, CronDataIntervalTimetable, Param, get_current_context, task
 
+from include.assets import PUBLISHED_DAY, SUMMARIES
 from include.config import CONN_ID, DAG_ID, SQL_DIR
 from include.generator import config as generator_config
+from include.notifications import FailureNotifier, day_deadline
 
 DOC_MD = f"""
 ### Customer-care analytics pipeline
@@ -55,6 +56,8 @@ with DAG(
     start_date=dt.datetime.combine(generator_config.EPOCH, dt.time(0), dt.UTC),
     catchup=False,
     max_active_runs=1,
+    # Off unless CCA_DAY_DEADLINE_HOURS is set (include/notifications.py).
+    deadline=day_deadline(),
     template_searchpath=[str(SQL_DIR)],
     tags=["customer-care", "postgres", "synthetic-data"],
     default_args={
@@ -64,6 +67,8 @@ with DAG(
         "retry_exponential_backoff": True,
         "max_retry_delay": dt.timedelta(minutes=10),
         "execution_timeout": dt.timedelta(hours=2),
+        # A log line always; Slack / e-mail when configured (include/notifications.py).
+        "on_failure_callback": [FailureNotifier()],
     },
     params={
         "batch_date": Param(
@@ -113,7 +118,9 @@ with DAG(
     def _connection():
         from airflow.providers.postgres.hooks.postgres import PostgresHook
 
-        return PostgresHook(postgres_conn_id=CONN_ID).get_conn()
+        from include.connections import limit_session
+
+        return limit_session(PostgresHook(postgres_conn_id=CONN_ID).get_conn())
 
     @task(retries=0)
     def validate_run() -> list[dict]:
@@ -147,21 +154,23 @@ with DAG(
         with _connection() as conn:
             return generate(conn, *unpack(shard_work), shard_work["shard"])
 
-    @task
+    @task(outlets=[PUBLISHED_DAY])
     def publish_day(work: list[dict]) -> str:
         """Returns the published day (YYYY-MM-DD) for the tasks after it."""
         from include.pipeline import publish_sharded_day, unpack
 
         with _connection() as conn:
             publish_sharded_day(conn, *unpack(work[0]), len(work))
+        get_current_context()["outlet_events"][PUBLISHED_DAY].extra = {"day": work[0]["day"]}
         return work[0]["day"]
 
-    @task
+    @task(outlets=[SUMMARIES])
     def refresh_summaries(day: str) -> str:
         from include.analytics import refresh_day
 
         with _connection() as conn:
             refresh_day(conn, dt.date.fromisoformat(day))
+        get_current_context()["outlet_events"][SUMMARIES].extra = {"day": day}
         return day
 
     @task(retries=0)

@@ -25,7 +25,7 @@ def airflow_env(
     first on PATH, and the DAG's connection `customer_care_db` built from `database_url`
     (left out when None: the tests point it at each scratch database in turn).
     """
-    from devtools.database import airflow_conn_uri
+    from devtools.database import airflow_conn_uri, with_connect_timeout
 
     env = dict(os.environ if base_env is None else base_env)
     venv_bin = str(Path(sys.executable).parent)  # not resolved: the venv's bin, not the base interpreter's
@@ -44,5 +44,5 @@ def airflow_env(
         }
     )
     if database_url is not None:
-        env[f"AIRFLOW_CONN_{CONN_ID.upper()}"] = airflow_conn_uri(database_url)
+        env[f"AIRFLOW_CONN_{CONN_ID.upper()}"] = with_connect_timeout(airflow_conn_uri(database_url))
     return env

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from include.config import DATABASE_URL_ENV, EMBEDDED_DATABASE, EMBEDDED_PGDATA
 
@@ -33,7 +35,8 @@ def database_url() -> str:
 
 
 #: Bulk-load friendly settings for the embedded server (a laptop-sized analytics database).
-#: Durability stays on (fsync); only the commit flush is asynchronous. WAL compression
+#: Durability stays on (fsync, and every commit waits for its WAL flush: a 1M-row day costs
+#: one flush, see README "Reliability"; the loader also sets it per transaction). WAL compression
 #: stays off: on a small machine a load is CPU-bound, and compressing the index pages
 #: written after a day's COPY costs more than the disk it saves. Every day is a partition
 #: and a query over all of them locks each one: hence the larger lock table.
@@ -42,7 +45,7 @@ EMBEDDED_SETTINGS = """
 shared_buffers = 512MB
 max_wal_size = 4GB
 wal_compression = off
-synchronous_commit = off
+synchronous_commit = on
 max_connections = 200
 max_locks_per_transaction = 256
 """
@@ -89,20 +92,67 @@ def drop_database(admin_url: str, name: str) -> None:
 
 def with_database(url: str, name: str) -> str:
     """The same server and credentials, another database name."""
+    if "://" not in url:
+        return make_conninfo(url, dbname=name)
     parts = urlsplit(url)
     return parts._replace(path="/" + quote(name)).geturl()
 
 
+def normalize_dsn(url: str) -> str:
+    """The DSN in a form libpq reads: `postgresql+driver://` becomes `postgresql://`, and the
+    user and password of a URL are percent-encoded (a `/`, `@` or `?` typed into a password).
+
+    Key=value DSNs are returned as they are.
+    """
+    url = url.strip()
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    scheme = re.sub(r"\+.*$", "", scheme)
+    rest = rest.replace(" ", "%20")  # libpq rejects raw spaces in a URI
+    if "@" in rest:
+        userinfo, _, hostpart = rest.rpartition("@")
+        user, colon, password = userinfo.partition(":")
+        userinfo = quote(unquote(user), safe="") + (
+            colon + quote(unquote(password), safe="") if colon else ""
+        )
+        rest = f"{userinfo}@{hostpart}"
+    return f"{scheme}://{rest}"
+
+
+def _password(url: str) -> str | None:
+    try:
+        return conninfo_to_dict(normalize_dsn(url)).get("password") or None
+    except psycopg.Error:
+        match = re.search(r"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", url)
+        if match:
+            return match.group(1).strip("'")
+        scheme, sep, rest = url.partition("://")
+        return rest.rpartition("@")[0].partition(":")[2] or None if sep else None
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` with any trace of `url`'s password removed (raw, decoded, or its first part)."""
+    password = _password(url)
+    if not password:
+        return text
+    for piece in sorted({password, quote(password, safe=""), *re.split(r"[/@?#]", password)}, key=len)[::-1]:
+        if len(piece) >= 3:
+            text = text.replace(piece, "***")
+    return text
+
+
 def describe(url: str) -> str:
-    """user@host:port/db, never the password: safe for logs and error messages."""
-    parts = urlsplit(url)
-    query = parse_qs(parts.query)
-    host = unquote(parts.hostname or "") or query.get("host", ["localhost"])[0]
-    if parts.hostname is None and "@" in parts.netloc:
-        host = unquote(parts.netloc.rsplit("@", 1)[1]) or host
-    port = f":{parts.port}" if parts.port else ""
-    user = f"{unquote(parts.username)}@" if parts.username else ""
-    return f"{user}{host}{port}{parts.path or '/'}"
+    """user@host:port/db, never the password, in any DSN form psycopg accepts (and
+    `postgresql+driver://`): safe for logs and error messages."""
+    try:
+        params = conninfo_to_dict(normalize_dsn(url))
+    except psycopg.Error:
+        return "<a database URL that cannot be parsed>"
+    host = params.get("host") or params.get("hostaddr") or "localhost"
+    port = f":{params['port']}" if params.get("port") else ""
+    user = f"{params['user']}@" if params.get("user") else ""
+    return f"{user}{host}{port}/{params.get('dbname', '')}"
 
 
 def connect(url: str | None = None, **kwargs: object) -> psycopg.Connection:
@@ -110,30 +160,70 @@ def connect(url: str | None = None, **kwargs: object) -> psycopg.Connection:
     url = url or database_url()
     kwargs.setdefault("connect_timeout", 10)
     try:
-        return psycopg.connect(url, **kwargs)
+        return psycopg.connect(normalize_dsn(url), **kwargs)
     except psycopg.OperationalError as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = scrub(" ".join(str(exc).split()), url) or type(exc).__name__
         raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {describe(url)}: {reason}") from None
     except psycopg.ProgrammingError as exc:  # malformed DSN
-        raise DatabaseUnavailable(f"invalid database URL ({describe(url)}): {exc}") from None
+        reason = scrub(" ".join(str(exc).split()), url)
+        raise DatabaseUnavailable(f"invalid database URL ({describe(url)}): {reason}") from None
 
 
 def airflow_conn_uri(url: str) -> str:
-    """The DSN as an Airflow connection URI (`AIRFLOW_CONN_CUSTOMER_CARE_DB`).
+    """The DSN, in any form psycopg accepts, as an Airflow connection URI
+    (`AIRFLOW_CONN_CUSTOMER_CARE_DB`), so the DAG's tasks connect exactly where the CLI's
+    checks did.
 
-    Airflow cannot read libpq's `?host=/socket/dir` form, so a Unix-socket directory
-    moves into the host part, percent-encoded.
+    Airflow reads only URIs, and not libpq's `?host=/socket/dir` form: key=value DSNs are
+    rewritten, a Unix-socket directory moves into the host part, every part percent-encoded.
     """
-    parts = urlsplit(url)
-    query = parse_qs(parts.query)
-    if parts.hostname or "host" not in query:
+    try:
+        params = conninfo_to_dict(normalize_dsn(url))
+    except psycopg.Error:
+        raise ValueError(f"invalid database URL ({describe(url)}): it cannot be parsed") from None
+    user = quote(str(params.pop("user", "")), safe="")
+    password = str(params.pop("password", "") or "")
+    userinfo = f"{user}:{quote(password, safe='')}" if password else user
+    host = quote(str(params.pop("host", "")), safe="")
+    port = params.pop("port", "")
+    netloc = (f"{userinfo}@" if userinfo else "") + host + (f":{port}" if port else "")
+    dbname = quote(str(params.pop("dbname", "")), safe="")
+    query = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in params.items())
+    return f"postgresql://{netloc}/{dbname}" + (f"?{query}" if query else "")
+
+
+def with_connect_timeout(uri: str, seconds: int = 10) -> str:
+    """`uri` with `connect_timeout` (an unreachable host fails a task's try in seconds)."""
+    if "connect_timeout=" in uri:
+        return uri
+    return uri + ("&" if "?" in uri else "?") + f"connect_timeout={seconds}"
+
+
+def without_password(url: str) -> str:
+    """The DSN with any password removed (a URI stays a URI, key=value stays key=value)."""
+    try:
+        params = conninfo_to_dict(normalize_dsn(url))
+    except psycopg.Error:
+        raise ValueError(f"invalid database URL ({describe(url)}): it cannot be parsed") from None
+    if not params.pop("password", None):
         return url
-    socket_dir = query.pop("host")[0]
-    userinfo = parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else ""
-    userinfo = userinfo.rstrip(":")
-    netloc = f"{userinfo}@{quote(socket_dir, safe='')}" if userinfo else quote(socket_dir, safe="")
-    rest = "&".join(f"{k}={quote(v[0])}" for k, v in query.items())
-    return parts._replace(scheme="postgresql", netloc=netloc, query=rest).geturl()
+    if "://" not in url:
+        return make_conninfo("", **params)
+    return airflow_conn_uri(make_conninfo("", **params))
+
+
+def psql_connection(url: str) -> tuple[str, dict[str, str]]:
+    """psql's connection argument and environment: the password travels in PGPASSWORD,
+    never on the command line (which every local user can read in `ps`)."""
+    try:
+        params = conninfo_to_dict(normalize_dsn(url))
+    except psycopg.Error:
+        raise ValueError(f"invalid database URL ({describe(url)}): it cannot be parsed") from None
+    env = dict(os.environ)
+    password = params.pop("password", None)
+    if password:
+        env["PGPASSWORD"] = str(password)
+    return make_conninfo("", **params), env
 
 
 def stop_embedded() -> int:

@@ -39,6 +39,9 @@ from include.config import CONN_ID, DATABASE_URL_ENV, PROJECT_ROOT
 
 PORT_ENV = "CCA_AIRFLOW_PORT"
 PASSWORD_ENV = "CCA_AIRFLOW_PASSWORD"
+#: `make airflow` starts the DAG paused (a fresh scheduler would otherwise run the latest day at
+#: once, replacing a day loaded with other settings); CCA_AIRFLOW_UNPAUSE=1 starts it unpaused.
+UNPAUSE_ENV = "CCA_AIRFLOW_UNPAUSE"
 DEFAULT_PORT = 8080
 DEFAULT_PASSWORD = "admin"
 USERNAME = "admin"
@@ -90,13 +93,28 @@ def metadata_database_url(name: str = METADATA_DATABASE) -> str:
 def prepare_home(home: Path, password: str) -> None:
     """AIRFLOW_HOME with the passwords file (rewritten each start) and a JWT secret kept between starts."""
     home.mkdir(parents=True, exist_ok=True)
-    passwords = home / "passwords.json"
-    passwords.write_text(json.dumps({USERNAME: password}) + "\n", encoding="utf-8")
-    passwords.chmod(0o600)
+    _write_private(home / "passwords.json", json.dumps({USERNAME: password}) + "\n")
     secret = home / ".jwt_secret"
     if not secret.exists():
-        secret.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        secret.chmod(0o600)
+        _write_private(secret, secrets.token_urlsafe(32))
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `path` readable by its owner only from the first byte (never briefly 0644)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.chmod(tmp, 0o600)  # in case it existed with other bits
+    os.replace(tmp, path)
+
+
+def starts_unpaused(env: dict[str, str] | None = None) -> bool:
+    return (env if env is not None else os.environ).get(UNPAUSE_ENV, "").strip().lower() in (
+        "1",
+        "true",
+        "yes",
+    )
 
 
 def airflow_env(
@@ -120,7 +138,7 @@ def airflow_env(
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sqlalchemy_url(meta_url),
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": str(PARALLELISM),
-            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False" if starts_unpaused(env) else "True",
             "AIRFLOW__CORE__AUTH_MANAGER": (
                 "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
             ),
@@ -233,14 +251,13 @@ def _group_alive(pgid: int) -> bool:
         return False
     except PermissionError:
         return True
-    # zombies of the group still count for killpg(0); look for a live member
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            return True
+    # zombies of the group still count for killpg(0); look for a live member (psutil: portable)
+    import psutil
+
+    for proc in psutil.process_iter():
+        with contextlib.suppress(psutil.Error, OSError):
+            if os.getpgid(proc.pid) == pgid and proc.status() != psutil.STATUS_ZOMBIE:
+                return True
     return False
 
 
@@ -304,7 +321,13 @@ def running_airflow(
     home = Path(home)
     log_path = log_path or home / "standalone.log"
     prepare_home(home, password)
-    env = airflow_env(port, home, database_url=database_url, metadata_url=metadata_url)
+    env = airflow_env(
+        port,
+        home,
+        database_url=database_url,
+        metadata_url=metadata_url,
+        base_env={**os.environ, **(extra_env or {})},
+    )
     env.update(extra_env or {})
     base_url = f"http://localhost:{port}"
     proc = start(port, home, env, log_path)
@@ -343,6 +366,24 @@ def _raise_stop(signum, frame) -> None:
     raise _Stop(signal.Signals(signum).name)
 
 
+def banner_login(password: str) -> str:
+    """The login line: the well-known default is shown, a password of your own never is."""
+    if password == DEFAULT_PASSWORD:
+        return f"login: {USERNAME} / {DEFAULT_PASSWORD}   (set ${PASSWORD_ENV} to choose another)"
+    return f"login: {USERNAME} / the password in ${PASSWORD_ENV}"
+
+
+def banner_schedule(env: dict[str, str] | None = None) -> str:
+    if starts_unpaused(env):
+        return (
+            f"WARNING: {CONN_ID} pipeline starts UNPAUSED (${UNPAUSE_ENV}): the scheduler runs the latest "
+            "day now with the default params, replacing that day if it was loaded with other settings."
+        )
+    return (
+        f"the DAG starts paused: nothing runs until you unpause or trigger it (${UNPAUSE_ENV}=1 to unpause)."
+    )
+
+
 def serve(port: int, log_to_terminal: bool = False) -> int:
     """`cca airflow`: start everything, print the URL and login, stop everything on Ctrl-C."""
     from devtools.database import describe
@@ -374,7 +415,7 @@ def serve(port: int, log_to_terminal: bool = False) -> int:
         wait_until_ready(base_url, proc, START_TIMEOUT, log_path)
         print(
             f"\nAirflow is up in {time.monotonic() - started:.0f}s: {base_url}\n"
-            f"login: {USERNAME} / {password}   (password from ${PASSWORD_ENV}, default {DEFAULT_PASSWORD})\n"
+            f"{banner_login(password)}\n{banner_schedule()}\n"
             "Ctrl-C stops everything.\n",
             flush=True,
         )

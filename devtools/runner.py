@@ -49,7 +49,8 @@ def run_days(days: list[dt.date], conf: dict, dag=None) -> list[tuple[dt.date, s
     """dag.test() for each day; stops at the first failed run. Returns (day, state, seconds)."""
     dag = dag or load_dag()
     results = []
-    for day in days:
+    begun = time.perf_counter()
+    for k, day in enumerate(days, 1):
         started = time.perf_counter()
         logical = dt.datetime.combine(day, dt.time(0), dt.UTC)
         run = dag.test(logical_date=logical, run_conf=conf)
@@ -64,10 +65,20 @@ def run_days(days: list[dt.date], conf: dict, dag=None) -> list[tuple[dt.date, s
                 for ti in run.get_task_instances()
                 if str(ti.state) in ("failed", "upstream_failed")
             ]
-            print(f"{day}: FAILED at {', '.join(failed) or 'unknown task'} (see the log above)", flush=True)
+            print(
+                f"[{k}/{len(days)}] {day}: FAILED at {', '.join(failed) or 'unknown task'} (see the log above)",
+                flush=True,
+            )
             break
-        print(f"{day}: ok in {elapsed:.1f}s", flush=True)
+        print(progress_line(k, len(days), day, elapsed, time.perf_counter() - begun), flush=True)
     return results
+
+
+def progress_line(k: int, total: int, day: dt.date, elapsed: float, so_far: float) -> str:
+    """`[k/N] day: ok in 1.9s, ETA 12m 30s` (the mean time per day so far, times the days left)."""
+    left = round(so_far / k * (total - k))
+    eta = f"{left // 3600}h {left % 3600 // 60:02d}m" if left >= 3600 else f"{left // 60}m {left % 60:02d}s"
+    return f"[{k}/{total}] {day}: ok in {elapsed:.1f}s" + (f", ETA {eta}" if k < total else ", done")
 
 
 def parse_range(start: str, end: str) -> list[dt.date]:
@@ -78,9 +89,11 @@ def parse_range(start: str, end: str) -> list[dt.date]:
     if first > last:
         raise ValueError(f"START {first} is after END {last}")
     from include.generator.config import EPOCH
+    from include.generator.settings import validate_day
 
     if first < EPOCH:
         raise ValueError(f"START {first} is before the generator's first day {EPOCH}")
+    validate_day(last)
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 

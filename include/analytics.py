@@ -7,6 +7,7 @@ import datetime as dt
 import psycopg
 
 from include.config import ANALYTICS_SQL_DIR
+from include.storage.days import DURABLE_COMMIT
 from include.storage.sql import run_sql_file
 
 #: One file per table, run in this order for a day.
@@ -27,6 +28,7 @@ def refresh_day(conn: psycopg.Connection, day: dt.date) -> None:
     and customer_summary's increments must not interleave.
     """
     with conn.transaction():
+        conn.execute(DURABLE_COMMIT)
         conn.execute(_LOCK)
         for name in SUMMARY_FILES:
             run_sql_file(conn, ANALYTICS_SQL_DIR / name, {"day": day})
@@ -35,6 +37,7 @@ def refresh_day(conn: psycopg.Connection, day: dt.date) -> None:
 def rebuild_all(conn: psycopg.Connection) -> list[dt.date]:
     """Empty the summaries and refresh every day that has interactions or a batch."""
     with conn.transaction():
+        conn.execute(DURABLE_COMMIT)
         conn.execute(_LOCK)
         run_sql_file(conn, ANALYTICS_SQL_DIR / "rebuild_all.sql")
         days = [

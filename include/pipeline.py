@@ -15,7 +15,7 @@ import psycopg
 
 from include.config import REPORTS_DIR
 from include.generator import config
-from include.generator.settings import BatchSettings, validate_day
+from include.generator.settings import BatchSettings, validate_day, validate_run
 from include.quality import check_published
 from include.storage.days import (
     ensure_customer_base,
@@ -67,10 +67,32 @@ def settings_from_params(
             f"unknown parameter(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(PARAM_KEYS)}"
         )
     return BatchSettings(
-        interactions_per_day=params.get("interactions_per_day", config.DEFAULT_INTERACTIONS_PER_DAY),
-        seed=params.get("seed", config.DEFAULT_SEED),
-        new_customers_per_day=params.get("new_customers_per_day", config.DEFAULT_NEW_CUSTOMERS_PER_DAY),
+        interactions_per_day=whole_number(
+            "interactions_per_day", params.get("interactions_per_day", config.DEFAULT_INTERACTIONS_PER_DAY)
+        ),
+        seed=whole_number("seed", params.get("seed", config.DEFAULT_SEED)),
+        new_customers_per_day=whole_number(
+            "new_customers_per_day",
+            params.get("new_customers_per_day", config.DEFAULT_NEW_CUSTOMERS_PER_DAY),
+        ),
     )
+
+
+def whole_number(name: str, value: object) -> object:
+    """JSON schema's "integer" also admits 150000.0: take it as 150000; leave anything else
+    to the range checks, which reject it with one clear line."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def shard_size(value: object) -> int:
+    value = whole_number("max_rows_per_shard", value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"max_rows_per_shard must be an integer, got {value!r}")
+    if not 1_000 <= value <= config.MAX_INTERACTIONS_PER_DAY:
+        raise ValueError(f"max_rows_per_shard must be between 1,000 and {config.MAX_INTERACTIONS_PER_DAY:,}")
+    return value
 
 
 def extend_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
@@ -117,8 +139,10 @@ def plan_from_params(
     """
     day = resolve_batch_date(params.get("batch_date"), logical_date, run_after)
     settings = settings_from_params(params, conf)
+    validate_run(day, settings)
+    max_rows = shard_size(params.get("max_rows_per_shard", config.DEFAULT_MAX_ROWS_PER_SHARD))
     common = {"day": day.isoformat(), "settings": asdict(settings)}
-    return [{**common, "shard": shard} for shard in plan_run(day, settings, params["max_rows_per_shard"])]
+    return [{**common, "shard": shard} for shard in plan_run(day, settings, max_rows)]
 
 
 def unpack(plan: Mapping[str, object]) -> tuple[dt.date, BatchSettings]:

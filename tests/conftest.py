@@ -18,6 +18,9 @@ from devtools import database
 from devtools.airflow_env import airflow_env
 from include.config import PROJECT_ROOT
 
+#: Browser tests that skip are listed in the summary (and fail CI): tests/browser_summary.py.
+pytest_plugins = ["tests.browser_summary"]
+
 # Airflow reads its settings at import: set them (the project's one Airflow environment,
 # with the tests' own AIRFLOW_HOME) before anything imports it.
 TEST_HOME = PROJECT_ROOT / ".airflow-test"

@@ -25,12 +25,14 @@ def _handle(args: argparse.Namespace) -> int:
         return database.stop_embedded()
     url = database.database_url()
     if args.action == "url":
-        print(url)
+        # never the password: psql and libpq read it from PGPASSWORD or ~/.pgpass
+        print(database.without_password(url))
     elif args.action == "airflow-conn":
         print(database.airflow_conn_uri(url))
     elif args.action == "psql":
         psql = database.psql_path()
-        os.execv(psql, [psql, url, *args.psql_args])
+        conninfo, env = database.psql_connection(url)
+        os.execve(psql, [psql, conninfo, *args.psql_args], env)
     elif args.action == "check":
         with database.connect(url) as conn:
             conn.execute("SELECT 1")

@@ -16,8 +16,12 @@ def iso_date(text: str) -> dt.date:
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"malformed date {text!r} (expected YYYY-MM-DD)") from None
-    if day < config.EPOCH:
-        raise argparse.ArgumentTypeError(f"date {text} is before the generator's first day {config.EPOCH}")
+    from include.generator.settings import validate_day
+
+    try:
+        validate_day(day)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return day
 
 
@@ -94,7 +98,7 @@ def _handle(args: argparse.Namespace) -> int:
 
     # Imports that open connections or pull pandas wait until the input is known to be good.
     from devtools.database import connect
-    from include.generator.settings import BatchSettings
+    from include.generator.settings import BatchSettings, validate_run
     from include.storage.days import ensure_customer_base, load_day
     from include.storage.reference import load_reference
     from include.storage.sql import apply_schema
@@ -104,6 +108,7 @@ def _handle(args: argparse.Namespace) -> int:
         seed=args.seed,
         new_customers_per_day=args.new_customers_per_day,
     )
+    validate_run(days[-1], settings)
     counts = split_total(SIZES[args.size], days) if args.size else [None] * len(days)
     with connect() as conn:
         apply_schema(conn)

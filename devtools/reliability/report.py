@@ -12,7 +12,7 @@ from devtools.reliability.scenarios import SCENARIOS, Result
 def run(only: set[str] | None = None) -> int:
     # psycopg logs the COPY it abandons when a scenario kills the connection: expected here.
     logging.getLogger("psycopg").setLevel(logging.ERROR)
-    unknown = sorted((only or set()) - set(SCENARIOS))
+    unknown = sorted((only or set()) - set(SCENARIOS) - {"bad_inputs"})
     if unknown:
         raise ValueError(f"unknown scenario(s) {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
     results: list[Result] = []
@@ -32,9 +32,15 @@ def run(only: set[str] | None = None) -> int:
                 f"{time.perf_counter() - started:5.1f}s  {result.detail}",
                 flush=True,
             )
+        bad_ok = True
+        if not only or "bad_inputs" in only:
+            from devtools.reliability.bad_inputs import run_all
+
+            print()
+            bad_ok = all(o.ok for o in run_all(make_db))
     survived = sum(r.survived for r in results)
     print(
         f"faults survived {survived}/{len(results)}, rows lost {sum(r.rows_lost for r in results)}, "
         f"rows duplicated {sum(r.rows_duplicated for r in results)}"
     )
-    return 0 if survived == len(results) else 1
+    return 0 if survived == len(results) and bad_ok else 1

@@ -380,3 +380,74 @@ SCENARIOS: dict[str, Callable[[str, Callable[[], str]], Result]] = {
     "missing_or_older_schema": missing_or_older_schema,
     "celery_worker_killed_holding_a_shard": celery_worker_killed_holding_a_shard,
 }
+
+
+def server_killed_after_load(url: str, make_db: Callable[[], str]):
+    """A committed day survives a crash of the server itself.
+
+    The server is SIGKILLed right after `load_day` returns (and again after `refresh_day`):
+    after crash recovery the day must be there, row for row, with its summaries. The scratch
+    database is set to `synchronous_commit = off` (a server tuned for speed), so only the
+    loader's own guarantee (its commit waits for the WAL flush) can keep the day.
+    """
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict
+
+    from devtools.database import normalize_dsn
+    from include.analytics import refresh_day
+
+    name = "server SIGKILLed after a load returned"
+    if os.environ.get("CCA_DATABASE_URL"):
+        return Result(name, True, 0, 0, "skipped: needs the embedded server")
+    _prepared(url, None)
+    with connect(url, autocommit=True) as conn:
+        dbname = conninfo_to_dict(normalize_dsn(url))["dbname"]
+        conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(sql.Identifier(dbname)))
+    expected = _clean_run(make_db, OLD)
+    killed = _then_kill(url, lambda conn: load_day(conn, DAY, OLD))  # the task just reported success
+    started = time.monotonic()
+    _recover()
+    result = _score(
+        name, url, expected, f"killed {killed} processes twice; the day and its summaries are there"
+    )
+    _then_kill(url, lambda conn: refresh_day(conn, DAY))
+    _recover()
+    if summary_state(url)[0] is None:
+        result.survived = False
+        result.detail = "the day's summaries were lost"
+    result.detail += f" (restart {time.monotonic() - started:.1f}s)"
+    return result
+
+
+def _recover(timeout: float = 180) -> None:
+    """Start the server after a crash; recovery may outlast one start attempt's 10 s wait."""
+    from devtools.database import DatabaseUnavailable
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            embedded_url()
+            return
+        except DatabaseUnavailable:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2)
+
+
+def _then_kill(url: str, work: Callable) -> int:
+    from devtools.reliability.crash import kill_embedded_server
+
+    with connect(url, autocommit=True) as admin:
+        admin.execute("CHECKPOINT")  # recovery replays this scenario's WAL only, not earlier ones
+    conn = connect(url)
+    try:
+        work(conn)
+        return kill_embedded_server()
+    finally:
+        try:
+            conn.close()
+        except Exception:  # the server is gone
+            pass
+
+
+SCENARIOS["server_killed_after_load"] = server_killed_after_load

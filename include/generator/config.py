@@ -20,9 +20,18 @@ DEFAULT_SEED = 42
 #: Average interactions on a day; the weekday shape below scales it (Sunday gets fewer).
 DEFAULT_INTERACTIONS_PER_DAY = 2_000
 MAX_INTERACTIONS_PER_DAY = 10_000_000
-#: Average sign-ups per day (the weekday shape applies too); at most 9,999 (id layout).
+#: Average sign-ups per day (the weekday shape applies too).
 DEFAULT_NEW_CUSTOMERS_PER_DAY = 5
-MAX_NEW_CUSTOMERS_PER_DAY = 9_999
+#: Sign-ups on one day never exceed this (the customer-id layout: day * 10,000 + k).
+SIGNUPS_ID_LIMIT = 9_999
+#: Accepted inputs are bounded so that every run the validation lets through stays well under
+#: 1.5 GB of memory (issue #15): materializing a customer base on a fresh database costs about
+#: 1.4 KB per customer, so the base is capped at MAX_CUSTOMER_BASE customers
+#: (INITIAL_CUSTOMERS + new_customers_per_day x days since EPOCH), and a day at
+#: MAX_DAYS_AHEAD days after today (UTC) is the latest that can be generated.
+MAX_NEW_CUSTOMERS_PER_DAY = 200
+MAX_CUSTOMER_BASE = 600_000
+MAX_DAYS_AHEAD = 366
 
 #: Interactions are generated in blocks of this many rows, each from its own seeded
 #: generator: memory stays bounded and a day's rows do not depend on how it is sharded.

@@ -72,9 +72,7 @@ def signups_per_day(seed: int, new_per_day: int, last_index: int) -> np.ndarray:
     days = np.arange(last_index + 1, dtype=np.int64)
     weekday = np.array(config.WEEKDAY_SIGNUPS)[(np.array([config.EPOCH.weekday()]) + days) % 7]
     noise = 0.5 + uniform(seed, days, field=901)
-    return np.minimum(np.rint(new_per_day * weekday * noise), config.MAX_NEW_CUSTOMERS_PER_DAY).astype(
-        np.int64
-    )
+    return np.minimum(np.rint(new_per_day * weekday * noise), config.SIGNUPS_ID_LIMIT).astype(np.int64)
 
 
 @lru_cache(maxsize=8)

@@ -33,6 +33,30 @@ def validate_settings(interactions_per_day: object, seed: object, new_customers_
             raise ValueError(f"{name} must be between {low:,} and {high:,}, got {value:,}")
 
 
+def latest_day(today: dt.date | None = None) -> dt.date:
+    """The last day that can be generated: today (UTC) + MAX_DAYS_AHEAD."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    return today + dt.timedelta(days=config.MAX_DAYS_AHEAD)
+
+
 def validate_day(day: dt.date) -> None:
     if day < config.EPOCH:
         raise ValueError(f"dates before {config.EPOCH} are not supported (got {day})")
+    if day > latest_day():
+        raise ValueError(
+            f"{day} is after the latest day that can be generated, {latest_day()} "
+            f"(today, UTC, + {config.MAX_DAYS_AHEAD} days)"
+        )
+
+
+def validate_run(day: dt.date, settings: BatchSettings) -> None:
+    """The day, and the customer base it needs, within what the generator can hold in memory."""
+    validate_day(day)
+    size = config.INITIAL_CUSTOMERS + settings.new_customers_per_day * ((day - config.EPOCH).days + 1)
+    if size > config.MAX_CUSTOMER_BASE:
+        most = (config.MAX_CUSTOMER_BASE - config.INITIAL_CUSTOMERS) // ((day - config.EPOCH).days + 1)
+        raise ValueError(
+            f"new_customers_per_day={settings.new_customers_per_day} would grow the customer base to "
+            f"~{size:,} customers by {day}, above the {config.MAX_CUSTOMER_BASE:,} the generator holds "
+            f"in memory; use at most {most} for that day"
+        )

@@ -22,6 +22,7 @@ would cost about as much as the encoding itself.
 
 from __future__ import annotations
 
+import csv
 import threading
 
 import numpy as np
@@ -256,8 +257,32 @@ def to_frame(block: dict[str, np.ndarray]) -> pd.DataFrame:
     )[list(COLUMNS)]
 
 
+def _copy_text_escape(value: str) -> str:
+    return value.translate(_COPY_TEXT_ESCAPES)
+
+
+#: COPY text format's escapes: a backslash, and the delimiter and line ends a value may hold.
+_COPY_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def to_copy_text(frame: pd.DataFrame) -> str:
-    """COPY text format (tab-separated, \\N for NULL) for psql `COPY ... FROM stdin` blocks."""
+    """COPY text format (tab-separated, \\N for NULL) for psql `COPY ... FROM stdin` blocks.
+
+    Text values are escaped the way COPY's text format reads them back (backslash, tab,
+    newline, carriage return), never CSV-quoted: a value comes back exactly as it was.
+    """
+    frame = frame.copy()
+    for name in frame.columns:
+        if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name].dtype):
+            frame[name] = frame[name].map(
+                lambda v: _copy_text_escape(v) if isinstance(v, str) else v, na_action="ignore"
+            )
     return frame.to_csv(
-        sep="\t", header=False, index=False, na_rep="\\N", date_format="%Y-%m-%d %H:%M:%S.%f+00"
+        sep="\t",
+        header=False,
+        index=False,
+        na_rep="\\N",
+        date_format="%Y-%m-%d %H:%M:%S.%f+00",
+        quoting=csv.QUOTE_NONE,
+        quotechar="\x1f",
     )

@@ -20,6 +20,9 @@ from include.generator.customers import (
 )
 from include.generator.reference import Reference
 
+#: Customers whose rows are built and written at a time (bounds memory on a fresh database).
+MATERIALIZE_CHUNK = 50_000
+
 
 def materialize_customer_base(
     conn: psycopg.Connection, reference: Reference, through: dt.date, seed: int, new_per_day: int
@@ -64,9 +67,14 @@ def materialize_customer_base(
         )
     since = prev if prev is not None else -(10**9)
     touched = new | ((base.event_day > since) & (base.event_day <= now)).any(axis=1)
-    fresh = [r for r in plan_rows(base, touched, now) if day_index(r[3]) > since]
-    copy_rows(conn, "customers", CUSTOMER_COLUMNS, customer_rows(base, new, now))
-    copy_rows(conn, "customer_service_plans", PLAN_COLUMNS, fresh)
+    # In chunks of customers: the Python rows of a whole base on a fresh database would cost
+    # ~1.4 KB per customer at once; a chunk's rows are written before the next is built.
+    for lo in range(0, len(base.customer_id), MATERIALIZE_CHUNK):
+        part = np.zeros(len(base.customer_id), dtype=bool)
+        part[lo : lo + MATERIALIZE_CHUNK] = True
+        fresh = [r for r in plan_rows(base, touched & part, now) if day_index(r[3]) > since]
+        copy_rows(conn, "customers", CUSTOMER_COLUMNS, customer_rows(base, new & part, now))
+        copy_rows(conn, "customer_service_plans", PLAN_COLUMNS, fresh)
     conn.execute(
         "INSERT INTO customer_base_state (base_seed, new_customers_per_day, materialized_through) "
         "VALUES (%s, %s, %s) ON CONFLICT (singleton) DO UPDATE SET materialized_through = EXCLUDED.materialized_through",
@@ -83,4 +91,4 @@ def copy_rows(conn: psycopg.Connection, table: str, columns: tuple[str, ...], ro
         for row in rows:
             copy.write_row(row)
     conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM staging_{table} ON CONFLICT DO NOTHING")
-    conn.execute(f"DROP TABLE staging_{table}")
+    conn.execute(f"DROP TABLE pg_temp.staging_{table}")

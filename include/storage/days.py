@@ -23,7 +23,7 @@ from include.generator import config
 from include.generator.customers import build_customer_base
 from include.generator.interactions import block_sizes, day_context, day_volume, first_id, generate_day
 from include.generator.reference import Reference
-from include.generator.settings import BatchSettings, validate_day
+from include.generator.settings import BatchSettings, validate_day, validate_run
 from include.quality import audit_pending
 from include.storage.copy_format import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary
 from include.storage.customers import materialize_customer_base
@@ -32,11 +32,13 @@ from include.storage.reference import load_reference
 log = logging.getLogger(__name__)
 
 _LOCK_DAY = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:day'), %s)"
+#: A day's publish and the summaries' refresh are on disk when the task reports success.
+DURABLE_COMMIT = "SET LOCAL synchronous_commit = on"
 
 
 def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
     """Customers and plan history up to `day`, committed; returns customers added."""
-    validate_day(day)
+    validate_run(day, settings)
     with conn.transaction():
         return materialize_customer_base(
             conn, load_reference(conn), day, settings.seed, settings.new_customers_per_day
@@ -82,6 +84,9 @@ def replace_day(
     all of it back, the new table included.
     """
     with conn.transaction():
+        # Durable when this returns: the commit waits for its WAL flush (one per day), whatever
+        # the server's default (the embedded server's used to be `off`).
+        conn.execute(DURABLE_COMMIT)
         conn.execute(_LOCK_DAY, (day.toordinal(),))
         refuse_migrated_day(conn, day)
         table = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]

@@ -2,7 +2,10 @@
 
 The file holds the customers and plan rows its interactions need, then the interactions,
 as COPY blocks in one transaction. Loading it twice leaves one copy: customers are
-inserted only when missing and the file's days are replaced.
+inserted only when missing and the file's days are replaced. Days the pipeline loaded are
+never replaced unless the user asks (`PGOPTIONS='-c cca.replace_loaded_days=on'`); then
+their batch records go, and the summaries are emptied (`cca summaries rebuild` refills
+them), so no summary ever describes rows that are gone.
 """
 
 from __future__ import annotations
@@ -39,6 +42,45 @@ def split_total(total: int, days: list[dt.date]) -> list[int]:
     for i in np.argsort(-(raw - counts), kind="stable")[: total - counts.sum()]:
         counts[i] += 1
     return counts.tolist()
+
+
+#: The setting a user passes (PGOPTIONS='-c cca.replace_loaded_days=on') to replace loaded days.
+REPLACE_SETTING = "cca.replace_loaded_days"
+SUMMARY_TABLES = (
+    "analytics.daily_channel_summary",
+    "analytics.daily_interaction_type_summary",
+    "analytics.daily_agent_performance",
+    "analytics.daily_service_plan_summary",
+    "analytics.daily_customer_activity",
+    "analytics.customer_summary",
+)
+
+
+def replace_guard(first: dt.date, last: dt.date) -> str:
+    """SQL run before the file deletes its days: stops (nothing changed) on days the pipeline
+    loaded unless asked; when they are replaced, or summaries cover the days, the summaries go."""
+    return f"""DO $guard$
+DECLARE
+    loaded text;
+BEGIN
+    SELECT string_agg(batch_date::text, ', ' ORDER BY batch_date) INTO loaded
+    FROM interaction_batches WHERE batch_date BETWEEN '{first}' AND '{last}';
+    IF loaded IS NOT NULL AND coalesce(current_setting('{REPLACE_SETTING}', true), '') <> 'on' THEN
+        RAISE EXCEPTION 'this file would replace days the pipeline loaded (%); nothing was changed', loaded
+            USING HINT = 'to replace them, load it with PGOPTIONS=''-c {REPLACE_SETTING}=on'' '
+                         '(their summaries are emptied: run cca summaries rebuild afterwards)';
+    END IF;
+    DELETE FROM interaction_batches WHERE batch_date BETWEEN '{first}' AND '{last}';
+    IF loaded IS NOT NULL OR EXISTS (
+        SELECT 1 FROM analytics.daily_channel_summary WHERE summary_date BETWEEN '{first}' AND '{last}'
+    ) THEN
+        TRUNCATE {", ".join(SUMMARY_TABLES)};
+        RAISE NOTICE 'summaries emptied: they described the days this file replaces; '
+                     'run cca summaries rebuild';
+    END IF;
+END
+$guard$;
+"""
 
 
 def _copy_block(table: str, columns: tuple[str, ...], frame: pd.DataFrame) -> str:
@@ -79,7 +121,8 @@ def write_sql_file(
         out.write(
             "INSERT INTO customers SELECT * FROM staging_customers ON CONFLICT DO NOTHING;\n"
             "INSERT INTO customer_service_plans SELECT * FROM staging_plans ON CONFLICT DO NOTHING;\n"
-            f"DELETE FROM customer_interactions WHERE start_timestamp >= '{start}T00:00:00+00' "
+            + replace_guard(days[0], days[-1])
+            + f"DELETE FROM customer_interactions WHERE start_timestamp >= '{start}T00:00:00+00' "
             f"AND start_timestamp < '{end}T00:00:00+00';\n"
         )
         out.write(_copy_block("customer_interactions", COLUMNS, interactions))

@@ -98,6 +98,8 @@ def airflow(make_database) -> Iterator[Airflow]:
     extra = {
         # no scheduled run competes with the runs of this test (manual runs still execute)
         "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+        # make airflow starts the DAG paused; this test triggers it, so it starts unpaused
+        "CCA_AIRFLOW_UNPAUSE": "1",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
     }
     with pytest.MonkeyPatch.context() as mp:

@@ -55,11 +55,16 @@ CONN_ENV = "AIRFLOW_CONN_" + CONN_ID.upper()
 JWT_ENV = "AIRFLOW__API_AUTH__JWT_SECRET"
 
 _DEFAULT_RE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]*)\}")
+_REQUIRED_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):\?[^}]*\}")
 
 
 def with_defaults(value: object) -> str:
-    """Interpolate `${VAR:-default}` the way compose does when VAR is unset."""
-    return _DEFAULT_RE.sub(lambda m: m.group(1), str(value))
+    """Interpolate `${VAR:-default}` the way compose does when VAR is unset.
+
+    A required `${VAR:?message}` (the secrets, from .env) becomes `test-VAR`.
+    """
+    value = _REQUIRED_RE.sub(lambda m: f"test-{m.group(1)}", str(value))
+    return _DEFAULT_RE.sub(lambda m: m.group(1), value)
 
 
 @pytest.fixture(scope="module")
@@ -176,14 +181,16 @@ def test_connection_env_matches_conn_id(common_env: dict) -> None:
 
 
 def test_analytics_dsn_points_at_analytics_db(services: dict, common_env: dict) -> None:
-    dsn = common_env[CONN_ENV]
-    assert common_env[DATABASE_URL_ENV] == dsn, "the connection and CCA_DATABASE_URL must be one database"
-    env = services["analytics-db"]["environment"]
+    dsn = with_defaults(common_env[CONN_ENV])
+    assert with_defaults(common_env[DATABASE_URL_ENV]) == dsn, (
+        "the connection and CCA_DATABASE_URL must be one"
+    )
+    env = {k: with_defaults(v) for k, v in services["analytics-db"]["environment"].items()}
     url = urlsplit(dsn)
     assert url.scheme == "postgresql"
     assert (url.username, url.password, url.hostname, url.port, url.path.lstrip("/")) == (
-        env["POSTGRES_USER"],
-        env["POSTGRES_PASSWORD"],
+        env["CCA_DB_USER"],
+        env["CCA_DB_PASSWORD"],
         "analytics-db",
         5432,
         env["POSTGRES_DB"],
@@ -193,7 +200,7 @@ def test_analytics_dsn_points_at_analytics_db(services: dict, common_env: dict) 
 
 def test_analytics_db_published_for_psql(services: dict) -> None:
     ports = [with_defaults(p) for p in services["analytics-db"]["ports"]]
-    assert ports == ["5433:5432"]
+    assert ports == ["127.0.0.1:5433:5432"]
 
 
 def test_mounted_host_paths_exist(services: dict, compose: dict) -> None:
@@ -247,14 +254,14 @@ def test_execution_api_points_at_apiserver(common_env: dict, services: dict) -> 
     )
     apiserver = services["airflow-apiserver"]
     assert apiserver["command"] == "api-server"
-    assert [with_defaults(p) for p in apiserver["ports"]] == ["8080:8080"]
+    assert [with_defaults(p) for p in apiserver["ports"]] == ["127.0.0.1:8080:8080"]
 
 
-def test_simple_auth_manager_admin(common_env: dict, dockerfile: str) -> None:
+def test_simple_auth_manager_admin(common_env: dict, services: dict) -> None:
     assert common_env["AIRFLOW__CORE__AUTH_MANAGER"].endswith("simple_auth_manager.SimpleAuthManager")
     assert common_env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == "admin:admin"
     passwords_file = common_env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"]
-    assert passwords_file in dockerfile, "the Dockerfile must create the passwords file"
+    assert passwords_file in "".join(services["airflow-init"]["command"]), "airflow-init writes it"
 
 
 def test_healthchecks(services: dict) -> None:

@@ -1,7 +1,8 @@
 -- analytics.daily_customer_activity for %(day)s, and analytics.customer_summary kept
 -- incremental from it: the lifetime totals of the customers active that day move by
 -- (new day - old day), so the cost follows the size of the day, not of the history.
-DROP TABLE IF EXISTS old_activity, activity_delta;
+-- Temporary tables only: pg_temp is this session's schema, never a user's table in public.
+DROP TABLE IF EXISTS pg_temp.old_activity, pg_temp.activity_delta;
 CREATE TEMP TABLE old_activity ON COMMIT DROP AS
 SELECT * FROM analytics.daily_customer_activity WHERE summary_date = %(day)s::date;
 
@@ -37,7 +38,7 @@ SELECT
     o.first_interaction_at AS old_first,
     o.last_interaction_at AS old_last
 FROM new_activity AS n
-FULL JOIN old_activity AS o ON o.customer_id = n.customer_id;
+FULL JOIN pg_temp.old_activity AS o ON o.customer_id = n.customer_id;
 
 INSERT INTO analytics.customer_summary AS s (
     customer_id, total_interactions, survey_responses, satisfaction_sum,
@@ -45,7 +46,7 @@ INSERT INTO analytics.customer_summary AS s (
 )
 SELECT customer_id, interactions, responses, satisfaction,
        days, coalesce(new_first, old_first), coalesce(new_last, old_last)
-FROM activity_delta
+FROM pg_temp.activity_delta
 ON CONFLICT (customer_id) DO UPDATE SET
     total_interactions = s.total_interactions + EXCLUDED.total_interactions,
     survey_responses = s.survey_responses + EXCLUDED.survey_responses,
@@ -61,7 +62,7 @@ SET first_interaction_at = x.first_at, last_interaction_at = x.last_at
 FROM (
     SELECT a.customer_id, min(a.first_interaction_at) AS first_at, max(a.last_interaction_at) AS last_at
     FROM analytics.daily_customer_activity AS a
-    JOIN activity_delta AS d ON d.customer_id = a.customer_id
+    JOIN pg_temp.activity_delta AS d ON d.customer_id = a.customer_id
     WHERE d.old_first IS NOT NULL
       AND (d.new_first IS DISTINCT FROM d.old_first OR d.new_last IS DISTINCT FROM d.old_last)
     GROUP BY a.customer_id

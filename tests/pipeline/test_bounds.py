@@ -1,0 +1,152 @@
+"""Issue #15 (Medium, Low): every accepted input is bounded; bad ones fail with one clear line
+before anything is written (dates up to a horizon, a customer base the generator can hold)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from devtools.database import connect
+from include.config import PROJECT_ROOT
+from include.generator import config
+from include.generator.settings import BatchSettings, latest_day, validate_day, validate_run
+from include.pipeline import plan_from_params
+
+TODAY = dt.datetime.now(dt.UTC).date()
+PARAMS = {
+    "batch_date": None,
+    "interactions_per_day": 2_000,
+    "seed": 42,
+    "new_customers_per_day": 5,
+    "max_rows_per_shard": 1_000_000,
+}
+
+
+def plan(**overrides):
+    params = {**PARAMS, **overrides}
+    conf = {k: v for k, v in overrides.items()}
+    return plan_from_params(params, conf, None, dt.datetime.now(dt.UTC))
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "2100-01-01", str(latest_day() + dt.timedelta(days=1))])
+def test_far_future_dates_are_rejected_with_one_line(text):
+    with pytest.raises(ValueError, match="latest day that can be generated") as caught:
+        plan(batch_date=text)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_horizon_itself_is_accepted():
+    validate_day(latest_day())
+    assert latest_day() == TODAY + dt.timedelta(days=config.MAX_DAYS_AHEAD)
+    assert plan(batch_date=str(latest_day()))[0]["day"] == str(latest_day())
+
+
+@pytest.mark.parametrize("value", [9_999, 201, 10**6])
+def test_new_customers_per_day_is_bounded(value):
+    with pytest.raises(ValueError, match="new_customers_per_day"):
+        plan(new_customers_per_day=value)
+
+
+def test_the_customer_base_the_largest_accepted_input_needs_is_bounded():
+    """The largest accepted sign-up rate at the horizon stays within MAX_CUSTOMER_BASE, or is refused."""
+    settings = BatchSettings(new_customers_per_day=config.MAX_NEW_CUSTOMERS_PER_DAY)
+    day = latest_day()
+    size = config.INITIAL_CUSTOMERS + settings.new_customers_per_day * ((day - config.EPOCH).days + 1)
+    if size <= config.MAX_CUSTOMER_BASE:
+        validate_run(day, settings)
+    else:
+        with pytest.raises(ValueError, match="use at most"):
+            validate_run(day, settings)
+    assert config.MAX_CUSTOMER_BASE * 1_400 < 1.5 * 2**30 * 0.8  # ~1.4 KB per customer materialized
+
+
+def test_a_float_shard_size_from_the_param_schema_is_taken_as_an_integer():
+    """JSON schema's "integer" admits 150000.0; the first task used to crash with a TypeError."""
+    work = plan(batch_date="2026-03-04", interactions_per_day=300_000, max_rows_per_shard=150000.0)
+    assert len(work) == 3 and all(isinstance(x, int) for x in work[0]["shard"])
+    assert (
+        plan(batch_date="2026-03-04", interactions_per_day=2000.0)[0]["settings"]["interactions_per_day"]
+        == 2000
+    )
+    for bad in (150000.5, "150000", True, 10):
+        with pytest.raises(ValueError, match="max_rows_per_shard"):
+            plan(batch_date="2026-03-04", max_rows_per_shard=bad)
+
+
+def test_the_dag_param_schema_shows_the_bound():
+    import ast
+
+    tree = ast.parse((PROJECT_ROOT / "dags" / "customer_care_pipeline.py").read_text())
+    text = ast.unparse(tree)
+    assert "maximum=generator_config.MAX_NEW_CUSTOMERS_PER_DAY" in text
+    assert config.MAX_NEW_CUSTOMERS_PER_DAY <= 200
+
+
+def test_a_far_future_date_writes_nothing(schema_url):
+    from include.storage.days import ensure_customer_base, load_day
+
+    with connect(schema_url) as conn:
+        before = conn.execute("SELECT count(*) FROM customers").fetchone()[0]
+        for day in (dt.date(2100, 1, 1), dt.date(9999, 12, 31)):
+            with pytest.raises(ValueError):
+                ensure_customer_base(conn, day, BatchSettings())
+            with pytest.raises(ValueError):
+                load_day(conn, day, BatchSettings())
+        with pytest.raises(ValueError):
+            ensure_customer_base(conn, TODAY, _huge())
+        after = conn.execute("SELECT count(*) FROM customers").fetchone()[0]
+    assert before == after == 0
+
+
+def _huge() -> BatchSettings:
+    """Past validation of the settings alone, but a base too big for the day."""
+    settings = BatchSettings(new_customers_per_day=config.MAX_NEW_CUSTOMERS_PER_DAY)
+    object.__setattr__(settings, "new_customers_per_day", 9_999)
+    return settings
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["generate", "--end-date", "2100-01-01"],
+        ["generate", "--end-date", "9999-12-31"],
+        ["generate", "--new-customers-per-day", "9999"],
+        ["backfill", "2026-01-01", "9999-12-31"],
+        ["backfill", "2099-12-01", "2100-01-01"],
+    ],
+)
+def test_cli_rejects_unbounded_input_with_one_line(argv):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "CCA_DATABASE_URL": "postgresql://x@127.0.0.1:9/x",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "devtools", *argv], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "connect" not in lines[0], done.stderr
+
+
+def test_the_customer_base_is_written_in_chunks_with_the_same_rows(make_database, monkeypatch):
+    """Chunked materialization (bounded memory) writes exactly the rows of one big batch."""
+    from include.storage import customers
+    from include.storage.days import ensure_customer_base
+    from include.storage.sql import apply_schema
+    from tests.support import table_checksums
+
+    sums = []
+    for chunk in (customers.MATERIALIZE_CHUNK, 97):
+        monkeypatch.setattr(customers, "MATERIALIZE_CHUNK", chunk)
+        url = make_database()
+        with connect(url) as conn:
+            apply_schema(conn)
+            ensure_customer_base(conn, dt.date(2026, 3, 1), BatchSettings(new_customers_per_day=2))
+            ensure_customer_base(conn, dt.date(2026, 3, 9), BatchSettings(new_customers_per_day=2))
+        got = table_checksums(url)
+        sums.append({k: v for k, v in got.items() if "customer" in k})
+    assert sums[0] == sums[1] and sums[0]
