@@ -38,6 +38,10 @@ class AirflowApi:
             time.sleep(1)
 
     def trigger(self, conf: dict, dag_id: str = DAG_ID) -> str:
+        """Unpause the DAG (`make airflow` starts it paused), then trigger one run."""
+        resp = self.client.patch(f"/dags/{dag_id}", json={"is_paused": False})
+        if resp.status_code != 200:
+            raise RuntimeError(f"unpause failed: HTTP {resp.status_code} {resp.text[:300]}")
         resp = self.client.post(f"/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": conf})
         if resp.status_code != 200:
             raise RuntimeError(f"trigger failed: HTTP {resp.status_code} {resp.text[:300]}")
