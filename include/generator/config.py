@@ -296,3 +296,68 @@ PROPENSITY_SIGMA = 1.0
 TIER_PROPENSITY = {1: 1.25, 2: 1.0, 3: 0.9, 4: 1.1}
 #: Sign-ups per weekday, Monday..Sunday (mean 1.0).
 WEEKDAY_SIGNUPS = (1.1, 1.05, 1.0, 1.0, 1.05, 1.0, 0.8)
+
+# ------------------------------------------------------------------ correlated behaviour
+#: What customers contact us about depends on the channel: the day's type mix times these
+#: affinities (type -> channel -> factor, 1.0 when absent), rebalanced so that the day's
+#: channel and type mixes stay as configured (iterative proportional fitting). Complaints
+#: go to social media, sales to stores, payments to the app, cancellations to the phone
+#: (retention desk) (assumption: direction only).
+TYPE_CHANNEL_AFFINITY = {
+    "BILLING": {"EMAIL": 1.4, "MOBILE_APP": 1.3, "IN_STORE": 0.6},
+    "TECH_SUPPORT": {"PHONE": 1.3, "WEB_CHAT": 1.2, "SOCIAL": 1.3, "SMS": 0.5, "IN_STORE": 0.7},
+    "PLAN_CHANGE": {"MOBILE_APP": 1.6, "IN_STORE": 1.4, "SOCIAL": 0.4},
+    "COMPLAINT": {"SOCIAL": 4.0, "EMAIL": 1.6, "PHONE": 1.2, "MOBILE_APP": 0.3, "SMS": 0.5},
+    "NEW_SERVICE": {"IN_STORE": 4.0, "WEB_CHAT": 1.4, "SMS": 0.3, "EMAIL": 0.5},
+    "PAYMENT": {"MOBILE_APP": 2.5, "SMS": 1.8, "SOCIAL": 0.2, "IN_STORE": 0.8},
+    "CANCELLATION": {"PHONE": 1.8, "IN_STORE": 1.3, "MOBILE_APP": 0.3, "SOCIAL": 0.5},
+    "INFO_REQUEST": {"WEB_CHAT": 1.4, "WHATSAPP": 1.4, "SOCIAL": 1.5, "PHONE": 0.7},
+    "ROAMING": {"WHATSAPP": 2.0, "MOBILE_APP": 1.5, "IN_STORE": 0.3},
+    "DATA_ISSUE": {"MOBILE_APP": 1.4, "PHONE": 1.2, "IN_STORE": 0.5},
+    "DEVICE_SUPPORT": {"IN_STORE": 4.0, "PHONE": 1.2, "EMAIL": 0.4, "SMS": 0.3},
+    "PROMOTION": {"SMS": 3.0, "SOCIAL": 2.0, "MOBILE_APP": 1.3, "PHONE": 0.6},
+}
+#: At weekends the channel mix shifts to digital channels and stores (assumption: phone
+#: lines are shorter-staffed and customers shop on Saturdays).
+WEEKEND_CHANNEL_LIFT = {
+    "PHONE": 0.80,
+    "EMAIL": 0.75,
+    "WEB_CHAT": 1.10,
+    "MOBILE_APP": 1.30,
+    "WHATSAPP": 1.25,
+    "IN_STORE": 1.50,
+    "SOCIAL": 1.30,
+}
+#: First-contact resolution by channel: points moved from Resolved to Pending (negative:
+#: the other way). Live channels resolve more than asynchronous ones; chat about 76 % vs
+#: social about 60 % (useconverge.app FCR benchmarks); average about 70 % (SQM Group).
+CHANNEL_RESOLUTION_SHIFT = {
+    "PHONE": -0.02,
+    "IN_STORE": -0.06,
+    "WEB_CHAT": 0.0,
+    "MOBILE_APP": 0.02,
+    "WHATSAPP": 0.03,
+    "EMAIL": 0.10,
+    "SMS": 0.08,
+    "SOCIAL": 0.14,
+}
+#: ... and by interaction type (assumption: simple requests resolve, technical faults and
+#: complaints less often).
+TYPE_RESOLUTION_SHIFT = {
+    "INFO_REQUEST": -0.12,
+    "PAYMENT": -0.10,
+    "PROMOTION": -0.08,
+    "BILLING": -0.02,
+    "PLAN_CHANGE": -0.04,
+    "ROAMING": 0.02,
+    "NEW_SERVICE": 0.0,
+    "DEVICE_SUPPORT": 0.05,
+    "DATA_ISSUE": 0.08,
+    "TECH_SUPPORT": 0.10,
+    "COMPLAINT": 0.10,
+    "CANCELLATION": 0.06,
+}
+#: Survey non-response is not random: unhappy and delighted customers answer more
+#: (dialphone.ai; oversai.com). Response probability = channel rate x this factor by the
+#: CSAT the customer would give.
+SURVEY_RESPONSE_BY_SCORE = {1: 1.6, 2: 1.25, 3: 0.75, 4: 0.85, 5: 1.2}

@@ -72,10 +72,26 @@ def store_open(weekday: np.ndarray, local_us: np.ndarray) -> np.ndarray:
 
 
 def channel_weights(plan: DayPlan) -> np.ndarray:
+    """The day's channel mix: the configured one, shifted at weekends, no stores when closed."""
     p = np.array(list(config.CHANNEL_MIX.values()), dtype=float)
+    if plan.day.weekday() >= 5:
+        p *= _lookup(config.WEEKEND_CHANNEL_LIFT, CHANNELS, default=1.0)
     if plan.stores_closed:
         p[IN_STORE] = 0.0
     return p / p.sum()
+
+
+def channel_given_type(type_p: np.ndarray, channel_p: np.ndarray) -> np.ndarray:
+    """P(channel | type), (types x channels): the independent mix times the affinities of
+    TYPE_CHANNEL_AFFINITY, fitted back to both marginals (iterative proportional fitting)."""
+    affinity = np.array(
+        [[config.TYPE_CHANNEL_AFFINITY.get(t, {}).get(c, 1.0) for c in CHANNELS] for t in TYPES]
+    )
+    joint = np.outer(type_p, channel_p) * affinity
+    for _ in range(50):
+        joint *= (type_p / np.maximum(joint.sum(axis=1), 1e-300))[:, None]
+        joint *= (channel_p / np.maximum(joint.sum(axis=0), 1e-300))[None, :]
+    return joint / np.maximum(joint.sum(axis=1, keepdims=True), 1e-300)
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,7 @@ class DayContext:
     utc_load: np.ndarray  # expected arrivals per UTC hour relative to the day's mean (1.0)
     previous_day_stores_closed: bool
     center_offset_us: int  # the contact center's time zone, microseconds ahead of UTC
+    channel_cdf: np.ndarray  # cumulative P(channel | type) per type, + type index, flattened
 
 
 DEPARTMENTS = tuple(sorted({dept for _, _, dept in config.INTERACTION_TYPES.values()}))
@@ -151,6 +168,10 @@ def day_context(day: dt.date, n_rows: int, seed: int, base: CustomerBase, refere
         utc_load=utc / utc.sum() * 24,
         previous_day_stores_closed=day_plan(day - dt.timedelta(days=1), seed).stores_closed,
         center_offset_us=center_offset(day) * 1_000_000,
+        channel_cdf=(
+            np.cumsum(channel_given_type(plan.type_p, channel_weights(plan)), axis=1)
+            + np.arange(len(TYPES))[:, None]
+        ).ravel(),
     )
 
 
@@ -160,8 +181,8 @@ def center_offset(day: dt.date) -> int:
     return int(noon.astimezone(ZoneInfo(config.CENTER_TIME_ZONE)).utcoffset().total_seconds())
 
 
-def _lookup(mapping: dict, keys: tuple, dtype: type = float) -> np.ndarray:
-    return np.array([mapping.get(k, 0) for k in keys], dtype=dtype)
+def _lookup(mapping: dict, keys: tuple, dtype: type = float, default: float = 0) -> np.ndarray:
+    return np.array([mapping.get(k, default) for k in keys], dtype=dtype)
 
 
 def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
@@ -186,7 +207,10 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
             np.searchsorted(ctx.region_cdf, rng.random(k), side="right").clip(0, len(ctx.region_index) - 1)
         ]
         itype[regional] = rng.choice(len(TYPES), size=k, p=plan.regional_type_p)
-    channel = rng.choice(len(CHANNELS), size=n, p=channel_weights(plan))
+    # The channel depends on what the contact is about (complaints on social media, sales in stores).
+    # (One search in the types' cumulative rows laid end to end, type t's row shifted by t.)
+    channel = np.searchsorted(ctx.channel_cdf, itype + rng.random(n), side="right") - itype * len(CHANNELS)
+    channel = channel.clip(0, len(CHANNELS) - 1)
 
     # When: a local time of day from the customer's local profile (stores: only while open),
     # turned into UTC by the customer's time zone. The batch is one UTC day, so the late
@@ -227,11 +251,16 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     skill = np.array([SKILLS.index(s) for s in ref.agent_skills], dtype=np.int8)[agent_idx]
     skill = np.where(self_service, 3, skill)
 
-    # Outcome: the seed's resolution mix, shifted by skill.
+    # Outcome: the seed's resolution mix, shifted by skill (towards escalation) and by
+    # channel and type (towards pending: first-contact resolution differs by both).
     shift = np.array([config.SKILL_RESOLUTION_SHIFT[s] for s in SKILLS])[skill]
+    pending_shift = (
+        _lookup(config.CHANNEL_RESOLUTION_SHIFT, CHANNELS)[channel]
+        + _lookup(config.TYPE_RESOLUTION_SHIFT, TYPES)[itype]
+    )
     base = np.array(list(config.RESOLUTION_MIX.values()))
-    cut_resolved = base[0] - shift
-    cut_pending = cut_resolved + base[1]
+    cut_resolved = np.maximum(base[0] - shift - pending_shift, 0.05)
+    cut_pending = np.maximum(base[0] + base[1] - shift, cut_resolved)
     cut_escalated = cut_pending + base[2] + shift
     u = rng.random(n)
     resolution = np.select([u < cut_resolved, u < cut_pending, u < cut_escalated], [0, 1, 2], 3).astype(
@@ -288,7 +317,7 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     backlog = backlog.astype(np.int64)
     moved = np.where(tod < opens, reply_us - tod + opens, reply_us - tod + US_PER_DAY + opens) + backlog
     late = ~synchronous & ((tod < opens) | (tod >= closes))
-    queue = np.where(late, np.rint((moved - ctx.center_offset_us - start_us) / 1e6), queue).astype(np.int32)
+    queue = np.where(late, np.ceil((moved - ctx.center_offset_us - start_us) / 1e6), queue).astype(np.int32)
     end_us = start_us + (queue.astype(np.int64) + np.where(synchronous, duration, 0)) * 1_000_000
 
     # CSAT 1..5 from outcome, skill, wait and handle time; answered by only a share of customers.
@@ -304,7 +333,11 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
         + config.CSAT_NOISE * rng.standard_normal(n)
     )
     satisfaction = np.clip(np.rint(latent), 1, 5).astype(np.int16)
-    answered = rng.random(n) < _lookup(config.SURVEY_RESPONSE_RATE, CHANNELS)[channel]
+    # Who answers the survey depends on how it went: unhappy and delighted customers answer more.
+    by_score = np.array([0.0] + [config.SURVEY_RESPONSE_BY_SCORE[k] for k in range(1, 6)])
+    answered = (
+        rng.random(n) < _lookup(config.SURVEY_RESPONSE_RATE, CHANNELS)[channel] * by_score[satisfaction]
+    )
 
     language = ctx.pool_language[pick]
     summary = (itype * 2 + (rng.random(n) < 0.5)).astype(np.int16)

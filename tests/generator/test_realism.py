@@ -195,3 +195,51 @@ def test_plan_changes_stay_within_their_family(reference):
     assert not mixed.any()
     share = is_business[:, 0].mean()
     assert 0.05 < share < 0.15
+
+
+# ------------------------------------------------------------------ (6) correlated behaviour
+def _channel_name(reference, f):
+    names = {v: k for k, v in reference.channel_ids.items()}
+    return f["channel_id"].map(names)
+
+
+def test_fcr_differs_by_at_least_10_points_between_channels(reference):
+    f = rows(reference, WEDNESDAY)
+    fcr = f.groupby(_channel_name(reference, f))["first_contact_resolution"].mean()
+    assert fcr.max() - fcr.min() >= 0.10, fcr
+    assert fcr["IN_STORE"] > fcr["SOCIAL"]
+    by_type = f.groupby("interaction_type_id")["first_contact_resolution"].mean()
+    assert by_type.max() - by_type.min() >= 0.10
+    assert 0.5 < f["first_contact_resolution"].mean() < 0.75  # about 70 % (SQM Group), 54 % (ServiceXRG)
+
+
+def test_type_mix_differs_by_channel(reference):
+    f = rows(reference, WEDNESDAY)
+    mix = pd.crosstab(_channel_name(reference, f), f["interaction_type_id"], normalize="index")
+    complaint = reference.interaction_type_ids["COMPLAINT"]
+    new_service = reference.interaction_type_ids["NEW_SERVICE"]
+    assert mix.loc["SOCIAL", complaint] > 3 * mix.loc["MOBILE_APP", complaint]
+    assert mix.loc["IN_STORE", new_service] > 3 * mix.loc["PHONE", new_service]
+    # The day's overall mixes are kept (fitted back to both marginals).
+    share = _channel_name(reference, f).value_counts(normalize=True)
+    assert share["PHONE"] == pytest.approx(config.CHANNEL_MIX["PHONE"], abs=0.02)
+
+
+def test_channel_mix_shifts_at_weekends(reference):
+    weekday = _channel_name(reference, rows(reference, WEDNESDAY)).value_counts(normalize=True)
+    saturday = dt.date(2026, 11, 21)
+    weekend = _channel_name(reference, rows(reference, saturday)).value_counts(normalize=True)
+    assert weekend["PHONE"] < weekday["PHONE"] - 0.03
+    assert weekend["MOBILE_APP"] > weekday["MOBILE_APP"]
+
+
+def test_survey_response_depends_on_the_outcome(reference):
+    f = rows(reference, WEDNESDAY)
+    answered = f["satisfaction_score"].notna()
+    by_outcome = answered.groupby(f["resolution_status"]).mean()
+    assert by_outcome.max() - by_outcome.min() >= 0.03, by_outcome
+    low, high = config.SURVEY_RESPONSE_RANGE
+    assert low <= answered.mean() <= high
+    # Extreme answers are over-represented among respondents.
+    scores = f["satisfaction_score"].dropna()
+    assert scores.isin([1, 5]).mean() > 0.3
