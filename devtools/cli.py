@@ -12,7 +12,17 @@ import importlib
 import sys
 
 #: Modules of devtools.commands, each with `register(subparsers)`.
-COMMAND_MODULES = ("run", "db", "generate", "summaries", "airflow", "bench", "reliability", "migrate")
+COMMAND_MODULES = (
+    "run",
+    "db",
+    "generate",
+    "summaries",
+    "airflow",
+    "bench",
+    "reliability",
+    "migrate",
+    "realism",
+)
 
 
 class OneLineParser(argparse.ArgumentParser):
