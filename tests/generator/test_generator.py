@@ -131,11 +131,12 @@ def test_satisfaction_in_range_with_documented_response_rate(reference):
     assert resolved > escalated + 0.5
 
 
-def test_handle_times_phone_longer_than_chat_and_types_differ(reference):
+def test_handle_times_chat_longer_than_phone_and_types_differ(reference):
+    """Published: phone about 6 min, web chat about 12 min (agents run chats side by side)."""
     f = frame(reference)
     phone = f.loc[f["channel_id"] == reference.channel_ids["PHONE"], "duration_seconds"].median()
     chat = f.loc[f["channel_id"] == reference.channel_ids["WEB_CHAT"], "duration_seconds"].median()
-    assert phone > chat
+    assert chat > phone
     by_type = f.groupby("interaction_type_id")["duration_seconds"].median()
     assert (
         by_type[reference.interaction_type_ids["CANCELLATION"]]

@@ -1,8 +1,8 @@
 """Same seed, same rows, across installs and refactors: golden digests of one generated day.
 
 Changed on purpose by issue #14 (calendar, planted events, local time, customer states,
-time zones, phones, languages, plan families; then correlated behaviour: the interactions
-digest again). An
+time zones, phones, languages, plan families; then correlated behaviour and published
+handle times: the interactions digest again). An
 upgrade of numpy, Faker or anything else that changes the data fails here instead of
 silently changing what "same seed, same rows" means. Update them only on purpose.
 """
@@ -18,7 +18,7 @@ from include.storage.copy_format import encode_binary
 
 DAY = dt.date(2026, 3, 4)
 GOLDEN = {
-    "interactions": "e67934e9d49b9e9dd4ca26a8d3fbd842",  # binary COPY bytes of 20,000 rows, seed 42
+    "interactions": "b74bf43b89ac55085d2d9c4152e3f48e",  # binary COPY bytes of 20,000 rows, seed 42
     "customers": "24f291284e8d9c9433c3bee4aeda17b4",
     "plans": "098b52b80c6b814e3672f86a3cc018d4",
 }

@@ -243,3 +243,10 @@ def test_survey_response_depends_on_the_outcome(reference):
     # Extreme answers are over-represented among respondents.
     scores = f["satisfaction_score"].dropna()
     assert scores.isin([1, 5]).mean() > 0.3
+
+
+def test_phone_and_chat_handle_times_in_published_ranges(reference):
+    f = rows(reference, WEDNESDAY)
+    minutes = f.groupby(_channel_name(reference, f))["duration_seconds"].mean() / 60
+    assert 5 <= minutes["PHONE"] <= 9, minutes  # about 6 min; 43 % of centres 5-9 min
+    assert 8 <= minutes["WEB_CHAT"] <= 15, minutes  # about 12 min (Comm100 2019)
