@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "reliability",
     "migrate",
     "compose_env",
+    "realism",
 )
 
 

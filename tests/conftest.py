@@ -12,20 +12,24 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
+# include.config reads CCA_REPORTS_DIR when first imported: set it before anything imports it,
+# or reports land in the project's reports/ instead of the tests' own directory.
+TEST_HOME = Path(__file__).resolve().parents[1] / ".airflow-test"
+os.environ["CCA_REPORTS_DIR"] = str(TEST_HOME / "reports")
 
-from devtools import database
-from devtools.airflow_env import airflow_env
-from include.config import PROJECT_ROOT
+import pytest  # noqa: E402
+
+from devtools import database  # noqa: E402
+from devtools.airflow_env import airflow_env  # noqa: E402
+from include.config import PROJECT_ROOT  # noqa: E402
 
 #: Browser tests that skip are listed in the summary (and fail CI): tests/browser_summary.py.
 pytest_plugins = ["tests.browser_summary"]
 
 # Airflow reads its settings at import: set them (the project's one Airflow environment,
 # with the tests' own AIRFLOW_HOME) before anything imports it.
-TEST_HOME = PROJECT_ROOT / ".airflow-test"
+assert TEST_HOME == PROJECT_ROOT / ".airflow-test"
 os.environ.update(airflow_env(None, TEST_HOME))
-os.environ["CCA_REPORTS_DIR"] = str(TEST_HOME / "reports")
 
 
 @pytest.fixture(scope="session")

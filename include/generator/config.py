@@ -2,7 +2,9 @@
 
 Analysts tune the synthetic data here. Codes refer to the reference rows in
 include/sql/01_baseline_data.sql (channel_code, interaction_code, plan_code).
-All times are UTC; a "day" is a UTC calendar day.
+A batch ("day") is a UTC calendar day; customers live in US time zones
+(include/generator/geography.py), so arrivals follow each customer's local clock.
+Figures marked "assumption" have no published source: they set a plausible shape only.
 """
 
 from __future__ import annotations
@@ -40,10 +42,12 @@ BLOCK_SIZE = 100_000
 DEFAULT_MAX_ROWS_PER_SHARD = 1_000_000
 
 # ------------------------------------------------------------------ arrivals
-#: Relative volume per weekday, Monday..Sunday (mean 1.0): a weekend dip.
+#: Relative volume per weekday, Monday..Sunday (mean 1.0): Monday about 1.2x, weekend
+#: days 0.5-0.8x (turnella.com, "contact centre volume patterns").
 WEEKDAY_VOLUME = (1.18, 1.10, 1.06, 1.04, 1.02, 0.85, 0.75)
-#: Share of a day's arrivals per UTC hour 0..23 (normalized at use): quiet nights,
-#: a morning ramp, a late-morning peak, a post-lunch second peak, an evening tail.
+#: Share of a customer's arrivals per LOCAL hour 0..23 (normalized at use): quiet nights, a
+#: morning ramp, the peak at 09:30-11:30 local, a smaller early-afternoon peak, an evening
+#: tail (turnella.com, "contact centre volume patterns").
 HOURLY_PROFILE = (
     0.6,
     0.4,
@@ -55,12 +59,12 @@ HOURLY_PROFILE = (
     3.2,
     5.6,
     7.6,
+    8.6,
     8.4,
-    8.2,
+    7.0,
+    6.8,
     7.2,
-    7.4,
-    7.8,
-    7.2,
+    6.8,
     6.4,
     5.4,
     4.2,
@@ -70,8 +74,97 @@ HOURLY_PROFILE = (
     1.6,
     1.0,
 )
-#: Weekends shift volume to the digital channels and flatten the day.
+#: Weekends flatten the day (assumption).
 WEEKEND_HOURLY_FLATTEN = 0.35
+
+# ------------------------------------------------------------------ calendar
+#: Relative volume per calendar month, January..December (mean 1.0). January carries the
+#: post-holiday surge (new devices, first bills), September the autumn handset launches
+#: (assumption, shaped after ruby.com "busiest workdays of the year").
+MONTH_VOLUME = (1.08, 1.00, 0.99, 0.97, 0.97, 0.98, 0.99, 1.00, 1.04, 0.99, 0.97, 1.02)
+#: US public holidays come from the maintained `holidays` package (holidays.US, category
+#: "public", observed dates included). Volume collapses on them and surges on the next
+#: working day (ruby.com, "busiest workdays of the year"). Factor by holiday name; the
+#: others (Martin Luther King Jr. Day, Washington's Birthday, Juneteenth, Columbus Day,
+#: Veterans Day: most businesses stay open) get HOLIDAY_VOLUME_MINOR.
+HOLIDAY_VOLUME = {
+    "New Year's Day": 0.45,
+    "Memorial Day": 0.55,
+    "Independence Day": 0.50,
+    "Labor Day": 0.55,
+    "Thanksgiving Day": 0.35,
+    "Christmas Day": 0.30,
+}
+HOLIDAY_VOLUME_MINOR = 0.85
+#: The first working day (Monday-Friday, no holiday) after a major holiday.
+POST_HOLIDAY_SURGE = 1.15
+#: Divides out the average lift of bill runs, holidays and planted events, so that the
+#: requested interactions_per_day is the long-run average of a day (measured: mean factor
+#: 1.068 over 2021-2030 with seed 42, 1.071 with seed 7, 1.061 with seed 1).
+VOLUME_CALIBRATION = 1 / 1.067
+#: Stores close on these holidays (no in-store contact that local day).
+STORE_CLOSED_HOLIDAYS = ("Thanksgiving Day", "Christmas Day")
+#: Day-to-day noise: volume *= exp(sigma * N(0, 1)), drawn per (seed, date), so no two
+#: Mondays are alike (assumption: a few percent, as in any forecast error).
+DAILY_NOISE_SIGMA = 0.05
+#: Bills are issued on these days of the month; on the BILL_CYCLE_DAYS_AFTER days that
+#: follow, billing and payment contacts rise by these factors (bill cycles create surges
+#: of billing contacts: contact-center-facts notes; sizes are an assumption).
+BILL_CYCLE_DAYS = (1, 15)
+BILL_CYCLE_DAYS_AFTER = (1, 2, 3, 4)
+BILL_CYCLE_TYPE_LIFT = {"BILLING": 1.40, "PAYMENT": 1.30}
+
+#: Planted events: each can start on a date whose ordinal is a multiple of `start_every_days`
+#: (campaigns launch on a cadence, so two of a kind never overlap) with `start_probability`
+#: (drawn per (seed, start date), so a date's events do not depend on which days were generated), lasts a
+#: number of days in `duration_days` (inclusive), raises contacts of `type_lift` types,
+#: lengthens waits by `wait_multiplier` and moves CSAT of the contacts it causes by
+#: `csat_effect`. "division" events hit the customers of one census division; "national"
+#: ones everybody. Every event is written to the planted_events ledger with its dates.
+#: Outages create surges of technical contacts (contact-center-facts notes); sizes and
+#: rates are an assumption.
+PLANTED_EVENTS = {
+    "Network outage": {
+        "start_every_days": 1,
+        "start_probability": 1 / 40,
+        "duration_days": (1, 2),
+        "scope": "division",
+        "type_lift": {"TECH_SUPPORT": 5.0, "DATA_ISSUE": 4.0, "COMPLAINT": 2.0},
+        "wait_multiplier": 1.5,
+        "csat_effect": -0.6,
+    },
+    "Promotion": {
+        "start_every_days": 14,
+        "start_probability": 0.3,
+        "duration_days": (7, 14),
+        "scope": "national",
+        "type_lift": {"PROMOTION": 3.0, "NEW_SERVICE": 1.6, "PLAN_CHANGE": 1.4},
+        "wait_multiplier": 1.0,
+        "csat_effect": 0.0,
+    },
+    "Price change": {
+        "start_every_days": 21,
+        "start_probability": 0.12,
+        "duration_days": (10, 21),
+        "scope": "national",
+        "type_lift": {"BILLING": 1.5, "COMPLAINT": 1.6, "CANCELLATION": 1.8, "PLAN_CHANGE": 1.3},
+        "wait_multiplier": 1.1,
+        "csat_effect": -0.3,
+    },
+}
+
+# ------------------------------------------------------------------ local time
+#: In-store contacts only while stores are open, in the customer's local time: (open, close)
+#: hours per weekday Monday..Sunday (typical US carrier store hours, 10:00-20:00, Sunday
+#: 11:00-18:00: assumption after carrier store locators).
+STORE_HOURS = ((10, 20),) * 6 + ((11, 18),)
+#: Agents answering email, social media and SMS work these hours (open, close) in the
+#: contact center's time zone, every day: a reply that would fall outside waits for the
+#: next opening (assumption).
+CENTER_TIME_ZONE = "America/Chicago"
+DIGITAL_DESK_HOURS = (7, 22)
+#: Minutes after opening a backlog reply takes: exponential with this mean.
+BACKLOG_REPLY_MEAN_MINUTES = 90
 
 # ------------------------------------------------------------------ channels
 #: channel_code -> share of interactions (the seed's mix).
@@ -87,9 +180,13 @@ CHANNEL_MIX = {
 }
 #: Handle time of live channels: lognormal with this median (seconds) and sigma (log scale).
 #: Asynchronous channels (EMAIL, SOCIAL, SMS) have no handle time: duration_seconds is NULL.
+#: Times the type's multiplier (mean about 1.16) and the lognormal's mean factor
+#: exp(sigma^2 / 2): phone averages about 6.8 min (about 6 min on average, 43 % of centres
+#: 5-9 min: celsiusindustries.com, goresponse.co.uk), web chat about 12 min (Comm100 live
+#: chat benchmark report 2019).
 HANDLE_TIME_LOGNORMAL = {
-    "PHONE": (420, 0.55),
-    "WEB_CHAT": (330, 0.55),
+    "PHONE": (300, 0.55),
+    "WEB_CHAT": (540, 0.55),
     "MOBILE_APP": (150, 0.50),
     "WHATSAPP": (280, 0.60),
     "IN_STORE": (900, 0.45),
@@ -188,6 +285,20 @@ SEGMENT_START_TIERS = {"Premium": (3, 4), "Standard": (2, 3), "Basic": (1, 2)}
 PLAN_CHANGE_MEAN_DAYS = 540
 MAX_PLAN_CHANGES = 3
 UPGRADE_SHARE = 0.6
+#: Share of customers on a Business plan (small-business accounts; assumption). Plan changes
+#: stay within the family: Business customers move between the Business tiers (2 and 4),
+#: consumers between Prepaid/Postpaid plans of tiers 1-4; nobody jumps between the two.
+BUSINESS_SHARE = 0.10
+BUSINESS_TIERS = (2, 4)
+#: (family, tier) pairs the reference data must offer for the above.
+PLAN_FAMILY_TIERS_NEEDED = (
+    ("Consumer", 1),
+    ("Consumer", 2),
+    ("Consumer", 3),
+    ("Consumer", 4),
+    ("Business", 2),
+    ("Business", 4),
+)
 #: Mean customer lifetime in days (exponential): churn ends the plan, status becomes Inactive.
 MEAN_LIFETIME_DAYS = 1_800
 #: Share of active customers whose account is Suspended (they still contact us).
@@ -198,3 +309,68 @@ PROPENSITY_SIGMA = 1.0
 TIER_PROPENSITY = {1: 1.25, 2: 1.0, 3: 0.9, 4: 1.1}
 #: Sign-ups per weekday, Monday..Sunday (mean 1.0).
 WEEKDAY_SIGNUPS = (1.1, 1.05, 1.0, 1.0, 1.05, 1.0, 0.8)
+
+# ------------------------------------------------------------------ correlated behaviour
+#: What customers contact us about depends on the channel: the day's type mix times these
+#: affinities (type -> channel -> factor, 1.0 when absent), rebalanced so that the day's
+#: channel and type mixes stay as configured (iterative proportional fitting). Complaints
+#: go to social media, sales to stores, payments to the app, cancellations to the phone
+#: (retention desk) (assumption: direction only).
+TYPE_CHANNEL_AFFINITY = {
+    "BILLING": {"EMAIL": 1.4, "MOBILE_APP": 1.3, "IN_STORE": 0.6},
+    "TECH_SUPPORT": {"PHONE": 1.3, "WEB_CHAT": 1.2, "SOCIAL": 1.3, "SMS": 0.5, "IN_STORE": 0.7},
+    "PLAN_CHANGE": {"MOBILE_APP": 1.6, "IN_STORE": 1.4, "SOCIAL": 0.4},
+    "COMPLAINT": {"SOCIAL": 4.0, "EMAIL": 1.6, "PHONE": 1.2, "MOBILE_APP": 0.3, "SMS": 0.5},
+    "NEW_SERVICE": {"IN_STORE": 4.0, "WEB_CHAT": 1.4, "SMS": 0.3, "EMAIL": 0.5},
+    "PAYMENT": {"MOBILE_APP": 2.5, "SMS": 1.8, "SOCIAL": 0.2, "IN_STORE": 0.8},
+    "CANCELLATION": {"PHONE": 1.8, "IN_STORE": 1.3, "MOBILE_APP": 0.3, "SOCIAL": 0.5},
+    "INFO_REQUEST": {"WEB_CHAT": 1.4, "WHATSAPP": 1.4, "SOCIAL": 1.5, "PHONE": 0.7},
+    "ROAMING": {"WHATSAPP": 2.0, "MOBILE_APP": 1.5, "IN_STORE": 0.3},
+    "DATA_ISSUE": {"MOBILE_APP": 1.4, "PHONE": 1.2, "IN_STORE": 0.5},
+    "DEVICE_SUPPORT": {"IN_STORE": 4.0, "PHONE": 1.2, "EMAIL": 0.4, "SMS": 0.3},
+    "PROMOTION": {"SMS": 3.0, "SOCIAL": 2.0, "MOBILE_APP": 1.3, "PHONE": 0.6},
+}
+#: At weekends the channel mix shifts to digital channels and stores (assumption: phone
+#: lines are shorter-staffed and customers shop on Saturdays).
+WEEKEND_CHANNEL_LIFT = {
+    "PHONE": 0.80,
+    "EMAIL": 0.75,
+    "WEB_CHAT": 1.10,
+    "MOBILE_APP": 1.30,
+    "WHATSAPP": 1.25,
+    "IN_STORE": 1.50,
+    "SOCIAL": 1.30,
+}
+#: First-contact resolution by channel: points moved from Resolved to Pending (negative:
+#: the other way). Live channels resolve more than asynchronous ones; chat about 76 % vs
+#: social about 60 % (useconverge.app FCR benchmarks); average about 70 % (SQM Group).
+CHANNEL_RESOLUTION_SHIFT = {
+    "PHONE": -0.02,
+    "IN_STORE": -0.06,
+    "WEB_CHAT": 0.0,
+    "MOBILE_APP": 0.02,
+    "WHATSAPP": 0.03,
+    "EMAIL": 0.10,
+    "SMS": 0.08,
+    "SOCIAL": 0.14,
+}
+#: ... and by interaction type (assumption: simple requests resolve, technical faults and
+#: complaints less often).
+TYPE_RESOLUTION_SHIFT = {
+    "INFO_REQUEST": -0.12,
+    "PAYMENT": -0.10,
+    "PROMOTION": -0.08,
+    "BILLING": -0.02,
+    "PLAN_CHANGE": -0.04,
+    "ROAMING": 0.02,
+    "NEW_SERVICE": 0.0,
+    "DEVICE_SUPPORT": 0.05,
+    "DATA_ISSUE": 0.08,
+    "TECH_SUPPORT": 0.10,
+    "COMPLAINT": 0.10,
+    "CANCELLATION": 0.06,
+}
+#: Survey non-response is not random: unhappy and delighted customers answer more
+#: (dialphone.ai; oversai.com). Response probability = channel rate x this factor by the
+#: CSAT the customer would give.
+SURVEY_RESPONSE_BY_SCORE = {1: 1.6, 2: 1.25, 3: 0.75, 4: 0.85, 5: 1.2}

@@ -13,11 +13,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from include.generator import config
+from include.generator import config, geography
 from include.generator.reference import Reference
 from include.generator.stable_random import normal, uniform
 
 SEGMENTS = tuple(config.SEGMENT_MIX)
+LANGUAGES = tuple(config.LANGUAGE_MIX)
 CHANGE_TYPES = ("New", "Upgrade", "Downgrade")
 _NEVER = np.iinfo(np.int32).max // 2
 _ID_STRIDE = 10_000  # customer_id = (day index + 1) * 10_000 + k for sign-ups after EPOCH
@@ -47,6 +48,9 @@ class CustomerBase:
     churn_day: np.ndarray  # int32 first inactive day (may lie after `through`)
     suspended: np.ndarray  # bool
     propensity: np.ndarray  # float64 contact weight, before the plan-tier factor
+    state: np.ndarray  # int8 index into geography.STATES (population-weighted)
+    zone: np.ndarray  # int8 index into geography.TIME_ZONES (consistent with the state)
+    language: np.ndarray  # int8 index into config.LANGUAGE_MIX: the customer's preferred language
     event_day: np.ndarray  # (n, K+1) int32 plan start days, _NEVER where none
     event_plan: np.ndarray  # (n, K+1) int16 service_plan_id
     event_tier: np.ndarray  # (n, K+1) int8
@@ -99,6 +103,12 @@ def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference
     churn = reg + np.ceil(-np.log1p(-uniform(seed, ids, 3)) * config.MEAN_LIFETIME_DAYS).astype(np.int32) + 1
     suspended = uniform(seed, ids, 4) < config.SUSPENDED_SHARE
     propensity = np.exp(config.PROPENSITY_SIGMA * normal(seed, ids, 5))
+    state = geography.draw_states(uniform(seed, ids, 6))
+    zone = geography.draw_zones(state, uniform(seed, ids, 7))
+    language = np.minimum(
+        np.searchsorted(np.cumsum(list(config.LANGUAGE_MIX.values())), uniform(seed, ids, 8), side="right"),
+        len(config.LANGUAGE_MIX) - 1,
+    ).astype(np.int8)
 
     k = config.MAX_PLAN_CHANGES + 1
     n = len(ids)
@@ -108,6 +118,9 @@ def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference
     event_type = np.zeros((n, k), dtype=np.int8)
     start_tiers = np.array([config.SEGMENT_START_TIERS[s] for s in SEGMENTS])
     tier = start_tiers[segment, (uniform(seed, ids, 2) < 0.5).astype(int)]
+    business = uniform(seed, ids, 9) < config.BUSINESS_SHARE
+    low_b, high_b = config.BUSINESS_TIERS
+    tier = np.where(business, np.where(segment == SEGMENTS.index("Premium"), high_b, low_b), tier)
     day = reg.astype(np.int64)
     for e in range(k):
         if e > 0:
@@ -115,14 +128,15 @@ def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference
             day = day + np.maximum(gap, 1).astype(np.int64)
             up = uniform(seed, ids, 20 + e) < config.UPGRADE_SHARE
             up = np.where(tier == 4, False, np.where(tier == 1, True, up))
-            tier = tier + np.where(up, 1, -1)
+            up = np.where(business, tier == low_b, up)
+            step = np.where(business, high_b - low_b, 1)
+            tier = tier + np.where(up, step, -step)
             event_type[:, e] = np.where(up, 1, 2)
         pick = uniform(seed, ids, 30 + e)
         plans = np.zeros(n, dtype=np.int16)
-        for t in range(1, 5):
-            options = reference.plan_ids_by_tier[t]
+        for (family, t), options in reference.plan_ids_by_family_tier.items():
             chosen = options[np.minimum((pick * len(options)).astype(int), len(options) - 1)]
-            plans = np.where(tier == t, chosen, plans)
+            plans = np.where((tier == t) & (business == (family == "Business")), chosen, plans)
         alive = day < churn
         event_day[:, e] = np.where(alive, day, _NEVER)
         event_tier[:, e] = tier
@@ -136,6 +150,9 @@ def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference
         churn_day=churn.astype(np.int32),
         suspended=suspended,
         propensity=propensity,
+        state=state,
+        zone=zone,
+        language=language,
         event_day=event_day,
         event_plan=event_plan,
         event_tier=event_tier,
@@ -168,12 +185,27 @@ def _faker_vocabulary() -> dict[str, tuple[np.ndarray, np.ndarray]]:
         "street_suffix": uniform_words(Address.street_suffixes),
         "city_prefix": uniform_words(Address.city_prefixes),
         "city_suffix": uniform_words(Address.city_suffixes),
-        "state": uniform_words(Address.states_abbr),
     }
 
 
-def customer_attributes(seed: int, ids: np.ndarray) -> list[tuple[str, str, str, str, str, str]]:
-    """Name, email, phone, address, city, state per customer: a pure function of (seed, id)."""
+def phone_numbers(seed: int, ids: np.ndarray, states: np.ndarray) -> np.ndarray:
+    """Valid NANP numbers, "(NPA) NXX-XXXX": an area code of the customer's state, an exchange
+    2-9 that is not an N11 service code, and a line number (no 555-01XX fictional range)."""
+    npa = geography.area_codes(states, uniform(seed, ids, 50))
+    nxx = 200 + (uniform(seed, ids, 51) * 800).astype(np.int64)
+    nxx = np.where(nxx % 100 == 11, nxx + 1, nxx)  # 211, 311, ... 911 are service codes
+    line = (uniform(seed, ids, 52) * 10_000).astype(np.int64)
+    line = np.where((nxx == 555) & (line >= 100) & (line < 200), line + 100, line)
+    return np.array([f"({a}) {b}-{c:04d}" for a, b, c in zip(npa, nxx, line, strict=True)], dtype=object)
+
+
+def customer_attributes(
+    seed: int, ids: np.ndarray, states: np.ndarray
+) -> list[tuple[str, str, str, str, str, str]]:
+    """Name, email, phone, address, city, state per customer: a pure function of (seed, id).
+
+    `states` (indexes into geography.STATES) come from the customer base, so the phone's
+    area code and the time zone agree with the state."""
     vocab = _faker_vocabulary()
 
     def pick(name: str, field: int) -> np.ndarray:
@@ -183,24 +215,23 @@ def customer_attributes(seed: int, ids: np.ndarray) -> list[tuple[str, str, str,
         ]
 
     first, last, street = pick("first", 40), pick("last", 41), pick("last", 42)
-    suffix, prefix, city_suffix, state = (
+    suffix, prefix, city_suffix = (
         pick("street_suffix", 43),
         pick("city_prefix", 44),
         pick("city_suffix", 45),
-        pick("state", 46),
     )
+    state = np.array(geography.STATES, dtype=object)[states]
+    phone = phone_numbers(seed, ids, states)
     city_first = pick("first", 47)
-    digits = (uniform(seed, ids, 48) * 1e10).astype(np.int64)
     number = 100 + (uniform(seed, ids, 49) * 99_900).astype(np.int64)
     rows = []
     for i, cid in enumerate(ids.tolist()):
-        d = f"{digits[i]:010d}"
         email = f"{first[i]}.{last[i]}.{cid}@example.com".lower().replace(" ", "").replace("'", "")
         rows.append(
             (
                 f"{first[i]} {last[i]}",
                 email,
-                f"({2 + int(d[0]) % 8}{d[1:3]}) {d[3:6]}-{d[6:10]}",
+                phone[i],
                 f"{number[i]} {street[i]} {suffix[i]}",
                 f"{prefix[i]} {city_first[i]}{city_suffix[i]}",
                 state[i],
@@ -212,7 +243,7 @@ def customer_attributes(seed: int, ids: np.ndarray) -> list[tuple[str, str, str,
 def customer_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tuple]:
     """customers rows (in table column order) for the masked customers, status as of a day."""
     index = np.flatnonzero(mask)
-    attributes = customer_attributes(base.seed, base.customer_id[index])
+    attributes = customer_attributes(base.seed, base.customer_id[index], base.state[index])
     rows = []
     for i, attrs in zip(index, attributes, strict=True):
         cid = int(base.customer_id[i])
@@ -229,6 +260,8 @@ def customer_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tupl
                 status,
                 index_day(base.churn_day[i]) if churned else None,
                 created,
+                geography.TIME_ZONES[base.zone[i]],
+                LANGUAGES[base.language[i]],
             )
         )
     return rows
@@ -276,6 +309,8 @@ CUSTOMER_COLUMNS = (
     "status",
     "churn_date",
     "created_at",
+    "time_zone",
+    "preferred_language",
 )
 PLAN_COLUMNS = (
     "customer_service_plan_id",

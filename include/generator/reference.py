@@ -23,12 +23,19 @@ class Reference:
     interaction_type_ids: dict[str, int]
     plan_ids_by_tier: dict[int, np.ndarray]
     plan_tier_by_id: dict[int, int]
+    #: ("Consumer" | "Business", tier) -> plan ids: plan changes stay within a family.
+    plan_ids_by_family_tier: dict[tuple[str, int], np.ndarray]
     agent_ids: np.ndarray
     agent_departments: np.ndarray
     agent_skills: np.ndarray
 
     def agents_in(self, department: str) -> np.ndarray:
         return self.agent_ids[self.agent_departments == department]
+
+
+def plan_family(plan_type: str) -> str:
+    """Business plans form one family; Prepaid and Postpaid the consumer family."""
+    return "Business" if plan_type == "Business" else "Consumer"
 
 
 def reference_from_rows(
@@ -41,8 +48,11 @@ def reference_from_rows(
     missing += [t for t in config.INTERACTION_TYPES if t not in type_ids]
     departments = {dept for _, dept, _ in agents}
     missing += [d for _, _, d in config.INTERACTION_TYPES.values() if d not in departments]
-    tiers = {tier for _, tier in plans}
+    plans = [(p[0], p[1], p[2] if len(p) > 2 else "Postpaid") for p in plans]
+    tiers = {tier for _, tier, _ in plans}
     missing += [f"plan tier {t}" for t in range(1, 5) if t not in tiers]
+    families = {(plan_family(kind), tier) for _, tier, kind in plans}
+    missing += [f"{f} plan of tier {t}" for f, t in config.PLAN_FAMILY_TIERS_NEEDED if (f, t) not in families]
     if missing:
         raise ReferenceDataMissing(
             "reference data is missing "
@@ -54,9 +64,15 @@ def reference_from_rows(
         channel_is_synchronous={code: sync for code, _, sync in channels},
         interaction_type_ids=type_ids,
         plan_ids_by_tier={
-            t: np.array([pid for pid, tier in plans if tier == t], dtype=np.int16) for t in range(1, 5)
+            t: np.array([pid for pid, tier, _ in plans if tier == t], dtype=np.int16) for t in range(1, 5)
         },
-        plan_tier_by_id={pid: tier for pid, tier in plans},
+        plan_tier_by_id={pid: tier for pid, tier, _ in plans},
+        plan_ids_by_family_tier={
+            key: np.array(
+                [pid for pid, tier, kind in plans if (plan_family(kind), tier) == key], dtype=np.int16
+            )
+            for key in sorted(families)
+        },
         agent_ids=np.array([a[0] for a in agents], dtype=np.int32),
         agent_departments=np.array([a[1] for a in agents], dtype=object),
         agent_skills=np.array([a[2] for a in agents], dtype=object),

@@ -80,8 +80,14 @@ CREATE TABLE IF NOT EXISTS customers (
     customer_segment  text        NOT NULL CHECK (customer_segment IN ('Premium', 'Standard', 'Basic')),
     status            text        NOT NULL CHECK (status IN ('Active', 'Inactive', 'Suspended')),
     churn_date        date        CHECK (churn_date IS NULL OR churn_date >= registration_date),
-    created_at        timestamptz NOT NULL
+    created_at        timestamptz NOT NULL,
+    -- IANA zone of the customer's home (consistent with the state): arrivals follow it.
+    time_zone         text,
+    preferred_language text
 );
+-- Databases from earlier releases gain the columns (NULL for the customers they hold).
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS time_zone text;
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS preferred_language text;
 
 CREATE TABLE IF NOT EXISTS customer_service_plans (
     customer_service_plan_id bigint      PRIMARY KEY,
@@ -465,6 +471,27 @@ CREATE TABLE IF NOT EXISTS interaction_batches (
     interactions_requested integer     NOT NULL CHECK (interactions_requested > 0),
     base_seed              bigint      NOT NULL,
     loaded_at              timestamptz NOT NULL DEFAULT now()
+);
+
+-- The ledger of planted events (include/generator/config.py: PLANTED_EVENTS): what the
+-- generator put into the data on purpose, with its dates, scope and intended effect, so an
+-- analyst can tell a planted outage from noise. Written by each day's load for the events
+-- in force that day; an event is a pure function of (base_seed, start date).
+CREATE TABLE IF NOT EXISTS planted_events (
+    event_id          bigint      PRIMARY KEY,  -- start date's ordinal * 10 + kind
+    base_seed         bigint      NOT NULL,
+    event_type        text        NOT NULL
+        CHECK (event_type IN ('Network outage', 'Promotion', 'Price change')),
+    start_date        date        NOT NULL,
+    end_date          date        NOT NULL,
+    scope             text        NOT NULL,  -- 'National' or 'Census division: <name>'
+    affected_states   text[]      NOT NULL,  -- empty when national
+    affected_interaction_types text[] NOT NULL,
+    volume_lift       jsonb       NOT NULL,  -- interaction code -> multiplier
+    wait_multiplier   numeric     NOT NULL,
+    csat_effect       numeric     NOT NULL,
+    intended_effect   text        NOT NULL,
+    CONSTRAINT planted_event_dates_ordered CHECK (end_date >= start_date)
 );
 
 -- How far the customer base and plan history have been materialized, and with what.

@@ -11,6 +11,7 @@ copy of it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import queue
@@ -20,6 +21,7 @@ from collections.abc import Callable
 import psycopg
 
 from include.generator import config
+from include.generator.calendar import events_on
 from include.generator.customers import build_customer_base
 from include.generator.interactions import block_sizes, day_context, day_volume, first_id, generate_day
 from include.generator.reference import Reference
@@ -53,7 +55,7 @@ def load_day(
     `n_rows` overrides the weekday-shaped volume (exact totals for the size files).
     """
     validate_day(day)
-    n_rows = n_rows or day_volume(day, settings.interactions_per_day)
+    n_rows = n_rows or day_volume(day, settings.interactions_per_day, settings.seed)
     # Its own short transaction: a no-op once the base reaches `day`, so loads of different
     # days do not queue behind the customer-base lock.
     ensure_customer_base(conn, day, settings)
@@ -131,8 +133,13 @@ def plan_shards(day: dt.date, settings: BatchSettings, max_rows_per_shard: int) 
     Shards group whole blocks, and a block's rows do not depend on its shard, so a day
     is identical whatever the number of shards.
     """
-    n_blocks = len(block_sizes(day_volume(day, settings.interactions_per_day)))
-    n_shards = max(1, min(n_blocks, -(-day_volume(day, settings.interactions_per_day) // max_rows_per_shard)))
+    n_blocks = len(block_sizes(day_volume(day, settings.interactions_per_day, settings.seed)))
+    n_shards = max(
+        1,
+        min(
+            n_blocks, -(-day_volume(day, settings.interactions_per_day, settings.seed) // max_rows_per_shard)
+        ),
+    )
     bounds = [round(i * n_blocks / n_shards) for i in range(n_shards + 1)]
     return [[bounds[i], bounds[i + 1]] for i in range(n_shards)]
 
@@ -145,7 +152,7 @@ def _id_range(day: dt.date, blocks: range) -> tuple[int, int]:
 def load_shard(conn: psycopg.Connection, day: dt.date, settings: BatchSettings, blocks: range) -> int:
     """Write one shard's blocks into the staging table (replacing that shard; retry-safe)."""
     validate_day(day)
-    n_rows = day_volume(day, settings.interactions_per_day)
+    n_rows = day_volume(day, settings.interactions_per_day, settings.seed)
     ensure_customer_base(conn, day, settings)
     first, last = _id_range(day, blocks)
     with conn.transaction():
@@ -160,7 +167,7 @@ def load_shard(conn: psycopg.Connection, day: dt.date, settings: BatchSettings, 
 
 def publish_day(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
     """Swap a fully staged day into customer_interactions, atomically; returns rows published."""
-    n_rows = day_volume(day, settings.interactions_per_day)
+    n_rows = day_volume(day, settings.interactions_per_day, settings.seed)
     first, last = _id_range(day, range(0, len(block_sizes(n_rows))))
     cols = ", ".join(COLUMNS)
     where = f"FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s"
@@ -187,6 +194,36 @@ def _record_batch(conn: psycopg.Connection, day: dt.date, n_rows: int, settings:
         "loaded_at = now()",
         (day, n_rows, settings.seed),
     )
+    record_planted_events(conn, day, settings.seed)
+
+
+def record_planted_events(conn: psycopg.Connection, day: dt.date, seed: int) -> None:
+    """The planted events in force on `day`, into the planted_events ledger (once each)."""
+    rows = [
+        (
+            e.event_id,
+            seed,
+            e.kind,
+            e.start,
+            e.end,
+            e.scope,
+            list(e.states),
+            list(e.type_lift),
+            json.dumps(e.type_lift),
+            e.wait_multiplier,
+            e.csat_effect,
+            e.intended_effect,
+        )
+        for e in events_on(seed, day)
+    ]
+    if rows:
+        conn.cursor().executemany(
+            "INSERT INTO planted_events (event_id, base_seed, event_type, start_date, end_date, scope, "
+            "affected_states, affected_interaction_types, volume_lift, wait_multiplier, csat_effect, "
+            "intended_effect) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (event_id) DO NOTHING",
+            rows,
+        )
 
 
 def copy_statement(table: str = "customer_interactions", freeze: bool = False) -> str:

@@ -12,7 +12,7 @@ def load_reference(conn: psycopg.Connection) -> Reference:
     channels = conn.execute("SELECT channel_code, channel_id, is_synchronous FROM channels").fetchall()
     types = conn.execute("SELECT interaction_code, interaction_type_id FROM interaction_types").fetchall()
     plans = conn.execute(
-        "SELECT service_plan_id, plan_tier FROM service_plans WHERE is_active ORDER BY service_plan_id"
+        "SELECT service_plan_id, plan_tier, plan_type FROM service_plans WHERE is_active ORDER BY service_plan_id"
     ).fetchall()
     agents = conn.execute(
         "SELECT agent_id, department, skill_level FROM agents WHERE is_active ORDER BY agent_id"

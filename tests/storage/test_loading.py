@@ -35,6 +35,9 @@ def test_the_generator_tests_catalog_is_the_one_the_baseline_loads(schema_url):
     assert loaded.channel_is_synchronous == pinned.channel_is_synchronous
     assert loaded.interaction_type_ids == pinned.interaction_type_ids
     assert loaded.plan_tier_by_id == pinned.plan_tier_by_id
+    assert {k: v.tolist() for k, v in loaded.plan_ids_by_family_tier.items()} == {
+        k: v.tolist() for k, v in pinned.plan_ids_by_family_tier.items()
+    }
     assert loaded.agent_ids.tolist() == pinned.agent_ids.tolist()
     assert loaded.agent_departments.tolist() == pinned.agent_departments.tolist()
     assert loaded.agent_skills.tolist() == pinned.agent_skills.tolist()
@@ -124,3 +127,20 @@ def test_a_database_keeps_the_customer_base_settings_it_was_built_with(schema_ur
         with pytest.raises(CustomerBaseMismatch, match="base_seed=42"):
             ensure_customer_base(conn, DAY + dt.timedelta(days=1), BatchSettings(seed=7))
         assert ensure_customer_base(conn, DAY - dt.timedelta(days=3), BatchSettings(seed=42)) == 0
+
+
+def test_a_days_planted_events_are_written_to_the_ledger(schema_url):
+    from include.generator.calendar import events_on
+
+    day = next(DAY + dt.timedelta(days=k) for k in range(120) if events_on(42, DAY + dt.timedelta(days=k)))
+    with connect(schema_url) as conn:
+        load_day(conn, day, BatchSettings(interactions_per_day=300))
+        load_day(conn, day, BatchSettings(interactions_per_day=300))  # once each
+        ledger = conn.execute(
+            "SELECT event_id, event_type, start_date, end_date, scope, intended_effect FROM planted_events "
+            "WHERE %s BETWEEN start_date AND end_date ORDER BY event_id",
+            (day,),
+        ).fetchall()
+    assert ledger == [
+        (e.event_id, e.kind, e.start, e.end, e.scope, e.intended_effect) for e in events_on(42, day)
+    ]

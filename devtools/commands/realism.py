@@ -1,0 +1,192 @@
+"""`cca realism`: measured figures of the loaded data against published ranges (a Markdown table).
+
+Reads the database in use (every loaded day); README.md's "How realistic is it" is its
+output. The published ranges carry their sources (the same ones include/generator/config.py
+cites). A figure the generator does not model yet says so instead of a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+
+#: figure -> (low, high, source); None bounds are open.
+PUBLISHED = {
+    "contacts per active customer per month": (
+        0.05,
+        0.5,
+        "britebill.com: about a third of mobile subscribers contact care at least once a quarter",
+    ),
+    "weekday peak hour, customer-local": (9, 11, "turnella.com: morning peak 09:30-11:30 local"),
+    "Monday volume / mean day": (1.2, 1.4, "turnella.com"),
+    "weekend day volume / mean day": (0.5, 0.8, "turnella.com"),
+    "Thanksgiving, Christmas / same weekday": (0.0, 0.6, "ruby.com: volume collapses on public holidays"),
+    "same weekday, same volume (pairs in a month)": (0, 0, "no two days alike"),
+    "phone handle time, min (mean)": (
+        5,
+        9,
+        "celsiusindustries.com; goresponse.co.uk: 43 % of centres 5-9 min",
+    ),
+    "chat duration, min (mean)": (8, 15, "Comm100 live chat benchmark 2019: about 12 min"),
+    "email first response, h (mean)": (6, 24, "stealthagents.com: about 12 h"),
+    "phone ASA, s": (20, 90, "cloudtalk.io: commonly 28-40 s; issue #14 target 20-90 s"),
+    "phone answered within 20 s": (0.6, 0.9, "ccmath WFM glossary: 80/20 target"),
+    "phone abandonment": (0.02, 0.12, "issue #14 target"),
+    "first-contact resolution": (0.54, 0.75, "SQM Group ~70 % (telli.com); ServiceXRG 54 %"),
+    "FCR best - worst channel, points": (10, 30, "useconverge.app: social ~60 % vs chat ~76 %"),
+    "escalation rate": (0.05, 0.15, "celsiusindustries.com: about 10 %"),
+    "repeat contact rate": (0.0, 0.15, "voiso.com (SQM): under 10 % healthy"),
+    "survey response rate": (0.05, 0.5, "oversai.com 25-50 %, email 10-30 %; dialphone.ai 5-15 %"),
+    "CSAT (share of 4-5 answers)": (0.65, 0.85, "ACSI US wireless about 74/100"),
+    "phone contacts per agent per day": (30, 60, "notes: 8 h shift, ~85 % occupancy, ~9.5 min AHT: about 43"),
+    "agent occupancy (live handle time / 8 h shift)": (0.48, 0.87, "opsdog.com 48-87 %"),
+    "invalid NANP phone numbers": (0.0, 0.0, "NANP: NPA and NXX start with 2-9"),
+    "plan changes across consumer/Business": (0.0, 0.0, "plan families"),
+}
+
+_DAILY = """
+SELECT (start_timestamp AT TIME ZONE 'UTC')::date AS day, count(*) FROM customer_interactions GROUP BY 1 ORDER BY 1
+"""
+_ACTIVE = """
+SELECT summary_date, sum(active_customers) FROM analytics.daily_service_plan_summary GROUP BY 1
+"""
+_PEAK = """
+SELECT extract(hour FROM ci.start_timestamp AT TIME ZONE c.time_zone)::int AS h, count(*) AS n
+FROM customer_interactions ci JOIN customers c USING (customer_id)
+WHERE c.time_zone IS NOT NULL AND extract(isodow FROM ci.start_timestamp AT TIME ZONE c.time_zone) < 6
+GROUP BY 1 ORDER BY 2 DESC LIMIT 1
+"""
+_BY_CHANNEL = """
+SELECT ch.channel_code,
+       avg(duration_seconds) / 60.0,
+       avg(queue_time_seconds),
+       avg((queue_time_seconds <= 20)::int),
+       avg(first_contact_resolution::int),
+       count(*) FILTER (WHERE agent_id IS NOT NULL)
+FROM customer_interactions ci JOIN channels ch USING (channel_id)
+GROUP BY 1
+"""
+_OVERALL = """
+SELECT avg(first_contact_resolution::int), avg(is_escalated::int), avg(is_repeat_contact::int),
+       avg((satisfaction_score IS NOT NULL)::int),
+       avg((satisfaction_score >= 4)::int) FILTER (WHERE satisfaction_score IS NOT NULL),
+       sum(duration_seconds) FILTER (WHERE agent_id IS NOT NULL AND duration_seconds IS NOT NULL)
+FROM customer_interactions
+"""
+_PHONES = r"""
+SELECT avg((phone !~ '^\([2-9][0-9]{2}\) [2-9][0-9]{2}-[0-9]{4}$')::int) FROM customers
+"""
+_PLAN_FAMILIES = """
+SELECT avg(((p.plan_type = 'Business') <> (q.plan_type = 'Business'))::int)
+FROM customer_service_plans a
+JOIN customer_service_plans b ON b.customer_id = a.customer_id AND b.start_date > a.start_date
+     AND NOT EXISTS (SELECT 1 FROM customer_service_plans m WHERE m.customer_id = a.customer_id
+                     AND m.start_date > a.start_date AND m.start_date < b.start_date)
+JOIN service_plans p ON p.service_plan_id = a.service_plan_id
+JOIN service_plans q ON q.service_plan_id = b.service_plan_id
+"""
+
+
+def measure(conn) -> dict[str, float | None]:
+    """Each figure of PUBLISHED, measured on every loaded day (None: not modelled)."""
+    from include.generator.calendar import holiday_name
+
+    daily = dict(conn.execute(_DAILY).fetchall())
+    if not daily:
+        raise ValueError("no interactions loaded: run `make backfill` first")
+    days = sorted(daily)
+    mean = statistics.fmean(daily.values())
+    active = dict(conn.execute(_ACTIVE).fetchall())
+    months = len(days) / 30.44
+    ordinary = {d: n for d, n in daily.items() if holiday_name(d) is None}
+    by_weekday = {w: [n for d, n in ordinary.items() if d.weekday() == w] for w in range(7)}
+    holidays = [
+        daily[d] / statistics.median(by_weekday[d.weekday()])
+        for d in days
+        if holiday_name(d) in ("Thanksgiving Day", "Christmas Day") and by_weekday[d.weekday()]
+    ]
+    same = 0
+    for month in {(d.year, d.month) for d in days}:
+        for w in range(7):
+            volumes = [n for d, n in daily.items() if (d.year, d.month) == month and d.weekday() == w]
+            same += len(volumes) - len(set(volumes))
+    channel = {r[0]: r[1:] for r in conn.execute(_BY_CHANNEL).fetchall()}
+    fcr, escalation, repeat, response, csat, handled_seconds = conn.execute(_OVERALL).fetchone()
+    agents = conn.execute("SELECT count(*) FROM agents WHERE is_active").fetchone()[0]
+    fcr_by_channel = [float(v[3]) for v in channel.values()]
+    email = conn.execute(
+        "SELECT avg(queue_time_seconds) / 3600.0 FROM customer_interactions JOIN channels USING (channel_id) "
+        "WHERE channel_code = 'EMAIL'"
+    ).fetchone()[0]
+    return {
+        "contacts per active customer per month": (
+            sum(daily.values()) / statistics.fmean(float(active[d]) for d in days if d in active) / months
+            if active
+            else None
+        ),
+        "weekday peak hour, customer-local": (conn.execute(_PEAK).fetchone() or (None,))[0],
+        "Monday volume / mean day": statistics.fmean(daily[d] for d in days if d.weekday() == 0) / mean,
+        "weekend day volume / mean day": statistics.fmean(daily[d] for d in days if d.weekday() >= 5) / mean,
+        "Thanksgiving, Christmas / same weekday": max(holidays) if holidays else None,
+        "same weekday, same volume (pairs in a month)": same,
+        "phone handle time, min (mean)": channel["PHONE"][0],
+        "chat duration, min (mean)": channel["WEB_CHAT"][0],
+        "email first response, h (mean)": email,
+        "phone ASA, s": channel["PHONE"][1],
+        "phone answered within 20 s": channel["PHONE"][2],
+        "phone abandonment": None,
+        "first-contact resolution": fcr,
+        "FCR best - worst channel, points": 100 * (max(fcr_by_channel) - min(fcr_by_channel)),
+        "escalation rate": escalation,
+        "repeat contact rate": repeat,
+        "survey response rate": response,
+        "CSAT (share of 4-5 answers)": csat,
+        "phone contacts per agent per day": channel["PHONE"][4] / agents / len(days),
+        "agent occupancy (live handle time / 8 h shift)": float(handled_seconds)
+        / (agents * len(days) * 8 * 3600),
+        "invalid NANP phone numbers": conn.execute(_PHONES).fetchone()[0],
+        "plan changes across consumer/Business": conn.execute(_PLAN_FAMILIES).fetchone()[0],
+    }
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "not modelled"
+    value = float(value)
+    if value == int(value) and abs(value) >= 1:
+        return f"{int(value):,}"
+    return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}"
+
+
+def table(figures: dict[str, float | None], days: tuple[dt.date, dt.date], per_day: float) -> str:
+    lines = [
+        f"Measured on {days[0]} to {days[1]}, {per_day:,.0f} interactions a day on average (`cca realism`).",
+        "",
+        "| figure | measured | published | in range | source |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, (low, high, source) in PUBLISHED.items():
+        value = figures[name]
+        ok = "n/a" if value is None else ("yes" if low <= float(value) <= high else "**no**")
+        published = f"{_fmt(low)}" if low == high else f"{_fmt(low)}-{_fmt(high)}"
+        lines.append(f"| {name} | {_fmt(value)} | {published} | {ok} | {source} |")
+    return "\n".join(lines)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("realism", help="measured figures of the loaded data against published ranges")
+    parser.set_defaults(handler=_handle)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    from devtools.database import connect
+
+    with connect() as conn:
+        figures = measure(conn)
+        first, last, per_day = conn.execute(
+            "SELECT min(d), max(d), avg(n) FROM (SELECT (start_timestamp AT TIME ZONE 'UTC')::date d, "
+            "count(*) n FROM customer_interactions GROUP BY 1) x"
+        ).fetchone()
+    print(table(figures, (first, last), float(per_day)))
+    return 0

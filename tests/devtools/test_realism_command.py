@@ -1,0 +1,32 @@
+"""`cca realism`: the measured-versus-published table README.md's "How realistic is it" shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from devtools.commands.realism import PUBLISHED, measure, table
+from devtools.database import connect
+from include.analytics import refresh_day
+from include.generator.settings import BatchSettings
+from include.storage.days import load_day
+
+#: Two weeks, Thanksgiving in the second.
+DAYS = [dt.date(2026, 11, 16) + dt.timedelta(days=i) for i in range(14)]
+
+
+def test_realism_measures_every_published_figure(schema_url, capsys):
+    with connect(schema_url) as conn:
+        for day in DAYS:
+            load_day(conn, day, BatchSettings(interactions_per_day=1_500))
+            refresh_day(conn, day)
+        figures = measure(conn)
+    assert set(figures) == set(PUBLISHED)
+    assert 9 <= figures["weekday peak hour, customer-local"] <= 11
+    assert figures["invalid NANP phone numbers"] == 0
+    assert figures["plan changes across consumer/Business"] == 0
+    assert figures["Thanksgiving, Christmas / same weekday"] < 0.6
+    assert figures["phone abandonment"] is None  # not modelled yet: said so, not invented
+    text = table(figures, (DAYS[0], DAYS[-1]), 1_500)
+    print(text)
+    assert text.count("\n| ") == len(PUBLISHED) + 2  # the header, its rule, one line per figure
+    assert "| invalid NANP phone numbers | 0 | 0 | yes |" in text
