@@ -350,7 +350,9 @@ def start_stack(
                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=True, timeout=timeout,
             )  # fmt: skip
         for name in COMPONENTS:
-            stack.start(name, [_airflow(), name])
+            # Workers keep task logs on a disk the API server reads; no log server on 0.0.0.0.
+            skip_log_server = ["--skip-serve-logs"] if name in ("scheduler", "triggerer") else []
+            stack.start(name, [_airflow(), name, *skip_log_server])
         host = socket.gethostname()
         for i in range(1, workers + 1):
             stack.start_worker(f"worker{i}@{host}")
