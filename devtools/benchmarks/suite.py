@@ -19,7 +19,7 @@ from devtools.benchmarks.bench import FULL, QUICK, Bench
 
 
 def benchmarks() -> dict[str, Callable[[Bench], None]]:
-    from devtools.benchmarks import history, processes, throughput
+    from devtools.benchmarks import history, processes, scheduler, throughput
 
     return {
         "generate": throughput.generate,
@@ -30,6 +30,7 @@ def benchmarks() -> dict[str, Callable[[Bench], None]]:
         "refresh": history.refresh,
         "peak_rss": processes.peak_rss,
         "backfill": processes.backfill,
+        "scheduler_backfill": scheduler.scheduler_backfill,
     }
 
 
