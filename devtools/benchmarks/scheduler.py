@@ -43,6 +43,32 @@ def _parse(ts: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(ts.replace("Z", "+00:00")) if ts else None
 
 
+def _stat(proc: Path) -> list[str]:
+    return (proc / "stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _stack_cpu_seconds(home: Path) -> float:
+    """CPU seconds used so far by Airflow's processes (the session of `airflow standalone`),
+    their reaped children included: task processes are reaped by the executor's workers, so their
+    CPU is in the workers' cutime. Steadier than wall time when others load the machine.
+
+    The session is found from the processes whose environment has AIRFLOW_HOME=home (the workers
+    cannot be matched that way: setproctitle overwrites their environment).
+    """
+    marker = f"AIRFLOW_HOME={home}".encode()
+    sessions, stats = set(), []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = _stat(proc)
+            stats.append(fields)
+            if marker in (proc / "environ").read_bytes().split(b"\0"):
+                sessions.add(fields[3])
+        except OSError:
+            continue
+    ticks = sum(sum(int(f) for f in fields[11:15]) for fields in stats if fields[3] in sessions)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _wait_for_dag(api, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -69,6 +95,34 @@ def _failed_task_note(bench: Bench, api, run: dict, ti: dict) -> None:
         bench.note("  " + line[:300])
 
 
+def _gap_note(bench: Bench, api, runs: list[dict]) -> None:
+    """Where a run's time goes: tasks running, waiting for the scheduler, waiting for a worker."""
+    running, scheduling, starting, tails = [], [], [], []
+    for run in runs:
+        resp = api.get(f"/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}/taskInstances", params={"limit": 100})
+        tis = [ti for ti in resp.json()["task_instances"] if ti.get("start_date") and ti.get("end_date")]
+        tis.sort(key=lambda ti: ti["start_date"])
+        previous_end = _parse(run["start_date"])
+        run_sums = [0.0, 0.0, 0.0]
+        for ti in tis:
+            queued, start, end = (_parse(ti.get(k)) for k in ("queued_when", "start_date", "end_date"))
+            queued = queued or start
+            run_sums[0] += (end - start).total_seconds()
+            run_sums[1] += max(0.0, (queued - previous_end).total_seconds())
+            run_sums[2] += max(0.0, (start - queued).total_seconds())
+            previous_end = max(previous_end, end)
+        running.append(run_sums[0])
+        scheduling.append(run_sums[1])
+        starting.append(run_sums[2])
+        tails.append((_parse(run["end_date"]) - previous_end).total_seconds())
+    med = statistics.median
+    bench.note(
+        f"scheduler_backfill: a run's time, medians over runs: tasks running {med(running):.1f}s, "
+        f"previous task end -> next queued (scheduler) {med(scheduling):.1f}s, queued -> started "
+        f"(executor, worker) {med(starting):.1f}s, last task end -> run end {med(tails):.1f}s"
+    )
+
+
 def _task_notes(bench: Bench, api, runs: list[dict]) -> None:
     """Median duration of each task over the days, and its median queue wait (queued -> start)."""
     durations: dict[str, list[float]] = defaultdict(list)
@@ -84,6 +138,7 @@ def _task_notes(bench: Bench, api, runs: list[dict]) -> None:
             queued, start = _parse(ti.get("queued_when")), _parse(ti.get("start_date"))
             if queued and start:
                 waits[ti["task_id"]].append((start - queued).total_seconds())
+    _gap_note(bench, api, runs)
     total = 0.0
     parts = []
     for task_id, values in durations.items():
@@ -146,6 +201,7 @@ def scheduler_backfill(bench: Bench) -> None:
             ) as api:
                 _wait_for_dag(api)
                 api.patch(f"/dags/{DAG_ID}", json={"is_paused": False}).raise_for_status()
+                cpu_before = _stack_cpu_seconds(Path(home))
                 created = time.perf_counter()
                 resp = api.post(
                     "/backfills",
@@ -171,6 +227,7 @@ def scheduler_backfill(bench: Bench) -> None:
                         raise RuntimeError(f"backfill not done in {TIMEOUT:.0f}s: {len(done)}/{DAYS} runs")
                     time.sleep(1)
                 wall = time.perf_counter() - created
+                cpu = _stack_cpu_seconds(Path(home)) - cpu_before
                 _task_notes(bench, api, runs)
     finally:
         database.drop_database(bench.admin_url, metadata_db)
@@ -185,8 +242,10 @@ def scheduler_backfill(bench: Bench) -> None:
     span = (last_end - first_start).total_seconds()
     bench.note(
         f"scheduler_backfill: {DAYS} days x ~{PER_DAY:,} interactions, max_active_runs {MAX_ACTIVE_RUNS}; "
-        f"Airflow up in {up:.0f}s; backfill created -> all done {wall:.1f}s; first run start -> "
+        f"load average {os.getloadavg()[0]:.1f}; Airflow up in {up:.0f}s; backfill created -> all done {wall:.1f}s; first run start -> "
         f"last run end {span:.1f}s"
     )
     bench.figure("scheduler_backfill_seconds_per_day", span / DAYS)
     bench.figure("scheduler_backfill_wall_seconds_per_day", wall / DAYS)
+    # Airflow's processes only (PostgreSQL's work is not in it); steadier than wall time under load
+    bench.figure("scheduler_backfill_airflow_cpu_seconds_per_day", cpu / DAYS)
