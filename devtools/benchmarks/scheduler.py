@@ -219,7 +219,12 @@ def scheduler_backfill(bench: Bench) -> None:
                 backfill_id = resp.json()["id"]
                 deadline = time.monotonic() + TIMEOUT
                 while True:
-                    runs = _backfill_runs(api, backfill_id)
+                    try:
+                        runs = _backfill_runs(api, backfill_id)
+                    except (httpx.HTTPStatusError, httpx.TransportError) as exc:
+                        bench.note(f"polling the runs: {exc}; trying again")  # a busy api-server
+                        time.sleep(2)
+                        continue
                     done = [r for r in runs if r["state"] in ("success", "failed")]
                     if len(runs) == DAYS and len(done) == DAYS:
                         break
