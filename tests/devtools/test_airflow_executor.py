@@ -1,0 +1,26 @@
+"""`make airflow`'s executor: a LocalExecutor whose workers inherit the tasks' heavy imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from airflow.executors.local_executor import LocalExecutor
+
+from devtools import airflow_executor, local_airflow
+
+
+def test_preloading_executor_is_a_local_executor_and_its_modules_import() -> None:
+    assert issubclass(airflow_executor.PreloadingLocalExecutor, LocalExecutor)
+    assert airflow_executor.preload() == []  # every module of the list exists in this venv
+
+
+def test_preload_reports_a_missing_module_instead_of_failing() -> None:
+    assert airflow_executor.preload(("no_such_module_cca",)) == ["no_such_module_cca"]
+
+
+def test_make_airflow_uses_it(tmp_path: Path) -> None:
+    url = "postgresql://postgres@/customer_care?host=/tmp"
+    env = local_airflow.airflow_env(8093, tmp_path, database_url=url, metadata_url=url)
+    module, _, name = env["AIRFLOW__CORE__EXECUTOR"].rpartition(".")
+    assert (module, name) == ("devtools.airflow_executor", "PreloadingLocalExecutor")
+    assert env["AIRFLOW__CORE__PARALLELISM"] == str(local_airflow.PARALLELISM)
