@@ -81,3 +81,21 @@ def table_checksums(url: str) -> dict[str, str]:
     }
     with database.connect(url) as conn:
         return {name: conn.execute(sql).fetchone()[0] for name, sql in queries.items()}
+
+
+def add_this_releases_dimensions(conn) -> None:
+    """Give a database of an earlier release what today's generator writes besides the facts.
+
+    The customers' time zone and language columns and the planted-events ledger, taken from
+    the current 00_schema.sql, so that today's loader can fill days into an older fact-table
+    layout before a test upgrades it.
+    """
+    import re
+
+    from include.storage.sql import SCHEMA_FILE
+
+    text = SCHEMA_FILE.read_text()
+    for statement in re.findall(r"^ALTER TABLE customers ADD COLUMN IF NOT EXISTS [^;]+;", text, re.M):
+        conn.execute(statement)
+    ledger = re.search(r"^CREATE TABLE IF NOT EXISTS planted_events \(.*?^\);", text, re.M | re.S)
+    conn.execute(ledger.group(0))

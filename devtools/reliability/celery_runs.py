@@ -29,13 +29,24 @@ from include.generator.settings import BatchSettings
 from include.storage.days import load_day
 from include.storage.sql import apply_schema
 
-#: A Sunday: its volume factor is 0.75, so 4,000,000 a day on average gives exactly 3,000,000 rows.
+
+def settings_for_rows(day: dt.date, rows: int) -> BatchSettings:
+    """The average volume that gives `day` exactly `rows` rows (its calendar shapes every day)."""
+    factor = day_volume(day, 10**9) / 10**9
+    guess = round(rows / factor)
+    for candidate in sorted(range(guess - 3, guess + 4), key=lambda n: abs(n - guess)):
+        if day_volume(day, candidate) == rows:
+            return BatchSettings(interactions_per_day=candidate)
+    raise ValueError(f"no average volume gives {day} exactly {rows:,} rows")
+
+
+#: The big day: exactly 3,000,000 rows, in 3 shards of 1,000,000.
 BIG_DAY = dt.date(2026, 3, 1)
-BIG = BatchSettings(interactions_per_day=4_000_000)
+BIG = settings_for_rows(BIG_DAY, 3_000_000)
 SHARD_ROWS = 1_000_000
 #: The fault's day: 1,500,000 rows in 3 shards of 500,000.
 FAULT_DAY = dt.date(2026, 3, 8)
-FAULT = BatchSettings(interactions_per_day=2_000_000)
+FAULT = settings_for_rows(FAULT_DAY, 1_500_000)
 FAULT_SHARD_ROWS = 500_000
 SHARD_TASK = "generate_interactions"
 PASSWORD = "celery-test"

@@ -19,7 +19,7 @@ import pytest
 
 from devtools import database
 from include.config import DAG_ID, PROJECT_ROOT
-from include.generator.config import WEEKDAY_VOLUME
+from include.generator.interactions import day_volume
 from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 SCREENSHOT = PROJECT_ROOT / "reports" / "screenshots" / "airflow_ui_run.png"
@@ -204,7 +204,7 @@ def test_trigger_run_from_ui(airflow: Airflow) -> None:
             "WHERE start_timestamp >= %s::date AND start_timestamp < %s::date + 1",
             (day, day),
         ).fetchone()[0]
-    # the form's 500 reached the run: the generator scales it by the weekday's factor
-    expected = INTERACTIONS * WEEKDAY_VOLUME[day.weekday()]
+    # the form's 500 reached the run: the generator shapes it by the day's calendar
+    expected = day_volume(day, INTERACTIONS)
     assert requested is not None and abs(requested[0] - expected) <= 1, (requested, expected)
     assert rows == requested[0]

@@ -119,7 +119,10 @@ def test_which_day_a_run_loads(batch_date, logical_date, run_after, expected):
 
 def test_the_run_after_midnight_is_logically_dated_yesterday(pipeline_dag):
     """The scheduled run that fires at 2026-03-03 00:00 covers 2026-03-02 and carries its date."""
-    info = pipeline_dag.timetable.next_dagrun_info(
+    from airflow.serialization.encoders import coerce_to_core_timetable
+
+    # The DAG declares airflow.sdk's timetable; the scheduler runs its core counterpart.
+    info = coerce_to_core_timetable(pipeline_dag.timetable).next_dagrun_info(
         last_automated_data_interval=None,
         restriction=_restriction(dt.datetime(2026, 3, 2, tzinfo=dt.UTC)),
     )

@@ -19,7 +19,7 @@ from include.generator.interactions import day_volume
 from include.generator.settings import BatchSettings
 from include.storage.days import load_day
 from include.storage.sql import BASELINE_FILE, apply_schema, run_sql_file
-from tests.support import table_checksums
+from tests.support import add_this_releases_dimensions, table_checksums
 
 SETTINGS = BatchSettings(interactions_per_day=2000)
 SMALL = BatchSettings(interactions_per_day=40)
@@ -180,6 +180,7 @@ def test_the_previous_layout_is_upgraded_in_place_with_every_row(fresh_url):
         with conn.transaction():
             run_sql_file(conn, PREVIOUS_SCHEMA_FILE)
             run_sql_file(conn, BASELINE_FILE)
+            add_this_releases_dimensions(conn)
         assert (
             conn.execute("SELECT pg_get_partkeydef('customer_interactions'::regclass)").fetchone()[0]
             == "RANGE (interaction_id)"
