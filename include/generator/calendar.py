@@ -162,6 +162,7 @@ class DayPlan:
 
     day: dt.date
     volume_factor: float  # rows = requested average x this
+    forecast_factor: float  # what workforce management expected: no noise, no regional outage
     type_p: np.ndarray  # national type mix of ordinary contacts (sums to 1)
     regional_share: float  # share of the day's rows caused by a regional event
     regional_division: int | None  # its census division
@@ -219,6 +220,7 @@ def day_plan(day: dt.date, seed: int) -> DayPlan:
     return DayPlan(
         day=day,
         volume_factor=factor,
+        forecast_factor=factor / noise * national_mass / (national_mass + extra_mass),
         type_p=type_p,
         regional_share=extra_mass / (national_mass + extra_mass),
         regional_division=division,

@@ -256,7 +256,9 @@ SUMMARY_TEMPLATES = {
 
 # ------------------------------------------------------------------ outcomes
 #: Base resolution mix (the seed's), shifted by agent skill and self-service below.
-RESOLUTION_MIX = {"Resolved": 0.70, "Pending": 0.15, "Escalated": 0.10, "Cancelled": 0.05}
+#: "Cancelled" is reserved for contacts abandoned in the queue (no agent, no handle time): the
+#: workforce model decides those, so served contacts draw only the other three.
+RESOLUTION_MIX = {"Resolved": 0.72, "Pending": 0.16, "Escalated": 0.12, "Cancelled": 0.0}
 #: Points moved from Resolved to Escalated (negative: the other way) per skill level.
 SKILL_RESOLUTION_SHIFT = {"Junior": 0.08, "Senior": 0.0, "Expert": -0.07, None: 0.05}
 #: Resolved contacts that went through an escalation first.
@@ -374,3 +376,72 @@ TYPE_RESOLUTION_SHIFT = {
 #: (dialphone.ai; oversai.com). Response probability = channel rate x this factor by the
 #: CSAT the customer would give.
 SURVEY_RESPONSE_BY_SCORE = {1: 1.6, 2: 1.25, 3: 0.75, 4: 0.85, 5: 1.2}
+
+# ------------------------------------------------------------------ workforce and queues
+#: Who serves live contacts: a department (the type's, INTERACTION_TYPES) times a service group.
+#: `concurrency`: contacts an agent holds at once (voice and stores one; messaging agents hold
+#: 2-3 chats: Comm100 live chat benchmark report 2019, quoted in contact-center-facts).
+#: Service-level target: `target_share` answered within `target_seconds`: 80/20 for voice, the
+#: classic target (ccmath WFM glossary); messaging 80/60 and stores 80 % within 5 minutes
+#: (assumption). Asynchronous messages (EMAIL, SOCIAL, SMS) are answered by the Messaging queue's
+#: agents at reply time, without holding a seat. `always_open`: at least one agent every interval.
+SERVICE_GROUPS = {
+    "Voice": {"channels": ("PHONE",), "concurrency": 1, "target_share": 0.8, "target_seconds": 20,
+              "always_open": True},
+    "Messaging": {"channels": ("WEB_CHAT", "MOBILE_APP", "WHATSAPP"), "concurrency": 3,
+                  "target_share": 0.80, "target_seconds": 60, "always_open": True},
+    "Store": {"channels": ("IN_STORE",), "concurrency": 1, "target_share": 0.80, "target_seconds": 300,
+              "always_open": False},
+}  # fmt: skip
+#: Asynchronous channels, answered by a Messaging agent on shift at reply time.
+ASYNC_GROUP = "Messaging"
+#: Workforce management plans in 15-minute intervals (the interval table's grain too).
+INTERVAL_MINUTES = 15
+#: Shifts: 8 hours (32 intervals) with a 30-minute break at one of four staggered offsets
+#: (assumption: the usual US contact-center shift; breaks and absence are part of the 30-35 %
+#: shrinkage in contact-center-facts). Shifts belong to one UTC day (the batch unit): a shift
+#: that would run past midnight UTC is cut there and the next day's crew takes over.
+SHIFT_INTERVALS = 32
+#: Part-time shifts (4 hours, no break) cover peaks that do not last a full shift.
+PART_TIME_INTERVALS = 16
+BREAK_INTERVALS = 2
+BREAK_OFFSETS_INTERVALS = (14, 15, 16, 17)
+#: The workforce-management forecast per 15-minute interval misses by exp(sigma x N(0, 1))
+#: (assumption: interval-level forecast error of 10-20 % is common even when the day's total
+#: is close), so some intervals are understaffed.
+INTERVAL_FORECAST_ERROR_SIGMA = 0.15
+#: Centers staff to budget: they schedule this share of the Erlang C requirement (Erlang C
+#: ignores abandonment and overstates the staff needed), so the service level lands near the
+#: target rather than far above it (assumption, calibrated: ASA and service level in the
+#: published ranges of contact-center-facts at 20,000 contacts a day).
+SCHEDULE_COVERAGE = 0.8
+#: Share of rostered agents absent on a day (sickness, training): unfilled shifts make an
+#: understaffed day (assumption within the 30-35 % shrinkage of contact-center-facts).
+ABSENCE_RATE = 0.08
+#: The roster (agents per queue) is sized for a peak day: the average volume times this
+#: (a weekday's volume x January x the surge after a holiday, MONTH_VOLUME, POST_HOLIDAY_SURGE).
+ROSTER_PEAK_FACTOR = 1.35
+#: ... plus this share of spare agents (vacant seats, days off that do not fall evenly).
+ROSTER_MARGIN = 0.12
+#: Agent tenure: exponential with this mean (annual agent attrition of 30-45 % is the usual
+#: industry range: mean tenure ~2.5 years; assumption after QATC/SQM attrition surveys), then
+#: the seat is vacant up to AGENT_VACANCY_DAYS_MAX days until the next hire.
+AGENT_MEAN_TENURE_DAYS = 900
+AGENT_VACANCY_DAYS_MAX = 28
+#: Skill of a new hire (experienced hires exist) (assumption).
+AGENT_SKILL_MIX = {"Junior": 0.45, "Senior": 0.40, "Expert": 0.15}
+#: Handle time x this per skill (assumption: experts are faster).
+SKILL_HANDLE_FACTOR = {"Junior": 1.15, "Senior": 1.0, "Expert": 0.88}
+#: Two consecutive days off a week, starting on weekday k (Monday 0) with these probabilities:
+#: most agents are off at weekends, when volume is lower (assumption).
+DAYS_OFF_START_WEEKDAY = (0.12, 0.12, 0.12, 0.12, 0.12, 0.22, 0.18)
+#: Caller patience before abandoning: exponential with this mean per service group (seconds).
+#: Calibrated so that abandonment lands in the 2-12 % typical of voice queues at 80/20
+#: (assumption: Erlang A's usual patience of a few minutes).
+PATIENCE_MEAN_SECONDS = {"Voice": 420, "Messaging": 420, "Store": 3_000}
+#: Bots and self-service are a separate path: a short session, no queue, no agent. A share of
+#: them hands off to a human, which creates the human contact (same customer, type and channel,
+#: starting when the bot session ends): chatbot containment of 50-70 % is the usual claim
+#: (assumption after vendor reports).
+BOT_HANDOFF_SHARE = 0.35
+BOT_SESSION_LOGNORMAL = (110, 0.6)

@@ -13,16 +13,17 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from include.generator import config, geography
+from include.generator import config, geography, workforce
 from include.generator.calendar import DayPlan, day_plan
 from include.generator.customers import CustomerBase, day_index
 from include.generator.reference import Reference
+from include.generator.stable_random import normal
 
 CHANNELS = tuple(config.CHANNEL_MIX)
 TYPES = tuple(config.INTERACTION_TYPES)
 RESOLUTIONS = tuple(config.RESOLUTION_MIX)
 LANGUAGES = tuple(config.LANGUAGE_MIX)
-SKILLS = ("Junior", "Senior", "Expert", None)
+SKILLS = (*workforce.SKILLS, None)  # None: no agent (bots, abandoned)
 SUMMARIES = tuple(text for code in TYPES for text in config.SUMMARY_TEMPLATES[code])
 PG_EPOCH = dt.date(2000, 1, 1)
 US_PER_DAY = 86_400_000_000
@@ -81,22 +82,9 @@ def channel_weights(plan: DayPlan) -> np.ndarray:
     return p / p.sum()
 
 
-def channel_given_type(type_p: np.ndarray, channel_p: np.ndarray) -> np.ndarray:
-    """P(channel | type), (types x channels): the independent mix times the affinities of
-    TYPE_CHANNEL_AFFINITY, fitted back to both marginals (iterative proportional fitting)."""
-    affinity = np.array(
-        [[config.TYPE_CHANNEL_AFFINITY.get(t, {}).get(c, 1.0) for c in CHANNELS] for t in TYPES]
-    )
-    joint = np.outer(type_p, channel_p) * affinity
-    for _ in range(50):
-        joint *= (type_p / np.maximum(joint.sum(axis=1), 1e-300))[:, None]
-        joint *= (channel_p / np.maximum(joint.sum(axis=0), 1e-300))[None, :]
-    return joint / np.maximum(joint.sum(axis=1, keepdims=True), 1e-300)
-
-
 @dataclass(frozen=True)
 class DayContext:
-    """What every block of a day shares: the customers who may contact us that day and the agents."""
+    """What every block of a day shares: the customers who may contact us, the day's shifts."""
 
     day: dt.date
     seed: int
@@ -104,8 +92,6 @@ class DayContext:
     pool_ids: np.ndarray
     pool_cdf: np.ndarray
     reference: Reference
-    agent_table: np.ndarray  # (department, slot) -> index into reference.agent_ids
-    agent_counts: np.ndarray  # agents per department
     type_department: np.ndarray  # type index -> department index
     plan: DayPlan  # the calendar: type mix, planted events
     pool_zone: np.ndarray  # time zone of each pool member (index into geography.TIME_ZONES)
@@ -117,12 +103,61 @@ class DayContext:
     previous_day_stores_closed: bool
     center_offset_us: int  # the contact center's time zone, microseconds ahead of UTC
     channel_cdf: np.ndarray  # cumulative P(channel | type) per type, + type index, flattened
+    shifts: workforce.Shifts  # today's shifts, then tomorrow's (async replies may fall there)
+    today_shifts: int  # shifts[:today_shifts] are today's
+    on_duty: tuple[np.ndarray, np.ndarray, np.ndarray]  # (queue, interval) -> shifts on duty (CSR)
 
 
-DEPARTMENTS = tuple(sorted({dept for _, _, dept in config.INTERACTION_TYPES.values()}))
+DEPARTMENTS = workforce.DEPARTMENTS
 
 
-def day_context(day: dt.date, n_rows: int, seed: int, base: CustomerBase, reference: Reference) -> DayContext:
+def forecast(
+    day: dt.date, plan: DayPlan, interactions_per_day: int, zone_weight: np.ndarray, seed: int
+) -> np.ndarray:
+    """(queues, intervals) contacts workforce management expects: the calendar's known factors
+    (no noise, no unplanned outage) spread over the UTC day by the customers' time zones."""
+    offsets = geography.utc_offsets(day) // 60 // config.INTERVAL_MINUTES
+    profiles = workforce.utc_profiles(zone_weight, offsets, day.weekday())
+    share = workforce.queue_shares(
+        plan.type_p, workforce.channel_given_type(plan.type_p, channel_weights(plan))
+    )
+    groups = np.array([workforce.GROUPS.index(g) for _, g in workforce.QUEUES])
+    expected = interactions_per_day * plan.forecast_factor * share[:, None] * profiles[groups]
+    # The interval forecast misses by a few percent either way: some intervals end up
+    # understaffed (longer waits, abandoned calls), others idle.
+    keys = day.toordinal() * 10_000 + np.arange(expected.size).reshape(expected.shape)
+    return expected * np.exp(config.INTERVAL_FORECAST_ERROR_SIGMA * normal(seed, keys, 1_600))
+
+
+def _on_duty(shifts: workforce.Shifts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (queue, interval of today and tomorrow): the shifts working the whole interval, as CSR."""
+    n_int = 2 * workforce.INTERVALS
+    iv = np.arange(n_int, dtype=np.int64) * workforce.INTERVAL_US
+    day_shift = np.arange(len(shifts.queue))
+    rows_q, rows_i, rows_s = [], [], []
+    for i, t in enumerate(iv):
+        on = ((shifts.start <= t) & (t < shifts.break_start)) | ((shifts.break_end <= t) & (t < shifts.end))
+        idx = day_shift[on]
+        rows_q.append(shifts.queue[idx].astype(np.int64))
+        rows_i.append(np.full(len(idx), i))
+        rows_s.append(idx)
+    q, i, s = np.concatenate(rows_q), np.concatenate(rows_i), np.concatenate(rows_s)
+    key = q * n_int + i
+    order = np.argsort(key, kind="stable")
+    counts = np.bincount(key, minlength=len(workforce.QUEUES) * n_int)
+    return counts, np.concatenate([[0], np.cumsum(counts)[:-1]]), s[order]
+
+
+def day_context(
+    day: dt.date,
+    n_rows: int,
+    seed: int,
+    base: CustomerBase,
+    reference: Reference,
+    interactions_per_day: int | None = None,
+) -> DayContext:
+    """`interactions_per_day` sizes the roster and the forecast (default: `n_rows`)."""
+    staffed_for = interactions_per_day or n_rows
     d = day_index(day)
     active = base.active_on(d)
     if not active.any():
@@ -141,14 +176,31 @@ def day_context(day: dt.date, n_rows: int, seed: int, base: CustomerBase, refere
             region_cdf = region_cdf / region_cdf[-1]
     offsets = geography.utc_offsets(day)
     # Expected UTC arrival profile: the local profile shifted by each zone's offset, weighted
-    # by the zone's share of the contact weight (the queue model uses it as the hourly load).
+    # by the zone's share of the contact weight (asynchronous backlogs use it as the hourly load).
     zone_weight = np.bincount(zone, weights=weights, minlength=len(geography.TIME_ZONES)) / cdf[-1]
     local = hourly_weights(day)
     utc = sum(zone_weight[z] * np.roll(local, int(-offsets[z] // 3600)) for z in range(len(offsets)))
-    members = [np.flatnonzero(reference.agent_departments == dept) for dept in DEPARTMENTS]
-    table = np.zeros((len(DEPARTMENTS), max(len(m) for m in members)), dtype=np.int64)
-    for i, m in enumerate(members):
-        table[i, : len(m)] = m
+    roster = workforce.build_roster(seed, staffed_for, reference)
+    today = workforce.schedule_day(roster, day, forecast(day, plan, staffed_for, zone_weight, seed), seed)
+    tomorrow_day = day + dt.timedelta(days=1)
+    tomorrow = workforce.schedule_day(
+        roster,
+        tomorrow_day,
+        forecast(tomorrow_day, day_plan(tomorrow_day, seed), staffed_for, zone_weight, seed),
+        seed,
+    )
+    shifted = workforce.INTERVALS * workforce.INTERVAL_US
+    both = workforce.Shifts(
+        queue=np.concatenate([today.queue, tomorrow.queue]),
+        agent_id=np.concatenate([today.agent_id, tomorrow.agent_id]),
+        skill=np.concatenate([today.skill, tomorrow.skill]),
+        start=np.concatenate([today.start, tomorrow.start + shifted]),
+        end=np.concatenate([today.end, tomorrow.end + shifted]),
+        break_start=np.concatenate([today.break_start, tomorrow.break_start + shifted]),
+        break_end=np.concatenate([today.break_end, tomorrow.break_end + shifted]),
+        needed=today.needed,
+        unfilled=today.unfilled,
+    )
     return DayContext(
         day=day,
         seed=seed,
@@ -156,8 +208,6 @@ def day_context(day: dt.date, n_rows: int, seed: int, base: CustomerBase, refere
         pool_ids=base.customer_id[active],
         pool_cdf=cdf / cdf[-1],
         reference=reference,
-        agent_table=table,
-        agent_counts=np.array([len(m) for m in members]),
         type_department=np.array([DEPARTMENTS.index(config.INTERACTION_TYPES[t][2]) for t in TYPES]),
         plan=plan,
         pool_zone=zone,
@@ -169,9 +219,12 @@ def day_context(day: dt.date, n_rows: int, seed: int, base: CustomerBase, refere
         previous_day_stores_closed=day_plan(day - dt.timedelta(days=1), seed).stores_closed,
         center_offset_us=center_offset(day) * 1_000_000,
         channel_cdf=(
-            np.cumsum(channel_given_type(plan.type_p, channel_weights(plan)), axis=1)
+            np.cumsum(workforce.channel_given_type(plan.type_p, channel_weights(plan)), axis=1)
             + np.arange(len(TYPES))[:, None]
         ).ravel(),
+        shifts=both,
+        today_shifts=len(today.queue),
+        on_duty=_on_duty(both),
     )
 
 
@@ -185,14 +238,35 @@ def _lookup(mapping: dict, keys: tuple, dtype: type = float, default: float = 0)
     return np.array([mapping.get(k, default) for k in keys], dtype=dtype)
 
 
-def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
-    """Columns of block `block` of the day, as numpy arrays (see COLUMNS for meaning)."""
-    sizes = block_sizes(ctx.n_rows)
-    n = sizes[block]
-    first = block * config.BLOCK_SIZE
-    rng = np.random.default_rng([ctx.seed, ctx.day.toordinal(), block])
-    ref = ctx.reference
+@dataclass
+class Arrivals:
+    """One block's contacts before service, in time order; `rng` continues the block's draws."""
 
+    rng: np.random.Generator
+    pick: np.ndarray  # index into the day's pool of customers
+    itype: np.ndarray
+    channel: np.ndarray
+    regional: np.ndarray  # caused by the day's regional event
+    utc_us: np.ndarray  # arrival, microseconds after the day's UTC midnight
+    bot: np.ndarray  # a bot / self-service session (no queue, no agent)
+    handed_off: np.ndarray  # a bot session that handed the customer to a human
+    from_bot: np.ndarray  # the human contact a bot hand-off created
+    bot_seconds: np.ndarray  # the bot session's length
+    queue: np.ndarray  # live contact for an agent: index into workforce.QUEUES, else -1
+    handle_s: np.ndarray  # base handle time of a live contact (before the agent's skill)
+    patience_us: np.ndarray
+
+
+SYNCHRONOUS = np.array([c in config.HANDLE_TIME_LOGNORMAL for c in CHANNELS])
+_CHANNEL_GROUP = np.array(
+    [workforce.GROUPS.index(g) if (g := workforce.channel_group(c)) else -1 for c in CHANNELS]
+)
+
+
+def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
+    """Who contacts us, about what, on which channel and when: block `block`'s first draws."""
+    n = block_sizes(ctx.n_rows)[block]
+    rng = np.random.default_rng([ctx.seed, ctx.day.toordinal(), block])
     plan = ctx.plan
 
     # Who and what: ordinary contacts from the whole base with the day's type mix; a
@@ -232,55 +306,244 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
         bad = wraps & (ctx.previous_day_stores_closed | ~store_open(prev_weekday, at))
         local_us[store] = np.where(bad, 12 * US_PER_HOUR + at % US_PER_HOUR, at)
     utc_us = (local_us - offset) % US_PER_DAY
+
+    # Bots and self-service: a separate path. A hand-off creates the human contact (same
+    # customer, type and channel) when the bot session ends; it counts among the day's rows,
+    # so the block keeps exactly n rows: units are taken until they fill n.
+    bot = rng.random(n) < _lookup(config.SELF_SERVICE_SHARE, CHANNELS)[channel]
+    bot_median, bot_sigma = config.BOT_SESSION_LOGNORMAL
+    bot_seconds = np.maximum(np.rint(bot_median * np.exp(bot_sigma * rng.standard_normal(n))), 10).astype(
+        np.int64
+    )
+    handed_off = bot & (rng.random(n) < config.BOT_HANDOFF_SHARE)
+    handed_off &= utc_us + (bot_seconds + 1) * 1_000_000 < US_PER_DAY
+    rows_per_unit = 1 + handed_off
+    units = int(np.searchsorted(np.cumsum(rows_per_unit), n, side="right"))
+    if units < n and int(rows_per_unit[:units].sum()) < n:  # the next unit fits without its hand-off
+        handed_off[units] = False
+        units += 1
+    keep = slice(0, units)
+    pick, itype, channel, regional, utc_us = (
+        pick[keep],
+        itype[keep],
+        channel[keep],
+        regional[keep],
+        utc_us[keep],
+    )
+    bot, bot_seconds, handed_off = bot[keep], bot_seconds[keep], handed_off[keep]
+    src = np.flatnonzero(handed_off)
+    m = len(src)
+    pick = np.concatenate([pick, pick[src]])
+    itype = np.concatenate([itype, itype[src]])
+    channel = np.concatenate([channel, channel[src]])
+    regional = np.concatenate([regional, regional[src]])
+    utc_us = np.concatenate([utc_us, utc_us[src] + bot_seconds[src] * 1_000_000])
+    from_bot = np.concatenate([np.zeros(units, dtype=bool), np.ones(m, dtype=bool)])
+    bot = np.concatenate([bot, np.zeros(m, dtype=bool)])
+    handed_off = np.concatenate([handed_off, np.zeros(m, dtype=bool)])
+    bot_seconds = np.concatenate([bot_seconds, np.zeros(m, dtype=np.int64)])
+
     # ids follow time: sort (time, position) packed in one integer (faster than argsort).
     key = np.sort((utc_us << _POSITION_BITS) | np.arange(n, dtype=np.int64))
     order = key & ((1 << _POSITION_BITS) - 1)
     utc_us = key >> _POSITION_BITS
-    start_us = (ctx.day - PG_EPOCH).days * US_PER_DAY + utc_us
     pick, itype, channel, regional = pick[order], itype[order], channel[order], regional[order]
-    hour = utc_us // US_PER_HOUR
-    customer = ctx.pool_ids[pick]
-    zone = ctx.pool_zone[pick]
+    bot, handed_off, from_bot, bot_seconds = (
+        bot[order],
+        handed_off[order],
+        from_bot[order],
+        bot_seconds[order],
+    )
 
-    # Agents: the department that owns the type; some channels are partly self-service.
-    self_service = rng.random(n) < _lookup(config.SELF_SERVICE_SHARE, CHANNELS)[channel]
-    dept = ctx.type_department[itype]
-    slot = (rng.random(n) * ctx.agent_counts[dept]).astype(np.int64)
-    agent_idx = ctx.agent_table[dept, slot]
-    agent_id = ref.agent_ids[agent_idx]
-    skill = np.array([SKILLS.index(s) for s in ref.agent_skills], dtype=np.int8)[agent_idx]
-    skill = np.where(self_service, 3, skill)
+    # Live contacts for an agent: the queue of the type's department and the channel's group.
+    live = SYNCHRONOUS[channel] & ~bot
+    group = _CHANNEL_GROUP[channel]
+    queue = np.where(live, ctx.type_department[itype] * len(workforce.GROUPS) + group, -1)
+    median = _lookup({c: v[0] for c, v in config.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS, default=1.0)[
+        channel
+    ]
+    sigma = _lookup({c: v[1] for c, v in config.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS)[channel]
+    multiplier = np.array([config.INTERACTION_TYPES[t][1] for t in TYPES])[itype]
+    handle = np.maximum(
+        median * multiplier * np.exp(sigma * rng.standard_normal(n)), config.HANDLE_TIME_MIN_SECONDS
+    )
+    patience_mean = np.array([config.PATIENCE_MEAN_SECONDS[g] for g in workforce.GROUPS])[group.clip(0)]
+    patience = np.maximum(rng.exponential(1.0, size=n) * patience_mean, 1.0)
+    patience = (np.rint(patience) * 1_000_000).astype(np.int64)  # whole seconds, as stored
+    return Arrivals(
+        rng=rng,
+        pick=pick,
+        itype=itype,
+        channel=channel,
+        regional=regional,
+        utc_us=utc_us,
+        bot=bot,
+        handed_off=handed_off,
+        from_bot=from_bot,
+        bot_seconds=bot_seconds,
+        queue=queue,
+        handle_s=handle,
+        patience_us=patience,
+    )
 
-    # Outcome: the seed's resolution mix, shifted by skill (towards escalation) and by
-    # channel and type (towards pending: first-contact resolution differs by both).
-    shift = np.array([config.SKILL_RESOLUTION_SHIFT[s] for s in SKILLS])[skill]
+
+_service_cache: list = []  # [(ctx, arrivals per block, service per block)]: the last day served
+
+
+def day_service(ctx: DayContext) -> tuple[list[Arrivals], list[workforce.Service]]:
+    """Every block's arrivals and what the queues made of them (the whole day: a queue needs all
+    its arrivals, so a shard computes the day's service too and keeps only its blocks)."""
+    if _service_cache and _service_cache[0][0] is ctx:
+        return _service_cache[0][1], _service_cache[0][2]
+    arrivals = [block_arrivals(ctx, b) for b in range(len(block_sizes(ctx.n_rows)))]
+    queue = np.concatenate([a.queue for a in arrivals])
+    live = np.flatnonzero(queue >= 0)
+    at = np.concatenate([a.utc_us for a in arrivals])[live]
+    order = live[np.argsort(at, kind="stable")]  # time, then block, then position
+    service = workforce.serve(
+        ctx.shifts,
+        queue[order],
+        np.concatenate([a.utc_us for a in arrivals])[order],
+        np.concatenate([a.patience_us for a in arrivals])[order],
+        np.concatenate([a.handle_s for a in arrivals])[order],
+        n_shifts=ctx.today_shifts,
+    )
+    n_total = len(queue)
+    shift = np.full(n_total, -1, dtype=np.int64)
+    wait = np.zeros(n_total, dtype=np.int64)
+    handle = np.zeros(n_total, dtype=np.int32)
+    shift[order], wait[order], handle[order] = service.shift, service.wait_us, service.handle_s
+    per_block = []
+    lo = 0
+    for a in arrivals:
+        hi = lo + len(a.queue)
+        per_block.append(workforce.Service(shift=shift[lo:hi], wait_us=wait[lo:hi], handle_s=handle[lo:hi]))
+        lo = hi
+    _service_cache[:] = [(ctx, arrivals, per_block)]
+    return arrivals, per_block
+
+
+def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
+    """Columns of block `block` of the day, as numpy arrays (see COLUMNS for meaning)."""
+    arrivals, services = day_service(ctx)
+    return finish_block(ctx, block, arrivals[block], services[block])
+
+
+def _reply_agents(ctx: DayContext, queue: np.ndarray, at_us: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """A shift on duty in `queue` at each time (moved to the next staffed interval if none): index into ctx.shifts."""
+    counts, offsets, flat = ctx.on_duty
+    n_int = 2 * workforce.INTERVALS
+    interval = (at_us // workforce.INTERVAL_US).clip(0, n_int - 1)
+    staffed = counts.reshape(len(workforce.QUEUES), n_int) > 0
+    # next staffed interval at or after each interval, per queue (n_int when none)
+    nxt = np.full((len(workforce.QUEUES), n_int + 1), n_int)
+    for i in range(n_int - 1, -1, -1):
+        nxt[:, i] = np.where(staffed[:, i], i, nxt[:, i + 1])
+    interval = nxt[queue, interval]
+    ok = interval < n_int
+    slot = queue * n_int + np.minimum(interval, n_int - 1)
+    k = counts[slot]
+    pos = offsets[slot] + (u * np.maximum(k, 1)).astype(np.int64).clip(0, np.maximum(k - 1, 0))
+    return np.where(ok & (k > 0), flat[np.minimum(pos, len(flat) - 1)] if len(flat) else -1, -1)
+
+
+def finish_block(
+    ctx: DayContext, block: int, a: Arrivals, service: workforce.Service
+) -> dict[str, np.ndarray]:
+    """Outcomes of a block's contacts once the queues have served them."""
+    n = len(a.queue)
+    first = block * config.BLOCK_SIZE
+    rng = a.rng
+    ref = ctx.reference
+    plan = ctx.plan
+    itype, channel, pick = a.itype, a.channel, a.pick
+    hour = a.utc_us // US_PER_HOUR
+    start_us = (ctx.day - PG_EPOCH).days * US_PER_DAY + a.utc_us
+    synchronous = SYNCHRONOUS[channel]
+    live = a.queue >= 0
+    abandoned = live & (service.shift < 0)
+    served = live & ~abandoned
+
+    # Asynchronous replies come from the digital desk: one due outside its hours waits for
+    # the next opening (in the center's time zone) plus a backlog delay; a Messaging agent of
+    # the type's department on shift at the reply time writes it.
+    load = ctx.utc_load[hour]
+    mean_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * plan.wait_multiplier
+    mean_wait = mean_wait * np.maximum(1 + config.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
+    async_wait = np.maximum(np.rint(rng.exponential(mean_wait)), 1).astype(np.int64)
+    reply_us = start_us + async_wait * 1_000_000 + ctx.center_offset_us
+    tod = reply_us % US_PER_DAY
+    opens, closes = (h * US_PER_HOUR for h in config.DIGITAL_DESK_HOURS)
+    backlog = np.minimum(rng.exponential(config.BACKLOG_REPLY_MEAN_MINUTES * 60e6, size=n), 4 * US_PER_HOUR)
+    backlog = backlog.astype(np.int64)
+    moved = np.where(tod < opens, reply_us - tod + opens, reply_us - tod + US_PER_DAY + opens) + backlog
+    late = (tod < opens) | (tod >= closes)
+    async_wait = np.where(late, np.ceil((moved - ctx.center_offset_us - start_us) / 1e6), async_wait).astype(
+        np.int64
+    )
+    is_async = ~synchronous & ~a.bot
+    async_queue = ctx.type_department[itype] * len(workforce.GROUPS) + workforce.GROUPS.index(
+        config.ASYNC_GROUP
+    )
+    reply_shift = _reply_agents(ctx, async_queue, a.utc_us + async_wait * 1_000_000, rng.random(n))
+    # A reply moved to the next staffed interval (a gap in the roster) waits until then.
+    reply_start = np.where(reply_shift >= 0, ctx.shifts.start[np.maximum(reply_shift, 0)], 0)
+    async_wait = np.where(
+        is_async & (reply_shift >= 0),
+        np.maximum(async_wait, np.ceil((reply_start - a.utc_us) / 1e6).astype(np.int64)),
+        async_wait,
+    )
+
+    shift = np.where(served, service.shift, np.where(is_async, reply_shift, -1))
+    has_agent = shift >= 0
+    agent_id = np.where(has_agent, ctx.shifts.agent_id[np.maximum(shift, 0)], 0)
+    skill = np.where(has_agent, ctx.shifts.skill[np.maximum(shift, 0)], 3)
+
+    # Waits and handle times: live ones from the queues, bots none (SMS bots reply in seconds).
+    queue = np.where(
+        live,
+        service.wait_us // 1_000_000,
+        np.where(a.bot, np.where(synchronous, 0, 1 + (rng.random(n) * 9).astype(np.int64)), async_wait),
+    ).astype(np.int32)
+    handle = np.where(served, service.handle_s, np.where(a.bot & synchronous, a.bot_seconds, 0))
+    duration = handle.astype(np.int32)
+    duration_null = ~synchronous | abandoned
+    end_us = start_us + (queue.astype(np.int64) + np.where(duration_null, 0, duration)) * 1_000_000
+    end_us = np.maximum(end_us, start_us + 1_000_000)
+
+    # Outcome: the served mix, shifted by skill (towards escalation) and by channel and type
+    # (towards pending: first-contact resolution differs by both). Abandoned: Cancelled. Bots
+    # contain the contact (Resolved) or hand it off (Escalated).
+    shift_by_skill = np.array([config.SKILL_RESOLUTION_SHIFT[s] for s in SKILLS])[skill]
     pending_shift = (
         _lookup(config.CHANNEL_RESOLUTION_SHIFT, CHANNELS)[channel]
         + _lookup(config.TYPE_RESOLUTION_SHIFT, TYPES)[itype]
     )
     base = np.array(list(config.RESOLUTION_MIX.values()))
-    cut_resolved = np.maximum(base[0] - shift - pending_shift, 0.05)
-    cut_pending = np.maximum(base[0] + base[1] - shift, cut_resolved)
-    cut_escalated = cut_pending + base[2] + shift
+    cut_resolved = np.maximum(base[0] - shift_by_skill - pending_shift, 0.05)
+    cut_pending = np.maximum(base[0] + base[1] - shift_by_skill, cut_resolved)
     u = rng.random(n)
-    resolution = np.select([u < cut_resolved, u < cut_pending, u < cut_escalated], [0, 1, 2], 3).astype(
-        np.int8
+    resolution = np.select([u < cut_resolved, u < cut_pending], [0, 1], 2).astype(np.int8)
+    resolution = np.where(a.bot, np.where(a.handed_off, 2, 0), resolution)
+    resolution = np.where(abandoned, 3, resolution).astype(np.int8)
+    escalated = (resolution == 2) | (
+        (resolution == 0) & ~a.bot & (rng.random(n) < config.RESOLVED_AFTER_ESCALATION)
     )
-    escalated = (resolution == 2) | ((resolution == 0) & (rng.random(n) < config.RESOLVED_AFTER_ESCALATION))
 
-    # Repeat contacts: a later contact of the customer (and about the type) of an earlier
-    # unresolved one, in the same time zone (so the repeat's local time stays where it was drawn).
-    unresolved = resolution != 0
+    # Repeat contacts: a later contact of the customer of an earlier unresolved one about the
+    # same type, in the same time zone (so the repeat's local time stays where it was drawn).
+    zone = ctx.pool_zone[pick]
+    unresolved = (resolution != 0) & ~a.handed_off
     repeat_u, source_u = rng.random(n), rng.random(n)
     repeat = np.zeros(n, dtype=bool)
     source = np.arange(n)
-    for z in range(len(geography.TIME_ZONES)):
-        rows = np.flatnonzero(zone == z)
-        if len(rows) == 0:
-            continue
+    group_key = zone.astype(np.int64) * len(TYPES) + itype
+    order = np.argsort(group_key, kind="stable")
+    bounds = np.flatnonzero(np.diff(group_key[order])) + 1
+    for rows in np.split(order, bounds):
         open_rows = unresolved[rows]
         earlier = np.concatenate([[0], np.cumsum(open_rows)[:-1]])
-        wants = (repeat_u[rows] < config.REPEAT_CONTACT_SHARE) & (earlier > 0)
+        wants = (repeat_u[rows] < config.REPEAT_CONTACT_SHARE) & (earlier > 0) & ~a.from_bot[rows]
         if not wants.any():
             continue
         candidates = rows[np.flatnonzero(open_rows)]
@@ -289,55 +552,35 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
         ]
         repeat[rows] = wants
         source[rows] = np.where(wants, chosen, rows)
-    customer = customer[source]
     pick = pick[source]
-    itype = np.where(repeat, itype[source], itype)
+    customer = ctx.pool_ids[pick]
     fcr = (resolution == 0) & ~escalated & ~repeat
 
-    # Handle time: lognormal per live channel times the type's multiplier; NULL when asynchronous.
-    synchronous = np.array([c in config.HANDLE_TIME_LOGNORMAL for c in CHANNELS])[channel]
-    median = _lookup({c: v[0] for c, v in config.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS)[channel]
-    median = np.where(synchronous, median, 1.0)
-    sigma = _lookup({c: v[1] for c, v in config.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS)[channel]
-    multiplier = np.array([config.INTERACTION_TYPES[t][1] for t in TYPES])[itype]
-    handle = median * multiplier * np.exp(sigma * rng.standard_normal(n))
-    duration = np.maximum(np.rint(handle), config.HANDLE_TIME_MIN_SECONDS).astype(np.int32)
-
-    # Wait: exponential, longer in busy hours and on event days.
-    load = ctx.utc_load[hour]
-    mean_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * plan.wait_multiplier
-    mean_wait = mean_wait * np.maximum(1 + config.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
-    queue = np.maximum(np.rint(rng.exponential(mean_wait)), np.where(synchronous, 0, 1)).astype(np.int32)
-    # Asynchronous replies come from the digital desk: one due outside its hours waits for
-    # the next opening (in the center's time zone) plus a backlog delay.
-    reply_us = start_us + queue.astype(np.int64) * 1_000_000 + ctx.center_offset_us
-    tod = reply_us % US_PER_DAY
-    opens, closes = (h * US_PER_HOUR for h in config.DIGITAL_DESK_HOURS)
-    backlog = np.minimum(rng.exponential(config.BACKLOG_REPLY_MEAN_MINUTES * 60e6, size=n), 4 * US_PER_HOUR)
-    backlog = backlog.astype(np.int64)
-    moved = np.where(tod < opens, reply_us - tod + opens, reply_us - tod + US_PER_DAY + opens) + backlog
-    late = ~synchronous & ((tod < opens) | (tod >= closes))
-    queue = np.where(late, np.ceil((moved - ctx.center_offset_us - start_us) / 1e6), queue).astype(np.int32)
-    end_us = start_us + (queue.astype(np.int64) + np.where(synchronous, duration, 0)) * 1_000_000
-
     # CSAT 1..5 from outcome, skill, wait and handle time; answered by only a share of customers.
+    median = _lookup({c: v[0] for c, v in config.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS, default=1.0)[
+        channel
+    ]
+    expected_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel]
     latent = (
         config.CSAT_BASE
         + np.array([config.CSAT_RESOLUTION_EFFECT[r] for r in RESOLUTIONS])[resolution]
         + np.array([config.CSAT_SKILL_EFFECT[s] for s in SKILLS])[skill]
-        + config.CSAT_WAIT_EFFECT * np.log2(np.maximum(queue, 1) / mean_wait).clip(-2, 4)
-        + np.where(synchronous, config.CSAT_HANDLE_EFFECT * np.log2(handle / median).clip(-2, 4), 0)
+        + np.where(
+            a.bot, 0, config.CSAT_WAIT_EFFECT * np.log2(np.maximum(queue, 1) / expected_wait).clip(-2, 4)
+        )
+        + np.where(served, config.CSAT_HANDLE_EFFECT * np.log2(np.maximum(handle, 1) / median).clip(-2, 4), 0)
         + np.where(repeat, config.CSAT_REPEAT_EFFECT, 0)
-        + np.where(regional, plan.regional_csat_effect, 0)
+        + np.where(a.regional, plan.regional_csat_effect, 0)
         + plan.type_csat[itype]
         + config.CSAT_NOISE * rng.standard_normal(n)
     )
     satisfaction = np.clip(np.rint(latent), 1, 5).astype(np.int16)
-    # Who answers the survey depends on how it went: unhappy and delighted customers answer more.
+    # Who answers the survey depends on how it went: unhappy and delighted customers answer
+    # more. A caller who hung up in the queue gets no survey.
     by_score = np.array([0.0] + [config.SURVEY_RESPONSE_BY_SCORE[k] for k in range(1, 6)])
     answered = (
         rng.random(n) < _lookup(config.SURVEY_RESPONSE_RATE, CHANNELS)[channel] * by_score[satisfaction]
-    )
+    ) & ~abandoned
 
     language = ctx.pool_language[pick]
     summary = (itype * 2 + (rng.random(n) < 0.5)).astype(np.int16)
@@ -349,11 +592,11 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
         "channel_id": _lookup(ref.channel_ids, CHANNELS, np.int16)[channel],
         "interaction_type_id": _lookup(ref.interaction_type_ids, TYPES, np.int16)[itype],
         "agent_id": agent_id.astype(np.int32),
-        "agent_null": self_service,
+        "agent_null": ~has_agent,
         "start_us": start_us,
         "end_us": end_us,
         "duration_seconds": duration,
-        "duration_null": ~synchronous,
+        "duration_null": duration_null,
         "queue_time_seconds": queue,
         "resolution": resolution,
         "is_escalated": escalated,
