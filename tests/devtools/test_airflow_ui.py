@@ -1,6 +1,6 @@
 """Real Airflow 3 (`devtools.local_airflow`), driven through its web UI in headless Chromium.
 
-One Airflow for the module: `airflow standalone` on a free port, AIRFLOW_HOME under /tmp, its
+One Airflow for the module: `make airflow`'s stack on a free port, AIRFLOW_HOME under /tmp, its
 metadata in a scratch database and the project pointed at another scratch database (both dropped
 at the end of the session). Scheduled runs are switched off so only the runs made here exist.
 """
@@ -93,7 +93,7 @@ def airflow(make_database) -> Iterator[Airflow]:
     from devtools.local_airflow import running_airflow
 
     data_url = make_database()  # empty: the DAG creates the schema
-    metadata_url = make_database()  # Airflow's own tables, created by `airflow standalone`
+    metadata_url = make_database()  # Airflow's own tables, created by `airflow db migrate`
     home = Path(tempfile.mkdtemp(prefix="cca-airflow-ui-", dir="/tmp"))
     extra = {
         # no scheduled run competes with the runs of this test (manual runs still execute)
