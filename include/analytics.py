@@ -17,6 +17,7 @@ SUMMARY_FILES = (
     "daily_agent_performance.sql",
     "daily_service_plan_summary.sql",
     "customer_summary.sql",
+    "interval_queue_summary.sql",
 )
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:summaries'))"
 

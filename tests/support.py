@@ -86,7 +86,8 @@ def table_checksums(url: str) -> dict[str, str]:
 def add_this_releases_dimensions(conn) -> None:
     """Give a database of an earlier release what today's generator writes besides the facts.
 
-    The customers' time zone and language columns and the planted-events ledger, taken from
+    The customers' time zone and language columns, the planted-events ledger and the
+    workforce tables (queues, routing, shifts), taken from
     the current 00_schema.sql, so that today's loader can fill days into an older fact-table
     layout before a test upgrades it.
     """
@@ -97,5 +98,6 @@ def add_this_releases_dimensions(conn) -> None:
     text = SCHEMA_FILE.read_text()
     for statement in re.findall(r"^ALTER TABLE customers ADD COLUMN IF NOT EXISTS [^;]+;", text, re.M):
         conn.execute(statement)
-    ledger = re.search(r"^CREATE TABLE IF NOT EXISTS planted_events \(.*?^\);", text, re.M | re.S)
-    conn.execute(ledger.group(0))
+    for table in ("planted_events", "service_queues", "contact_routing", "agent_shifts", "workforce_state"):
+        statement = re.search(rf"^CREATE TABLE IF NOT EXISTS {table} \(.*?^\);", text, re.M | re.S)
+        conn.execute(statement.group(0))

@@ -167,7 +167,7 @@ def _weighted(words: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=1)
-def _faker_vocabulary() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def faker_vocabulary() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Faker's en_US word lists and frequencies, drawn from with stable hashes below.
 
     Calling Faker per customer costs ~0.3 ms (a fresh database pays it for every customer
@@ -206,7 +206,7 @@ def customer_attributes(
 
     `states` (indexes into geography.STATES) come from the customer base, so the phone's
     area code and the time zone agree with the state."""
-    vocab = _faker_vocabulary()
+    vocab = faker_vocabulary()
 
     def pick(name: str, field: int) -> np.ndarray:
         words, cdf = vocab[name]

@@ -6,6 +6,7 @@ not depend on the order days are generated in, nor on how blocks are grouped int
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -109,6 +110,15 @@ class DayContext:
 
 
 DEPARTMENTS = workforce.DEPARTMENTS
+
+
+def unit_channel_given_type(plan: DayPlan) -> np.ndarray:
+    """P(channel | type) of the contacts customers start: a bot session that hands off makes
+    two rows (the bot's, the human's), so bot channels are drawn less often and the day's rows
+    keep the configured channel mix."""
+    rows = workforce.channel_given_type(plan.type_p, channel_weights(plan))
+    units = rows / workforce.rows_per_contact()[None, :]
+    return units / units.sum(axis=1, keepdims=True)
 
 
 def forecast(
@@ -219,8 +229,7 @@ def day_context(
         previous_day_stores_closed=day_plan(day - dt.timedelta(days=1), seed).stores_closed,
         center_offset_us=center_offset(day) * 1_000_000,
         channel_cdf=(
-            np.cumsum(workforce.channel_given_type(plan.type_p, channel_weights(plan)), axis=1)
-            + np.arange(len(TYPES))[:, None]
+            np.cumsum(unit_channel_given_type(plan), axis=1) + np.arange(len(TYPES))[:, None]
         ).ravel(),
         shifts=both,
         today_shifts=len(today.queue),
@@ -453,7 +462,7 @@ def finish_block(
     """Outcomes of a block's contacts once the queues have served them."""
     n = len(a.queue)
     first = block * config.BLOCK_SIZE
-    rng = a.rng
+    rng = copy.deepcopy(a.rng)  # the arrivals are cached: a block may be finished again
     ref = ctx.reference
     plan = ctx.plan
     itype, channel, pick = a.itype, a.channel, a.pick

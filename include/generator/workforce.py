@@ -236,13 +236,10 @@ def queue_shares(type_p: np.ndarray, channel_given_type: np.ndarray | None = Non
     channels = tuple(config.CHANNEL_MIX)
     if channel_given_type is None:
         channel_given_type = np.tile(np.array(list(config.CHANNEL_MIX.values())), (len(type_p), 1))
-    live = np.array(
-        [
-            (c in config.HANDLE_TIME_LOGNORMAL)
-            * (1 - config.SELF_SERVICE_SHARE.get(c, 0.0) * (1 - config.BOT_HANDOFF_SHARE))
-            for c in channels
-        ]
-    )
+    bot = np.array([config.SELF_SERVICE_SHARE.get(c, 0.0) for c in channels])
+    synchronous = np.array([c in config.HANDLE_TIME_LOGNORMAL for c in channels])
+    # Of a channel's rows: humans who never met a bot, plus the bots' hand-offs.
+    live = synchronous * (1 - bot + bot * config.BOT_HANDOFF_SHARE) / rows_per_contact()
     shares = np.zeros(len(QUEUES))
     types = tuple(config.INTERACTION_TYPES)
     for t, code in enumerate(types):
@@ -252,6 +249,13 @@ def queue_shares(type_p: np.ndarray, channel_given_type: np.ndarray | None = Non
             if group is not None:
                 shares[queue_of(dept, group)] += type_p[t] * channel_given_type[t, c] * live[c]
     return shares
+
+
+def rows_per_contact() -> np.ndarray:
+    """Rows a contact started on each channel makes: 1, plus the human contact of a bot hand-off."""
+    return np.array(
+        [1 + config.SELF_SERVICE_SHARE.get(c, 0.0) * config.BOT_HANDOFF_SHARE for c in config.CHANNEL_MIX]
+    )
 
 
 def channel_group(channel: str) -> str | None:
@@ -527,3 +531,119 @@ def serve(
         wait[rows] = waited
         handle[rows] = took
     return Service(shift=served_by, wait_us=wait, handle_s=handle)
+
+
+# ------------------------------------------------------------------ rows for the database
+
+AGENT_COLUMNS = (
+    "agent_id",
+    "agent_name",
+    "employee_id",
+    "department",
+    "team",
+    "skill_level",
+    "hire_date",
+    "is_active",
+    "created_at",
+)
+#: Agents per team (a team lead's span of control; assumption).
+TEAM_SIZE = 15
+
+
+def agents_employed_since_epoch(roster: Roster, through: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """(slot, generation) of every generated agent hired by `through` who worked on or after EPOCH."""
+    d = _day(through)
+    mask = (roster.hire_day <= d) & (roster.leave_day > 0) & ~roster.baseline
+    return np.nonzero(mask)
+
+
+def agent_rows(roster: Roster, slots: np.ndarray, gens: np.ndarray, as_of: dt.date) -> list[tuple]:
+    """agents rows (AGENT_COLUMNS) for generated agents: a pure function of (seed, agent)."""
+    from include.generator.customers import faker_vocabulary
+
+    vocab = faker_vocabulary()
+    ids = roster.agent_id[slots, gens].astype(np.int64)
+
+    def pick(name: str, field: int) -> np.ndarray:
+        words, cdf = vocab[name]
+        return words[
+            np.minimum(np.searchsorted(cdf, uniform(roster.seed, ids, field), side="right"), len(words) - 1)
+        ]
+
+    first, last = pick("first", 1_520), pick("last", 1_521)
+    d = _day(as_of)
+    rows = []
+    for i, (slot, gen) in enumerate(zip(slots.tolist(), gens.tolist(), strict=True)):
+        department, group = QUEUES[roster.slot_queue[slot]]
+        hired = config.EPOCH + dt.timedelta(days=int(roster.hire_day[slot, gen]))
+        rows.append(
+            (
+                int(ids[i]),
+                f"{first[i]} {last[i]}",
+                f"EMP{int(ids[i])}",
+                department,
+                f"{group} {int(roster.slot_number[slot]) // TEAM_SIZE + 1}",
+                SKILLS[roster.skill[slot, gen]],
+                hired,
+                bool(roster.leave_day[slot, gen] > d),
+                dt.datetime.combine(hired, dt.time(8), dt.UTC),
+            )
+        )
+    return rows
+
+
+def shift_rows(shifts: Shifts, day: dt.date, n_shifts: int) -> list[tuple]:
+    """agent_shifts rows for the day's first `n_shifts` shifts (times as UTC datetimes)."""
+    midnight = dt.datetime.combine(day, dt.time(0), dt.UTC)
+
+    def at(us: int) -> dt.datetime:
+        return midnight + dt.timedelta(microseconds=int(us))
+
+    rows = []
+    for i in range(n_shifts):
+        has_break = shifts.break_end[i] > shifts.break_start[i]
+        rows.append(
+            (
+                day,
+                int(shifts.agent_id[i]),
+                int(shifts.queue[i]) + 1,
+                at(shifts.start[i]),
+                at(shifts.end[i]),
+                at(shifts.break_start[i]) if has_break else None,
+                at(shifts.break_end[i]) if has_break else None,
+            )
+        )
+    return rows
+
+
+def queue_rows() -> list[tuple]:
+    """service_queues rows: queue_id is the index in QUEUES + 1."""
+    return [
+        (
+            q + 1,
+            dept,
+            group,
+            config.SERVICE_GROUPS[group]["concurrency"],
+            config.SERVICE_GROUPS[group]["target_share"],
+            config.SERVICE_GROUPS[group]["target_seconds"],
+        )
+        for q, (dept, group) in enumerate(QUEUES)
+    ]
+
+
+def routing_rows(reference: Reference) -> list[tuple]:
+    """contact_routing rows: (interaction_type_id, channel_id, queue_id, is_live) for every pair."""
+    rows = []
+    for code, (_, _, dept) in config.INTERACTION_TYPES.items():
+        for channel in config.CHANNEL_MIX:
+            group = channel_group(channel) or config.ASYNC_GROUP
+            live = channel in config.HANDLE_TIME_LOGNORMAL
+            rows.append(
+                (
+                    reference.interaction_type_ids[code],
+                    reference.channel_ids[channel],
+                    queue_of(dept, group) + 1,
+                    live,
+                )
+            )
+    return rows

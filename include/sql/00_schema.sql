@@ -502,6 +502,58 @@ CREATE TABLE IF NOT EXISTS customer_base_state (
     materialized_through  date    NOT NULL
 );
 
+-- ---------------------------------------------------------------- workforce
+-- The contact center's queues, routing, roster and shifts (include/generator/workforce.py).
+-- The pipeline writes them from the generator's parameters (include/generator/config.py:
+-- SERVICE_GROUPS): that file is their one source, these tables let SQL join them.
+-- A queue is a department (which owns contact types) times a service group (Voice, Messaging,
+-- Store); agents of a queue hold `concurrency` live contacts at once, and the workforce plan
+-- staffs each queue for its service-level target (Erlang C).
+CREATE TABLE IF NOT EXISTS service_queues (
+    queue_id       smallint PRIMARY KEY,
+    department     text     NOT NULL,
+    service_group  text     NOT NULL,
+    concurrency    smallint NOT NULL CHECK (concurrency >= 1),
+    target_share   numeric  NOT NULL,  -- service level: this share answered ...
+    target_seconds integer  NOT NULL,  -- ... within this many seconds
+    UNIQUE (department, service_group)
+);
+
+-- Which queue serves a contact of a type on a channel. is_live: the contact holds an agent's
+-- seat (voice, chat, store); otherwise it is an asynchronous message (email, social, SMS)
+-- that an agent of the queue on shift answers. On a live channel, a contact with no agent is
+-- a bot session (not Cancelled) or a contact abandoned in the queue (Cancelled, no handle time).
+CREATE TABLE IF NOT EXISTS contact_routing (
+    interaction_type_id smallint NOT NULL REFERENCES interaction_types (interaction_type_id),
+    channel_id          smallint NOT NULL REFERENCES channels (channel_id),
+    queue_id            smallint NOT NULL REFERENCES service_queues (queue_id),
+    is_live             boolean  NOT NULL,
+    PRIMARY KEY (interaction_type_id, channel_id)
+);
+
+-- Each day's shifts (a shift belongs to one UTC day, the batch unit): replaced with the day.
+-- An agent answers live contacts only between shift_start and shift_end, outside the break.
+CREATE TABLE IF NOT EXISTS agent_shifts (
+    shift_date  date        NOT NULL,
+    agent_id    integer     NOT NULL REFERENCES agents (agent_id),
+    queue_id    smallint    NOT NULL REFERENCES service_queues (queue_id),
+    shift_start timestamptz NOT NULL,
+    shift_end   timestamptz NOT NULL,
+    break_start timestamptz,  -- NULL: no break (part-time shift)
+    break_end   timestamptz,
+    PRIMARY KEY (shift_date, agent_id),
+    CONSTRAINT agent_shift_ordered CHECK (shift_end > shift_start)
+);
+CREATE INDEX IF NOT EXISTS agent_shifts_agent ON agent_shifts (agent_id, shift_date);
+
+-- How far the roster of each (seed, volume) has been materialized into agents.
+CREATE TABLE IF NOT EXISTS workforce_state (
+    base_seed            bigint  NOT NULL,
+    interactions_per_day integer NOT NULL,
+    materialized_through date    NOT NULL,
+    PRIMARY KEY (base_seed, interactions_per_day)
+);
+
 -- ---------------------------------------------------------------- analytics layer
 -- The tables store per-day sums and counts, never a ratio: every average, percentage and
 -- rate is computed on read by the analytics.*_kpis functions further down, from counts
@@ -906,6 +958,64 @@ LANGUAGE sql STABLE AS $$
         analytics.ratio(t.duration_sum, t.duration_count)
     FROM totals AS t
     JOIN interaction_types AS it ON it.interaction_type_id = t.interaction_type_id
+$$;
+
+-- Workforce ground truth per 15 minutes and queue: counts and sums only (ratios on read,
+-- analytics.interval_kpis). Live contacts by their arrival interval: offered = handled +
+-- abandoned (bot sessions are not offered; the human contact a bot hands off is).
+-- agent_seconds: seconds agents of the queue were on shift and not on a break.
+CREATE TABLE IF NOT EXISTS analytics.interval_queue_summary (
+    interval_start         timestamptz NOT NULL,
+    queue_id               smallint    NOT NULL REFERENCES service_queues (queue_id),
+    offered                integer     NOT NULL,
+    handled                integer     NOT NULL,
+    abandoned              integer     NOT NULL,
+    answered_within_target integer     NOT NULL,
+    answer_wait_seconds    bigint      NOT NULL,  -- summed over handled contacts
+    handle_seconds         bigint      NOT NULL,  -- summed over handled contacts
+    agent_seconds          bigint      NOT NULL,
+    PRIMARY KEY (interval_start, queue_id)
+);
+
+-- Per queue and interval over first_day..last_day (UTC days): average speed of answer,
+-- service level (share of offered answered within the queue's target; abandoned count as
+-- missed), abandonment, AHT, agents scheduled and their occupancy (handle time over the
+-- seats' time on shift).
+CREATE OR REPLACE FUNCTION analytics.interval_kpis(first_day date, last_day date)
+RETURNS TABLE (
+    interval_start     timestamptz,
+    queue_id           smallint,
+    department         text,
+    service_group      text,
+    offered            integer,
+    handled            integer,
+    abandoned          integer,
+    asa_seconds        numeric,
+    service_level      numeric,
+    abandonment_rate   numeric,
+    aht_seconds        numeric,
+    scheduled_agents   numeric,
+    occupancy          numeric
+)
+LANGUAGE sql STABLE AS $$
+    SELECT
+        s.interval_start,
+        s.queue_id,
+        q.department,
+        q.service_group,
+        s.offered,
+        s.handled,
+        s.abandoned,
+        analytics.ratio(s.answer_wait_seconds, s.handled),
+        analytics.ratio(s.answered_within_target, s.offered),
+        analytics.ratio(s.abandoned, s.offered),
+        analytics.ratio(s.handle_seconds, s.handled),
+        s.agent_seconds / (60.0 * 15),
+        analytics.ratio(s.handle_seconds, s.agent_seconds * q.concurrency)
+    FROM analytics.interval_queue_summary AS s
+    JOIN service_queues AS q ON q.queue_id = s.queue_id
+    WHERE s.interval_start >= first_day::timestamp AT TIME ZONE 'UTC'
+      AND s.interval_start < (last_day + 1)::timestamp AT TIME ZONE 'UTC'
 $$;
 
 -- Per agent (by id; name and team shown) over first_day..last_day.

@@ -17,19 +17,28 @@ import os
 import queue
 import threading
 from collections.abc import Callable
+from functools import lru_cache
 
 import psycopg
 
 from include.generator import config
 from include.generator.calendar import events_on
 from include.generator.customers import build_customer_base
-from include.generator.interactions import block_sizes, day_context, day_volume, first_id, generate_day
+from include.generator.interactions import (
+    DayContext,
+    block_sizes,
+    day_context,
+    day_volume,
+    first_id,
+    generate_day,
+)
 from include.generator.reference import Reference
 from include.generator.settings import BatchSettings, validate_day, validate_run
 from include.quality import audit_pending
 from include.storage.copy_format import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary
 from include.storage.customers import materialize_customer_base
 from include.storage.reference import load_reference
+from include.storage.workforce import ensure_workforce, write_shifts
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +48,25 @@ DURABLE_COMMIT = "SET LOCAL synchronous_commit = on"
 
 
 def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
-    """Customers and plan history up to `day`, committed; returns customers added."""
+    """Customers and plan history, and the agents hired, up to `day`, committed; returns customers added."""
     validate_run(day, settings)
+    reference = load_reference(conn)
     with conn.transaction():
-        return materialize_customer_base(
-            conn, load_reference(conn), day, settings.seed, settings.new_customers_per_day
-        )
+        added = materialize_customer_base(conn, reference, day, settings.seed, settings.new_customers_per_day)
+    ensure_workforce(conn, day, settings, reference)
+    return added
+
+
+@lru_cache(maxsize=2)
+def _context(day: dt.date, n_rows: int, settings: BatchSettings, reference: Reference) -> DayContext:
+    base = build_customer_base(settings.seed, settings.new_customers_per_day, day, reference)
+    return day_context(day, n_rows, settings.seed, base, reference, settings.interactions_per_day)
+
+
+def day_context_for(day: dt.date, n_rows: int, settings: BatchSettings, reference: Reference) -> DayContext:
+    """The day's generation context (customers who may call, shifts), cached per process: the
+    load, its shards and the publish of one day share it."""
+    return _context(day, n_rows, settings, reference)
 
 
 def load_day(
@@ -94,6 +116,8 @@ def replace_day(
         table = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
         loaded = fill(table)
         _record_batch(conn, day, n_rows, settings)
+        ctx = day_context_for(day, n_rows, settings, load_reference(conn))
+        write_shifts(conn, day, ctx.shifts, ctx.today_shifts)
         audit_pending(conn, day, table)  # raises before the swap: the old day stays
         conn.execute("SELECT interaction_days.publish(%s)", (day,))
         if after_swap is not None:
@@ -243,8 +267,7 @@ def copy_day(
     freeze: bool = False,
 ) -> int:
     """Stream the day's blocks into one binary COPY; generation overlaps the COPY in a thread."""
-    base = build_customer_base(settings.seed, settings.new_customers_per_day, day, reference)
-    ctx = day_context(day, n_rows, settings.seed, base, reference)
+    ctx = day_context_for(day, n_rows, settings, reference)
     chunks: queue.Queue = queue.Queue(maxsize=2)  # bounds memory: at most ~3 blocks alive
     failure: list[BaseException] = []
 

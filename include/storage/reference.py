@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import psycopg
 
 from include.generator.reference import Reference, reference_from_rows
+from include.generator.workforce import AGENT_ID_BASE
 
 
 def load_reference(conn: psycopg.Connection) -> Reference:
-    """Channels, types, active plans and active agents, as the generator's Reference."""
+    """Channels, types, active plans and the reference data's agents, as the generator's Reference."""
     channels = conn.execute("SELECT channel_code, channel_id, is_synchronous FROM channels").fetchall()
     types = conn.execute("SELECT interaction_code, interaction_type_id FROM interaction_types").fetchall()
     plans = conn.execute(
         "SELECT service_plan_id, plan_tier, plan_type FROM service_plans WHERE is_active ORDER BY service_plan_id"
     ).fetchall()
+    # The reference data's agents (not the generated roster, whatever their is_active: the
+    # roster decides who works when, and a day's rows must not depend on what was loaded before).
     agents = conn.execute(
-        "SELECT agent_id, department, skill_level FROM agents WHERE is_active ORDER BY agent_id"
+        "SELECT agent_id, department, skill_level FROM agents WHERE agent_id < %s ORDER BY agent_id",
+        (AGENT_ID_BASE,),
     ).fetchall()
-    return reference_from_rows(channels, types, plans, agents)
+    return _reference(tuple(channels), tuple(types), tuple(plans), tuple(agents))
+
+
+@lru_cache(maxsize=4)
+def _reference(channels: tuple, types: tuple, plans: tuple, agents: tuple) -> Reference:
+    """The same rows give the same Reference object: the generator's caches (customer base,
+    roster, a day's context) are keyed by it."""
+    return reference_from_rows(list(channels), list(types), list(plans), list(agents))

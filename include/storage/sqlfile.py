@@ -1,6 +1,6 @@
 """psql-loadable SQL files of synthetic data (the seed's generate_data.sh workflow).
 
-The file holds the customers and plan rows its interactions need, then the interactions,
+The file holds the customers, plan rows and generated agents its interactions need, then the interactions,
 as COPY blocks in one transaction. Loading it twice leaves one copy: customers are
 inserted only when missing and the file's days are replaced. Days the pipeline loaded are
 never replaced unless the user asks (`PGOPTIONS='-c cca.replace_loaded_days=on'`); then
@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from include.generator import workforce
 from include.generator.customers import (
     CUSTOMER_COLUMNS,
     PLAN_COLUMNS,
@@ -94,12 +95,19 @@ def write_sql_file(
     last = days[-1]
     base = build_customer_base(settings.seed, settings.new_customers_per_day, last, reference)
     frames = []
+    # The roster is staffed for the file's average day.
+    staffed_for = max(1, round(sum(counts) / max(len(days), 1)))
     for day, n in zip(days, counts, strict=False):
         if n == 0:
             continue
-        ctx = day_context(day, n, settings.seed, base, reference)
+        ctx = day_context(day, n, settings.seed, base, reference, staffed_for)
         frames.extend(to_frame(block) for block in generate_day(ctx))
     interactions = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    roster = workforce.build_roster(settings.seed, staffed_for, reference)
+    used = np.isin(roster.agent_id, interactions["agent_id"].dropna().to_numpy()) & ~roster.baseline
+    agents = pd.DataFrame(
+        workforce.agent_rows(roster, *np.nonzero(used), last), columns=workforce.AGENT_COLUMNS
+    )
     needed = np.isin(base.customer_id, interactions["customer_id"].to_numpy())
     as_of = day_index(last)
     customers = pd.DataFrame(customer_rows(base, needed, as_of), columns=CUSTOMER_COLUMNS)
@@ -115,10 +123,14 @@ def write_sql_file(
             "BEGIN;\n"
             "CREATE TEMP TABLE staging_customers (LIKE customers) ON COMMIT DROP;\n"
             "CREATE TEMP TABLE staging_plans (LIKE customer_service_plans) ON COMMIT DROP;\n"
+            "CREATE TEMP TABLE staging_agents (LIKE agents) ON COMMIT DROP;\n"
         )
+        out.write(_copy_block("staging_agents", workforce.AGENT_COLUMNS, agents))
         out.write(_copy_block("staging_customers", CUSTOMER_COLUMNS, customers))
         out.write(_copy_block("staging_plans", PLAN_COLUMNS, plans))
         out.write(
+            f"INSERT INTO agents ({', '.join(workforce.AGENT_COLUMNS)}) "
+            f"SELECT {', '.join(workforce.AGENT_COLUMNS)} FROM staging_agents ON CONFLICT DO NOTHING;\n"
             "INSERT INTO customers SELECT * FROM staging_customers ON CONFLICT DO NOTHING;\n"
             "INSERT INTO customer_service_plans SELECT * FROM staging_plans ON CONFLICT DO NOTHING;\n"
             + replace_guard(days[0], days[-1])

@@ -111,13 +111,15 @@ def test_weekend_dip_in_daily_volume():
     assert np.mean(year) == pytest.approx(10_000, rel=0.03)
 
 
-def test_null_durations_exactly_for_asynchronous_channels(reference):
+def test_null_durations_exactly_for_asynchronous_channels_and_abandoned_contacts(reference):
     f = frame(reference)
     asynchronous = {reference.channel_ids[c] for c in CHANNELS if not reference.channel_is_synchronous[c]}
     is_async = f["channel_id"].isin(asynchronous)
-    assert f.loc[is_async, "duration_seconds"].isna().all()
-    assert f.loc[~is_async, "duration_seconds"].notna().all()
+    abandoned = ~is_async & f["agent_id"].isna() & (f["resolution_status"] == "Cancelled")
+    assert f.loc[is_async | abandoned, "duration_seconds"].isna().all()
+    assert f.loc[~is_async & ~abandoned, "duration_seconds"].notna().all()
     assert is_async.mean() == pytest.approx(0.19, abs=0.02)
+    assert 0 < abandoned.mean() < 0.1
 
 
 def test_satisfaction_in_range_with_documented_response_rate(reference):

@@ -3,4 +3,5 @@
 -- refreshes each loaded day with the per-day files.
 TRUNCATE analytics.daily_channel_summary, analytics.daily_interaction_type_summary,
          analytics.daily_agent_performance, analytics.daily_service_plan_summary,
-         analytics.daily_customer_activity, analytics.customer_summary;
+         analytics.daily_customer_activity, analytics.customer_summary,
+         analytics.interval_queue_summary;

@@ -17,10 +17,15 @@ WITH flagged AS (
         ch.channel_id IS NULL AS orphan_channel,
         t.interaction_type_id IS NULL AS orphan_interaction_type,
         p.agent_id IS NOT NULL AND a.agent_id IS NULL AS orphan_agent,
-        CASE WHEN ch.is_synchronous
-             THEN p.duration_seconds IS NULL
-                  OR p.end_timestamp - p.start_timestamp
-                     <> make_interval(secs => p.duration_seconds + p.queue_time_seconds)
+        -- Live channels: end = start + wait + handle time; a contact abandoned in the queue
+        -- (Cancelled, no agent) has no handle time and ends when the caller gave up.
+        -- Asynchronous channels have no handle time.
+        CASE WHEN ch.is_synchronous AND p.duration_seconds IS NULL
+             THEN p.agent_id IS NOT NULL OR p.resolution_status <> 'Cancelled'
+                  OR p.end_timestamp - p.start_timestamp <> make_interval(secs => p.queue_time_seconds)
+             WHEN ch.is_synchronous
+             THEN p.end_timestamp - p.start_timestamp
+                  <> make_interval(secs => p.duration_seconds + p.queue_time_seconds)
              ELSE p.duration_seconds IS NOT NULL
         END AS duration_inconsistent_with_timestamps
     FROM {pending} AS p

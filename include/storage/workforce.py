@@ -1,0 +1,98 @@
+"""The workforce in the database: queues, routing, agents (materialized forward) and a day's shifts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import psycopg
+
+from include.generator import workforce
+from include.generator.reference import Reference
+from include.generator.settings import BatchSettings
+
+_LOCK = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:workforce'))"
+
+
+def ensure_workforce(
+    conn: psycopg.Connection, day: dt.date, settings: BatchSettings, reference: Reference
+) -> int:
+    """Queues, routing and every agent hired by `day` for this roster, committed; returns agents added.
+
+    Moves forward only, per (seed, interactions_per_day): a roster sized for another volume
+    shares its first slots, so the agents table holds the union of the rosters used, each
+    agent's row a pure function of (seed, agent). `is_active` is as of the latest day loaded.
+    """
+    with conn.transaction():
+        state = _state(conn, settings)
+        if state is not None and state >= day:
+            return 0
+        conn.execute(_LOCK)
+        state = _state(conn, settings)
+        if state is not None and state >= day:
+            return 0
+        _write_catalog(conn, reference)
+        roster = workforce.build_roster(settings.seed, settings.interactions_per_day, reference)
+        slots, gens = workforce.agents_employed_since_epoch(roster, day)
+        if state is not None:
+            since = (state - workforce.config.EPOCH).days
+            fresh = roster.hire_day[slots, gens] > since
+            slots, gens = slots[fresh], gens[fresh]
+        rows = workforce.agent_rows(roster, slots, gens, day)
+        columns = ", ".join(workforce.AGENT_COLUMNS)
+        conn.execute("CREATE TEMP TABLE new_agents (LIKE agents) ON COMMIT DROP")
+        with conn.cursor().copy(f"COPY pg_temp.new_agents ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        conn.execute(
+            f"INSERT INTO agents ({columns}) SELECT {columns} FROM pg_temp.new_agents ON CONFLICT DO NOTHING"
+        )
+        conn.execute("DROP TABLE pg_temp.new_agents")
+        # Agents who left by `day` (baseline agents included: their seat's tenure ends too).
+        d = (day - workforce.config.EPOCH).days
+        left = roster.agent_id[(roster.leave_day <= d) & (roster.hire_day <= d)]
+        conn.execute(
+            "UPDATE agents SET is_active = false WHERE is_active AND agent_id = ANY(%s)",
+            (left.astype(np.int64).tolist(),),
+        )
+        conn.execute(
+            "INSERT INTO workforce_state (base_seed, interactions_per_day, materialized_through) VALUES (%s, %s, %s) "
+            "ON CONFLICT (base_seed, interactions_per_day) DO UPDATE SET materialized_through = EXCLUDED.materialized_through",
+            (settings.seed, settings.interactions_per_day, day),
+        )
+        return len(rows)
+
+
+def _state(conn: psycopg.Connection, settings: BatchSettings) -> dt.date | None:
+    row = conn.execute(
+        "SELECT materialized_through FROM workforce_state WHERE base_seed = %s AND interactions_per_day = %s",
+        (settings.seed, settings.interactions_per_day),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _write_catalog(conn: psycopg.Connection, reference: Reference) -> None:
+    """service_queues and contact_routing from the generator's config (its one source)."""
+    conn.cursor().executemany(
+        "INSERT INTO service_queues (queue_id, department, service_group, concurrency, target_share, target_seconds) "
+        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (queue_id) DO UPDATE SET department = EXCLUDED.department, "
+        "service_group = EXCLUDED.service_group, concurrency = EXCLUDED.concurrency, "
+        "target_share = EXCLUDED.target_share, target_seconds = EXCLUDED.target_seconds",
+        workforce.queue_rows(),
+    )
+    conn.cursor().executemany(
+        "INSERT INTO contact_routing (interaction_type_id, channel_id, queue_id, is_live) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (interaction_type_id, channel_id) DO UPDATE SET queue_id = EXCLUDED.queue_id, "
+        "is_live = EXCLUDED.is_live",
+        workforce.routing_rows(reference),
+    )
+
+
+def write_shifts(conn: psycopg.Connection, day: dt.date, shifts: workforce.Shifts, n_shifts: int) -> None:
+    """Replace the day's shifts, in the caller's transaction (the day's publish)."""
+    conn.execute("DELETE FROM agent_shifts WHERE shift_date = %s", (day,))
+    with conn.cursor().copy(
+        "COPY agent_shifts (shift_date, agent_id, queue_id, shift_start, shift_end, break_start, break_end) FROM STDIN"
+    ) as copy:
+        for row in workforce.shift_rows(shifts, day, n_shifts):
+            copy.write_row(row)
