@@ -76,6 +76,11 @@ def table_checksums(url: str) -> dict[str, str]:
         "service_plan_id)) FROM analytics.daily_service_plan_summary t",
         "interaction_batches": "SELECT md5(string_agg(format('%s/%s/%s', batch_date, interactions_requested, "
         "base_seed), '|' ORDER BY batch_date)) FROM interaction_batches",
+        "agents": "SELECT md5(string_agg(format('%s/%s/%s/%s/%s/%s', agent_id, agent_name, department, team, "
+        "hire_date, is_active), '|' ORDER BY agent_id)) FROM agents",
+        "agent_shifts": "SELECT md5(string_agg(t::text, '|' ORDER BY shift_date, agent_id)) FROM agent_shifts t",
+        "interval_queue_summary": "SELECT md5(string_agg(t::text, '|' ORDER BY interval_start, queue_id)) "
+        "FROM analytics.interval_queue_summary t",
         "counts": "SELECT (SELECT count(*) FROM customer_interactions)::text || '/' || "
         "(SELECT count(*) FROM customers)::text",
     }

@@ -552,7 +552,10 @@ def finish_block(
     for rows in np.split(order, bounds):
         open_rows = unresolved[rows]
         earlier = np.concatenate([[0], np.cumsum(open_rows)[:-1]])
-        wants = (repeat_u[rows] < config.REPEAT_CONTACT_SHARE) & (earlier > 0) & ~a.from_bot[rows]
+        # (bot sessions and their hand-offs stay the customer's who started them)
+        wants = (
+            (repeat_u[rows] < config.REPEAT_CONTACT_SHARE) & (earlier > 0) & ~a.from_bot[rows] & ~a.bot[rows]
+        )
         if not wants.any():
             continue
         candidates = rows[np.flatnonzero(open_rows)]

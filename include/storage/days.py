@@ -50,10 +50,11 @@ DURABLE_COMMIT = "SET LOCAL synchronous_commit = on"
 def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
     """Customers and plan history, and the agents hired, up to `day`, committed; returns customers added."""
     validate_run(day, settings)
-    reference = load_reference(conn)
-    with conn.transaction():
+    with conn.transaction():  # (reads too: an implicit transaction would swallow the later ones)
+        reference = load_reference(conn)
         added = materialize_customer_base(conn, reference, day, settings.seed, settings.new_customers_per_day)
-    ensure_workforce(conn, day, settings, reference)
+    # Through the next day: replies to the day's late messages are written by the next day's shifts.
+    ensure_workforce(conn, day + dt.timedelta(days=1), settings, reference)
     return added
 
 

@@ -59,8 +59,9 @@ staffed AS (
         s.queue_id,
         sum(
             extract(EPOCH FROM least(s.shift_end, iv.interval_end) - greatest(s.shift_start, iv.interval_start))
-            - coalesce(greatest(extract(EPOCH FROM
-                least(s.break_end, iv.interval_end) - greatest(s.break_start, iv.interval_start)), 0), 0)
+            -- (least/greatest skip NULLs: a shift without a break needs its own branch)
+            - CASE WHEN s.break_start IS NULL THEN 0 ELSE greatest(extract(EPOCH FROM
+                least(s.break_end, iv.interval_end) - greatest(s.break_start, iv.interval_start)), 0) END
         )::bigint AS agent_seconds
     FROM agent_shifts AS s
     JOIN intervals AS iv ON iv.interval_start < s.shift_end AND iv.interval_end > s.shift_start
