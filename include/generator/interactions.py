@@ -522,7 +522,8 @@ def finish_block(
 
     # Outcome: the served mix, shifted by skill (towards escalation) and by channel and type
     # (towards pending: first-contact resolution differs by both). Abandoned: Cancelled. Bots
-    # contain the contact (Resolved) or hand it off (Escalated).
+    # contain the contact (Resolved) or hand it to a human (Pending: not an escalation, the
+    # human contact that follows carries the outcome).
     shift_by_skill = np.array([config.SKILL_RESOLUTION_SHIFT[s] for s in SKILLS])[skill]
     pending_shift = (
         _lookup(config.CHANNEL_RESOLUTION_SHIFT, CHANNELS)[channel]
@@ -533,7 +534,7 @@ def finish_block(
     cut_pending = np.maximum(base[0] + base[1] - shift_by_skill, cut_resolved)
     u = rng.random(n)
     resolution = np.select([u < cut_resolved, u < cut_pending], [0, 1], 2).astype(np.int8)
-    resolution = np.where(a.bot, np.where(a.handed_off, 2, 0), resolution)
+    resolution = np.where(a.bot, np.where(a.handed_off, 1, 0), resolution)
     resolution = np.where(abandoned, 3, resolution).astype(np.int8)
     escalated = (resolution == 2) | (
         (resolution == 0) & ~a.bot & (rng.random(n) < config.RESOLVED_AFTER_ESCALATION)

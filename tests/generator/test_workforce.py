@@ -199,7 +199,8 @@ def test_bots_are_a_separate_path_and_a_hand_off_creates_the_human_contact(refer
     assert set(bots["channel"]) <= set(config.SELF_SERVICE_SHARE)
     assert (bots["queue_time_seconds"] == 0).all()
     assert bots["duration_seconds"].median() < 300  # short
-    handed = bots[bots["resolution_status"] == "Escalated"]
+    handed = bots[bots["resolution_status"] == "Pending"]
+    assert not bots["is_escalated"].any()  # a hand-off is not an escalation
     assert len(handed) / len(bots) == pytest.approx(config.BOT_HANDOFF_SHARE, abs=0.05)
     # The human contact starts when the bot session ends: same customer, type and channel.
     humans = f[f["agent_id"].notna() | (f["resolution_status"] == "Cancelled")]
