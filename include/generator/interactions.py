@@ -6,7 +6,6 @@ not depend on the order days are generated in, nor on how blocks are grouped int
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,8 +45,8 @@ def day_volume(day: dt.date, interactions_per_day: int, seed: int = config.DEFAU
 
 
 def block_sizes(n_rows: int) -> list[int]:
-    full, rest = divmod(n_rows, config.BLOCK_SIZE)
-    return [config.BLOCK_SIZE] * full + ([rest] if rest else [])
+    """Rows per block (BLOCK_SIZE each, the last one the rest): also the day's sites."""
+    return workforce.site_sizes(n_rows) if n_rows > 0 else []
 
 
 def hourly_weights(day: dt.date) -> np.ndarray:
@@ -191,7 +190,14 @@ def day_context(
     local = hourly_weights(day)
     utc = sum(zone_weight[z] * np.roll(local, int(-offsets[z] // 3600)) for z in range(len(offsets)))
     roster = workforce.build_roster(seed, staffed_for, reference)
-    today = workforce.schedule_day(roster, day, forecast(day, plan, staffed_for, zone_weight, seed), seed)
+    # One site per block of the day: each block is a random sample of the day's contacts and
+    # is served by its own site, planned for its share (Erlang C per site), so a block's
+    # queues need only that block: blocks stay independent (any shard, any order) and each
+    # is generated while the previous one is copied. Days up to BLOCK_SIZE rows have one site.
+    sizes = np.array(workforce.site_sizes(n_rows), dtype=float)
+    today = workforce.schedule_day(
+        roster, day, forecast(day, plan, staffed_for, zone_weight, seed), seed, sizes / sizes.sum()
+    )
     tomorrow_day = day + dt.timedelta(days=1)
     tomorrow = workforce.schedule_day(
         roster,
@@ -210,6 +216,7 @@ def day_context(
         break_end=np.concatenate([today.break_end, tomorrow.break_end + shifted]),
         needed=today.needed,
         unfilled=today.unfilled,
+        site=np.concatenate([today.site, tomorrow.site]),
     )
     return DayContext(
         day=day,
@@ -396,46 +403,23 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     )
 
 
-_service_cache: list = []  # [(ctx, arrivals per block, service per block)]: the last day served
-
-
-def day_service(ctx: DayContext) -> tuple[list[Arrivals], list[workforce.Service]]:
-    """Every block's arrivals and what the queues made of them (the whole day: a queue needs all
-    its arrivals, so a shard computes the day's service too and keeps only its blocks)."""
-    if _service_cache and _service_cache[0][0] is ctx:
-        return _service_cache[0][1], _service_cache[0][2]
-    arrivals = [block_arrivals(ctx, b) for b in range(len(block_sizes(ctx.n_rows)))]
-    queue = np.concatenate([a.queue for a in arrivals])
-    live = np.flatnonzero(queue >= 0)
-    at = np.concatenate([a.utc_us for a in arrivals])[live]
-    order = live[np.argsort(at, kind="stable")]  # time, then block, then position
-    service = workforce.serve(
-        ctx.shifts,
-        queue[order],
-        np.concatenate([a.utc_us for a in arrivals])[order],
-        np.concatenate([a.patience_us for a in arrivals])[order],
-        np.concatenate([a.handle_s for a in arrivals])[order],
-        n_shifts=ctx.today_shifts,
-    )
-    n_total = len(queue)
-    shift = np.full(n_total, -1, dtype=np.int64)
-    wait = np.zeros(n_total, dtype=np.int64)
-    handle = np.zeros(n_total, dtype=np.int32)
-    shift[order], wait[order], handle[order] = service.shift, service.wait_us, service.handle_s
-    per_block = []
-    lo = 0
-    for a in arrivals:
-        hi = lo + len(a.queue)
-        per_block.append(workforce.Service(shift=shift[lo:hi], wait_us=wait[lo:hi], handle_s=handle[lo:hi]))
-        lo = hi
-    _service_cache[:] = [(ctx, arrivals, per_block)]
-    return arrivals, per_block
+def block_shifts(ctx: DayContext, block: int) -> np.ndarray:
+    """Today's shifts at the site that serves block `block` (see day_context)."""
+    return np.flatnonzero(ctx.shifts.site[: ctx.today_shifts] == block)
 
 
 def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     """Columns of block `block` of the day, as numpy arrays (see COLUMNS for meaning)."""
-    arrivals, services = day_service(ctx)
-    return finish_block(ctx, block, arrivals[block], services[block])
+    arrivals = block_arrivals(ctx, block)
+    service = workforce.serve(
+        ctx.shifts,
+        arrivals.queue,
+        arrivals.utc_us,
+        arrivals.patience_us,
+        arrivals.handle_s,
+        block_shifts(ctx, block),
+    )
+    return finish_block(ctx, block, arrivals, service)
 
 
 def _reply_agents(ctx: DayContext, queue: np.ndarray, at_us: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -462,7 +446,7 @@ def finish_block(
     """Outcomes of a block's contacts once the queues have served them."""
     n = len(a.queue)
     first = block * config.BLOCK_SIZE
-    rng = copy.deepcopy(a.rng)  # the arrivals are cached: a block may be finished again
+    rng = a.rng
     ref = ctx.reference
     plan = ctx.plan
     itype, channel, pick = a.itype, a.channel, a.pick

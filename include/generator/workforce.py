@@ -96,6 +96,7 @@ class Shifts:
     break_end: np.ndarray
     needed: np.ndarray  # (queues, intervals) agents the forecast asked for
     unfilled: np.ndarray  # per queue: shifts planned but without an available agent
+    site: np.ndarray  # int16: the site (a block of the day's contacts) the shift serves
 
 
 def plan_shifts(need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -301,9 +302,13 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
     slots_per_queue = [0] * len(QUEUES)
     for weekday in range(7):
         available = 1 - off_start[weekday] - off_start[(weekday - 1) % 7]
-        need = scheduled_need(typical_load(weekday) * interactions_per_day * config.ROSTER_PEAK_FACTOR)
+        load = typical_load(weekday) * interactions_per_day * config.ROSTER_PEAK_FACTOR
+        sizes = np.array(
+            site_sizes(interactions_per_day * config.ROSTER_PEAK_FACTOR * config.WEEKDAY_VOLUME[weekday])
+        )
+        needs = [scheduled_need(load * size / sizes.sum()) for size in sizes]
         for q in range(len(QUEUES)):
-            shifts = len(plan_shifts(need[q])[0])
+            shifts = sum(len(plan_shifts(need[q])[0]) for need in needs)
             slots_per_queue[q] = max(
                 slots_per_queue[q], int(np.ceil(shifts / available / (1 - config.ROSTER_MARGIN)))
             )
@@ -365,6 +370,13 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
     )
 
 
+def site_sizes(rows: float) -> list[int]:
+    """Contacts per site on a day of `rows` contacts: one site per block of BLOCK_SIZE (the
+    generator serves each block at its own site)."""
+    full, rest = divmod(max(int(round(rows)), 1), config.BLOCK_SIZE)
+    return [config.BLOCK_SIZE] * full + ([rest] if rest else [])
+
+
 def holders_on(roster: Roster, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
     """(generation index, employed) per slot on `day`."""
     d = _day(day)
@@ -375,16 +387,23 @@ def holders_on(roster: Roster, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
 
 
 def scheduled_need(offered: np.ndarray) -> np.ndarray:
-    """Agents scheduled per queue and interval: the Erlang C requirement times SCHEDULE_COVERAGE,
-    at least one agent on the lines that are always open."""
+    """Agents scheduled per queue and interval: Erlang C for the service-level target, grossed
+    up for the expected absence (shrinkage: absent agents' shifts stay empty), at least one
+    agent on the lines that are always open."""
     need = needed_agents(offered)
-    floor = np.array([1 if config.SERVICE_GROUPS[g]["always_open"] else 0 for _, g in QUEUES])[:, None]
-    return np.maximum(np.rint(need * config.SCHEDULE_COVERAGE).astype(np.int64), np.minimum(need, floor))
+    return np.ceil(need / (1 - config.PLANNED_SHRINKAGE)).astype(np.int64)
 
 
-def schedule_day(roster: Roster, day: dt.date, offered: np.ndarray, seed: int) -> Shifts:
-    """The day's shifts: Erlang C on the forecast, greedy shifts, filled by available agents."""
-    need = scheduled_need(offered)
+def schedule_day(
+    roster: Roster, day: dt.date, offered: np.ndarray, seed: int, sites: np.ndarray | None = None
+) -> Shifts:
+    """The day's shifts: Erlang C on the forecast, greedy shifts, filled by available agents.
+
+    `sites`: shares of the day's contacts each site takes (default: one site). Generation
+    serves each block of a day at its own site, so blocks stay independent."""
+    sites = np.ones(1) if sites is None else sites
+    site_need = [scheduled_need(offered * share) for share in sites]
+    need = np.sum(site_need, axis=0)
     gen, employed = holders_on(roster, day)
     weekday = day.weekday()
     off = ((weekday - roster.off_weekday) % 7) < 2
@@ -394,11 +413,13 @@ def schedule_day(roster: Roster, day: dt.date, offered: np.ndarray, seed: int) -
     # Callouts: an absent agent's shift stays empty (nobody replaces them the same day).
     absent = uniform(seed, keys, 1_506) < config.ABSENCE_RATE
     parts: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("queue", "agent", "skill", "start", "length", "brk")
+        k: [] for k in ("queue", "agent", "skill", "start", "length", "brk", "site")
     }
     unfilled = np.zeros(len(QUEUES), dtype=np.int64)
     for q in range(len(QUEUES)):
-        starts, lengths, breaks = plan_shifts(need[q])
+        planned = [plan_shifts(n[q]) for n in site_need]
+        starts, lengths, breaks = (np.concatenate([p[i] for p in planned]) for i in range(3))
+        site = np.concatenate([np.full(len(p[0]), k) for k, p in enumerate(planned)])
         # Unfilled shifts are a random subset (callouts and vacancies are not planned).
         pool = slots[(roster.slot_queue == q) & available]
         filled = min(len(starts), len(pool))
@@ -423,6 +444,7 @@ def schedule_day(roster: Roster, day: dt.date, offered: np.ndarray, seed: int) -
         parts["start"].append(starts[keep])
         parts["length"].append(lengths[keep])
         parts["brk"].append(breaks[keep])
+        parts["site"].append(site[keep])
     start_i = np.concatenate(parts["start"]).astype(np.int64)
     end_i = np.minimum(start_i + np.concatenate(parts["length"]).astype(np.int64), INTERVALS)
     brk_i = start_i + np.concatenate(parts["brk"]).astype(np.int64)
@@ -439,6 +461,7 @@ def schedule_day(roster: Roster, day: dt.date, offered: np.ndarray, seed: int) -
         break_end=break_end,
         needed=need,
         unfilled=unfilled,
+        site=np.concatenate(parts["site"]).astype(np.int16),
     )
 
 
@@ -460,11 +483,12 @@ def serve(
     arrival_us: np.ndarray,
     patience_us: np.ndarray,
     handle_s: np.ndarray,
-    n_shifts: int | None = None,
+    usable: np.ndarray,
 ) -> Service:
     """First come, first served per queue, over the seats of the agents on shift.
 
-    Arrivals must be sorted by time. Each agent-shift offers `concurrency` seats of its
+    Arrivals must be sorted by time; `usable` are the shifts (indexes) that may serve them.
+    Each agent-shift offers `concurrency` seats of its
     queue; a seat is available from shift start to the break and from the break to the end
     (a contact may run past either, as real calls do). A contact takes the seat free
     earliest; if that is later than its patience allows, it is abandoned. The handle time
@@ -481,7 +505,10 @@ def serve(
         rows = np.flatnonzero(queue == q)
         if len(rows) == 0:
             continue
-        own = np.flatnonzero(shifts.queue[:n_shifts] == q)  # today's shifts only
+        own = usable[shifts.queue[usable] == q]
+        if len(own) == 0:  # nobody on shift for this queue at this site: every caller gives up
+            wait[rows] = patience_us[rows]
+            continue
         seats_per = config.SERVICE_GROUPS[QUEUES[q][1]]["concurrency"]
         seat_shift = np.repeat(own, seats_per)
         # Two segments per seat: [start, break_start) and [break_end, end).
@@ -504,7 +531,9 @@ def serve(
             while heap:
                 key = heap[0]
                 free, s = key >> _SEAT_BITS, key & mask
-                start = free if free > a else a
+                # Whole seconds, as stored: the answer comes a whole number of seconds after the
+                # arrival, and the seat is free again exactly when the stored end says.
+                start = a + -((a - free) // 1_000_000) * 1_000_000 if free > a else a
                 if start < seg_end[s]:
                     break
                 nxt = next_seg[s]
@@ -519,12 +548,8 @@ def serve(
             if start - a > patience[i]:
                 waited[i] = patience[i]
                 continue
-            # Whole seconds, as stored: the answer is wait_s after the arrival, the seat is
-            # free again exactly when the stored end says.
-            wait_s = -(-(start - a) // 1_000_000)
-            start = a + wait_s * 1_000_000
             h = int(base[i] * factor[s] + 0.5)
-            got[i], waited[i], took[i] = s, wait_s * 1_000_000, h
+            got[i], waited[i], took[i] = s, start - a, h
             heapreplace(heap, ((start + h * 1_000_000) << _SEAT_BITS) | s)
         got_a = np.array(got, dtype=np.int64)
         served_by[rows] = np.where(got_a >= 0, seg_shift[np.maximum(got_a, 0)], -1)
