@@ -259,6 +259,7 @@ def rows_per_contact() -> np.ndarray:
     )
 
 
+@lru_cache(maxsize=32)
 def channel_group(channel: str) -> str | None:
     for group, spec in config.SERVICE_GROUPS.items():
         if channel in spec["channels"]:
@@ -266,6 +267,7 @@ def channel_group(channel: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
 def queue_aht_seconds() -> np.ndarray:
     """Mean handle time per queue (seconds): the channels' lognormal means times the types'."""
     aht = np.zeros(len(QUEUES))
@@ -524,7 +526,7 @@ def serve(
         patience = patience_us[rows].tolist()
         base = handle_s[rows].tolist()
         got = [-1] * len(rows)
-        waited = [0] * len(rows)
+        waited = list(patience)  # abandoned: waited until the caller gave up
         took = [0] * len(rows)
         heappop, heapreplace = heapq.heappop, heapq.heapreplace
         for i, a in enumerate(arrivals):
@@ -533,7 +535,7 @@ def serve(
                 free, s = key >> _SEAT_BITS, key & mask
                 # Whole seconds, as stored: the answer comes a whole number of seconds after the
                 # arrival, and the seat is free again exactly when the stored end says.
-                start = a + -((a - free) // 1_000_000) * 1_000_000 if free > a else a
+                start = a - ((a - free) // 1_000_000) * 1_000_000 if free > a else a
                 if start < seg_end[s]:
                     break
                 nxt = next_seg[s]
@@ -543,13 +545,13 @@ def serve(
                 else:
                     heappop(heap)
             else:
-                waited[i] = patience[i]
                 continue
             if start - a > patience[i]:
-                waited[i] = patience[i]
                 continue
             h = int(base[i] * factor[s] + 0.5)
-            got[i], waited[i], took[i] = s, start - a, h
+            got[i] = s
+            waited[i] = start - a
+            took[i] = h
             heapreplace(heap, ((start + h * 1_000_000) << _SEAT_BITS) | s)
         got_a = np.array(got, dtype=np.int64)
         served_by[rows] = np.where(got_a >= 0, seg_shift[np.maximum(got_a, 0)], -1)

@@ -446,3 +446,94 @@ def agent_chart(data: ReportData) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+STAFF_COLOUR = "#cbd5e1"
+ABANDON_COLOUR = "#e15759"
+
+
+@_markup
+def service_level_chart(data: ReportData) -> str:
+    """Phone service per day against staffing: agent hours on shift as bars (right axis), the
+    share answered within target and the share abandoned as lines (left axis, 0-100 %).
+
+    Days short of agents show as a dip of the service line over a low bar, or as a line that
+    falls while the bar stays put (more contacts than the forecast planned for)."""
+    chart, title = "service-level", "Phone service level and staffing"
+    days = data.voice_service
+    if not days:
+        return _empty_svg(chart, title)
+    width, height, left, right, top = 1120, 340, 56, 72, 52
+    plot_h, bottom = 220, 52 + 220
+    plot_w = width - left - right
+    dates = data.dates
+    slot = plot_w / len(dates)
+    hours_ticks = _nice_ticks(max(d.agent_hours for d in days))
+    hours_top = hours_ticks[-1] or 1.0
+
+    def x(d: dt.date) -> float:
+        return left + ((d - data.start).days + 0.5) * slot
+
+    def y_pct(v: float) -> float:
+        return bottom - v / 100 * plot_h
+
+    parts = [_svg_open(chart, width, height, title)]
+    parts.append(
+        _legend(
+            [
+                ("Agent hours on shift", STAFF_COLOUR, "rect"),
+                ("Answered within target %", CSAT_COLOUR, "line"),
+                ("Abandoned %", ABANDON_COLOUR, "line"),
+            ],
+            left,
+            20,
+            width - right,
+        )
+    )
+    for i in range(5):
+        pct = i * 25
+        yy = y_pct(pct)
+        hours = hours_top * i / 4
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{_f(yy)}" y2="{_f(yy)}" stroke="{GRID}"/>'
+            f'<text x="{left - 8}" y="{_f(yy + 4)}" text-anchor="end" font-size="12" fill="{INK}">{pct}%</text>'
+            f'<text x="{width - right + 8}" y="{_f(yy + 4)}" font-size="12" fill="{MUTED}">'
+            f"{_e(_tick_label(hours))}</text>"
+        )
+    bar_w = max(slot * 0.7, 1.0)
+    for d in days:
+        h = d.agent_hours / hours_top * plot_h
+        parts.append(
+            f'<rect x="{_f(x(d.summary_date) - bar_w / 2)}" y="{_f(bottom - h)}" width="{_f(bar_w)}" '
+            f'height="{_f(h)}" fill="{STAFF_COLOUR}"><title>{_e(d.summary_date.isoformat())}: '
+            f"{_e(fmt_int(d.agent_hours))} agent hours, {_e(fmt_int(d.offered))} calls offered</title></rect>"
+        )
+    for values, colour, label in (
+        ([(d.summary_date, d.service_level_pct) for d in days], CSAT_COLOUR, "answered within target"),
+        ([(d.summary_date, d.abandoned_pct) for d in days], ABANDON_COLOUR, "abandoned"),
+    ):
+        points = [(day, v) for day, v in values if v is not None]
+        if len(points) > 1:
+            parts.append(_polyline([f"{_f(x(day))},{_f(y_pct(v))}" for day, v in points], colour))
+        for day, v in points:
+            parts.append(
+                f'<circle cx="{_f(x(day))}" cy="{_f(y_pct(v))}" r="3" fill="#fff" stroke="{colour}" '
+                f'stroke-width="2"><title>{_e(day.isoformat())}: {_e(fmt_pct(v))} {label}</title></circle>'
+            )
+    step = _date_label_step(len(dates))
+    for i, d in enumerate(dates):
+        if i % step == 0:
+            parts.append(
+                f'<text x="{_f(x(d))}" y="{bottom + 18}" text-anchor="middle" font-size="12" '
+                f'fill="{MUTED}">{_e(d.strftime("%b %d"))}</text>'
+            )
+    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{bottom}" y2="{bottom}" stroke="#9ca3af"/>')
+    mid = top + plot_h / 2
+    parts.append(
+        f'<text x="14" y="{_f(mid)}" transform="rotate(-90 14 {_f(mid)})" text-anchor="middle" '
+        f'font-size="12" fill="{INK}">Share of calls offered</text>'
+        f'<text x="{width - 10}" y="{_f(mid)}" transform="rotate(90 {width - 10} {_f(mid)})" '
+        f'text-anchor="middle" font-size="12" fill="{MUTED}">Agent hours</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)

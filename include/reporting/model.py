@@ -54,6 +54,17 @@ class AgentRow:
 
 
 @dataclass(frozen=True)
+class ServiceDay:
+    """Phone service that day: share answered within target, share abandoned, agent hours on shift."""
+
+    summary_date: dt.date
+    offered: int
+    service_level_pct: float | None
+    abandoned_pct: float | None
+    agent_hours: float
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything the report shows, already rolled up: rendering does no arithmetic on raw rows."""
 
@@ -64,6 +75,7 @@ class ReportData:
     quality: list[QualityDay] = field(default_factory=list)
     aht_by_type: list[TypeAht] = field(default_factory=list)
     agents: list[AgentRow] = field(default_factory=list)
+    voice_service: list[ServiceDay] = field(default_factory=list)
 
     @property
     def start(self) -> dt.date:

@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from include.config import SQL_DIR
 from include.reporting import charts
-from include.reporting.model import AgentRow, ChannelDay, Kpis, QualityDay, ReportData, TypeAht
+from include.reporting.model import AgentRow, ChannelDay, Kpis, QualityDay, ReportData, ServiceDay, TypeAht
 
 __all__ = [
     "AgentRow",
@@ -34,6 +34,7 @@ __all__ = [
     "Kpis",
     "QualityDay",
     "ReportData",
+    "ServiceDay",
     "TypeAht",
     "build_html",
     "fetch_report_data",
@@ -94,6 +95,10 @@ def fetch_report_data(conn: psycopg.Connection, as_of: dt.date, days: int = 30) 
             AgentRow(str(name), str(team), int(n or 0), _num(c), _num(s), _num(a))
             for name, team, n, c, s, a in rows("agent_leaderboard")
         ],
+        voice_service=[
+            ServiceDay(d, int(n or 0), _num(sl), _num(ab), float(h or 0))
+            for d, n, sl, ab, h in rows("voice_service")
+        ],
     )
 
 
@@ -125,6 +130,7 @@ CHARTS = {
     "csat": charts.csat_chart,
     "aht": charts.aht_chart,
     "agents": charts.agent_chart,
+    "service": charts.service_level_chart,
 }
 
 

@@ -64,6 +64,11 @@ def _context(day: dt.date, n_rows: int, settings: BatchSettings, reference: Refe
     return day_context(day, n_rows, settings.seed, base, reference, settings.interactions_per_day)
 
 
+def forget_day_contexts() -> None:
+    """Drop the cached day contexts (benchmarks time a day's planning as a new task pays it)."""
+    _context.cache_clear()
+
+
 def day_context_for(day: dt.date, n_rows: int, settings: BatchSettings, reference: Reference) -> DayContext:
     """The day's generation context (customers who may call, shifts), cached per process: the
     load, its shards and the publish of one day share it."""

@@ -11,6 +11,7 @@ import pytest
 from markupsafe import Markup
 
 from include.config import PROJECT_ROOT
+from include.generator.workforce import queue_rows
 from include.reporting import charts, report
 from include.reporting.report import (
     AgentRow,
@@ -18,6 +19,7 @@ from include.reporting.report import (
     Kpis,
     QualityDay,
     ReportData,
+    ServiceDay,
     TypeAht,
     build_html,
     fetch_report_data,
@@ -56,6 +58,10 @@ def synthetic_data() -> ReportData:
         agents=[
             AgentRow(HOSTILE, "Frontline A", 320, 91.0, 4.4, 300.0),
             AgentRow("Brenda Smith", "R&D <Ops>", 280, 55.0, 3.1, None),
+        ],
+        voice_service=[
+            ServiceDay(d, 900, None if i == 3 else 75.0 + i, 4.0 + i / 10, 180.0 + i)
+            for i, d in enumerate(dates)
         ],
     )
 
@@ -112,6 +118,11 @@ def _seed(conn) -> None:
     agents = [r[0] for r in conn.execute("SELECT agent_id FROM agents ORDER BY 1")]
     conn.execute("UPDATE agents SET agent_name = %s WHERE agent_id = %s", (HOSTILE, agents[0]))
     start = AS_OF - dt.timedelta(days=DAYS + 5)  # some rows before the window: must be ignored
+    conn.cursor().executemany(
+        "INSERT INTO service_queues (queue_id, department, service_group, concurrency, target_share, "
+        "target_seconds) VALUES (%s, %s, %s, %s, %s, %s)",
+        queue_rows(),
+    )
     with conn.cursor() as cur:
         for day in range(DAYS + 6):
             d = start + dt.timedelta(days=day)
@@ -194,6 +205,29 @@ def _seed(conn) -> None:
                         n // 10,
                     ),
                 )
+            for queue_id, _, group, *_ in queue_rows():
+                if group != "Voice":
+                    continue
+                for interval in range(0, 96, 4):  # one interval an hour is enough for daily sums
+                    offered = rng.randint(20, 60)
+                    abandoned = rng.randint(0, 4)
+                    cur.execute(
+                        """INSERT INTO analytics.interval_queue_summary (
+                               interval_start, queue_id, offered, handled, abandoned, answered_within_target,
+                               answer_wait_seconds, handle_seconds, agent_seconds)
+                           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                        (
+                            dt.datetime.combine(d, dt.time(), dt.UTC) + dt.timedelta(minutes=15 * interval),
+                            queue_id,
+                            offered,
+                            offered - abandoned,
+                            abandoned,
+                            round((offered - abandoned) * 0.8),
+                            (offered - abandoned) * 25,
+                            (offered - abandoned) * 400,
+                            rng.randint(8, 16) * 900,
+                        ),
+                    )
     conn.commit()
 
 
@@ -232,6 +266,21 @@ def test_fetch_report_data_rolls_up_window(scratch_conn) -> None:
         (a.interactions for a in data.agents), reverse=True
     )
     assert data.aht_by_type and all(t.avg_handle_seconds > 0 for t in data.aht_by_type)
+    # Phone service per day, ratios of the interval table's sums (not averages of ratios).
+    voice = scratch_conn.execute(
+        "SELECT (s.interval_start AT TIME ZONE 'UTC')::date, 100.0 * sum(answered_within_target) / sum(offered), "
+        "100.0 * sum(abandoned) / sum(offered), sum(agent_seconds) / 3600.0 FROM analytics.interval_queue_summary s "
+        "JOIN service_queues q USING (queue_id) WHERE q.service_group = 'Voice' AND s.interval_start >= %s "
+        "AND s.interval_start < %s GROUP BY 1 ORDER BY 1",
+        (start, AS_OF + dt.timedelta(days=1)),
+    ).fetchall()
+    assert [
+        (v.summary_date, v.service_level_pct, v.abandoned_pct, v.agent_hours) for v in data.voice_service
+    ] == [
+        (d, pytest.approx(float(sl)), pytest.approx(float(ab)), pytest.approx(float(h)))
+        for d, sl, ab, h in voice
+    ]
+    assert len(data.voice_service) == DAYS
 
 
 def test_render_report_writes_dated_and_latest(rendered: Path) -> None:
