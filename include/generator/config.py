@@ -400,6 +400,10 @@ SERVICE_GROUPS = {
 }  # fmt: skip
 #: Asynchronous channels, answered by a Messaging agent on shift at reply time.
 ASYNC_GROUP = "Messaging"
+#: Agent time to answer an asynchronous message: lognormal (median seconds, sigma). It takes one
+#: of the agent's seats for that long (not stored: duration_seconds stays NULL for asynchronous
+#: channels) (assumption: a few minutes per e-mail, less for social posts and SMS).
+ASYNC_WORK_LOGNORMAL = {"EMAIL": (300, 0.6), "SOCIAL": (180, 0.6), "SMS": (90, 0.5)}
 #: Workforce management plans in 15-minute intervals (the interval table's grain too).
 INTERVAL_MINUTES = 15
 #: Shifts: 8 hours (32 intervals) with a 30-minute break at one of four staggered offsets

@@ -268,12 +268,15 @@ class Arrivals:
     handed_off: np.ndarray  # a bot session that handed the customer to a human
     from_bot: np.ndarray  # the human contact a bot hand-off created
     bot_seconds: np.ndarray  # the bot session's length
-    queue: np.ndarray  # live contact for an agent: index into workforce.QUEUES, else -1
-    handle_s: np.ndarray  # base handle time of a live contact (before the agent's skill)
+    queue: np.ndarray  # work for an agent's seat: index into workforce.QUEUES, else -1
+    handle_s: np.ndarray  # base handle (work) time for an agent (before the agent's skill)
     patience_us: np.ndarray
+    is_async: np.ndarray  # a message (email, social, SMS) a human answers
+    ready_us: np.ndarray  # when the queue takes it up: the arrival, or a message's desk time
 
 
 SYNCHRONOUS = np.array([c in config.HANDLE_TIME_LOGNORMAL for c in CHANNELS])
+_NEVER_GIVES_UP = 10**15  # a message waits for its answer
 _CHANNEL_GROUP = np.array(
     [workforce.GROUPS.index(g) if (g := workforce.channel_group(c)) else -1 for c in CHANNELS]
 )
@@ -386,6 +389,35 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     patience_mean = np.array([config.PATIENCE_MEAN_SECONDS[g] for g in workforce.GROUPS])[group.clip(0)]
     patience = np.maximum(rng.exponential(1.0, size=n) * patience_mean, 1.0)
     patience = (np.rint(patience) * 1_000_000).astype(np.int64)  # whole seconds, as stored
+
+    # Messages a human answers: the digital desk takes one up after the channel's usual delay
+    # (longer in busy hours and on event days); one due outside the desk's hours waits for the
+    # next opening (in the center's time zone) plus a backlog delay. Then it needs an agent's
+    # seat for its work time, like any contact of the Messaging queue (a message taken up after
+    # midnight UTC is answered by the next day's shifts, without the queue).
+    is_async = ~SYNCHRONOUS[channel] & ~bot
+    load = ctx.utc_load[utc_us // US_PER_HOUR]
+    mean_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * ctx.plan.wait_multiplier
+    mean_wait = mean_wait * np.maximum(1 + config.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
+    delay_us = np.maximum(np.rint(rng.exponential(mean_wait)), 1).astype(np.int64) * 1_000_000
+    local = utc_us + delay_us + ctx.center_offset_us  # on the center's clock
+    tod = local % US_PER_DAY
+    opens, closes = (h * US_PER_HOUR for h in config.DIGITAL_DESK_HOURS)
+    backlog = np.minimum(rng.exponential(config.BACKLOG_REPLY_MEAN_MINUTES * 60e6, size=n), 4 * US_PER_HOUR)
+    moved = np.where(tod < opens, local - tod + opens, local - tod + US_PER_DAY + opens)
+    closed = (tod < opens) | (tod >= closes)
+    ready = np.where(closed, moved + backlog.astype(np.int64), local) - ctx.center_offset_us
+    ready = utc_us - ((utc_us - ready) // 1_000_000) * 1_000_000  # whole seconds after the arrival
+    work = np.zeros(n)
+    for code, (w_median, w_sigma) in config.ASYNC_WORK_LOGNORMAL.items():
+        rows = channel == CHANNELS.index(code)
+        work[rows] = w_median * np.exp(w_sigma * rng.standard_normal(int(rows.sum())))
+    async_queue = ctx.type_department[itype] * len(workforce.GROUPS) + workforce.GROUPS.index(
+        config.ASYNC_GROUP
+    )
+    queue = np.where(is_async & (ready < US_PER_DAY), async_queue, queue)
+    handle = np.where(is_async, np.maximum(work, 10), handle)
+    patience = np.where(is_async, _NEVER_GIVES_UP, patience)
     return Arrivals(
         rng=rng,
         pick=pick,
@@ -400,6 +432,8 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
         queue=queue,
         handle_s=handle,
         patience_us=patience,
+        is_async=is_async,
+        ready_us=np.where(is_async, ready, utc_us),
     )
 
 
@@ -410,16 +444,23 @@ def block_shifts(ctx: DayContext, block: int) -> np.ndarray:
 
 def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     """Columns of block `block` of the day, as numpy arrays (see COLUMNS for meaning)."""
-    arrivals = block_arrivals(ctx, block)
-    service = workforce.serve(
+    a = block_arrivals(ctx, block)
+    order = np.argsort(a.ready_us, kind="stable")  # the queues take work up in time order
+    served = workforce.serve(
         ctx.shifts,
-        arrivals.queue,
-        arrivals.utc_us,
-        arrivals.patience_us,
-        arrivals.handle_s,
+        a.queue[order],
+        a.ready_us[order],
+        a.patience_us[order],
+        a.handle_s[order],
         block_shifts(ctx, block),
     )
-    return finish_block(ctx, block, arrivals, service)
+    shift, wait, handle = (
+        np.empty_like(served.shift),
+        np.empty_like(served.wait_us),
+        np.empty_like(served.handle_s),
+    )
+    shift[order], wait[order], handle[order] = served.shift, served.wait_us, served.handle_s
+    return finish_block(ctx, block, a, workforce.Service(shift=shift, wait_us=wait, handle_s=handle))
 
 
 def _reply_agents(ctx: DayContext, queue: np.ndarray, at_us: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -450,42 +491,26 @@ def finish_block(
     ref = ctx.reference
     plan = ctx.plan
     itype, channel, pick = a.itype, a.channel, a.pick
-    hour = a.utc_us // US_PER_HOUR
     start_us = (ctx.day - PG_EPOCH).days * US_PER_DAY + a.utc_us
     synchronous = SYNCHRONOUS[channel]
-    live = a.queue >= 0
+    live = (a.queue >= 0) & synchronous
     abandoned = live & (service.shift < 0)
     served = live & ~abandoned
 
-    # Asynchronous replies come from the digital desk: one due outside its hours waits for
-    # the next opening (in the center's time zone) plus a backlog delay; a Messaging agent of
-    # the type's department on shift at the reply time writes it.
-    load = ctx.utc_load[hour]
-    mean_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * plan.wait_multiplier
-    mean_wait = mean_wait * np.maximum(1 + config.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
-    async_wait = np.maximum(np.rint(rng.exponential(mean_wait)), 1).astype(np.int64)
-    reply_us = start_us + async_wait * 1_000_000 + ctx.center_offset_us
-    tod = reply_us % US_PER_DAY
-    opens, closes = (h * US_PER_HOUR for h in config.DIGITAL_DESK_HOURS)
-    backlog = np.minimum(rng.exponential(config.BACKLOG_REPLY_MEAN_MINUTES * 60e6, size=n), 4 * US_PER_HOUR)
-    backlog = backlog.astype(np.int64)
-    moved = np.where(tod < opens, reply_us - tod + opens, reply_us - tod + US_PER_DAY + opens) + backlog
-    late = (tod < opens) | (tod >= closes)
-    async_wait = np.where(late, np.ceil((moved - ctx.center_offset_us - start_us) / 1e6), async_wait).astype(
-        np.int64
-    )
-    is_async = ~synchronous & ~a.bot
+    # Messages: answered by the agent who took one up, when the work is done; one taken up after
+    # the day's shifts (or with no seat left) by a Messaging agent of the type's department on
+    # the next shift at that time.
+    is_async = a.is_async
+    answered = is_async & (a.queue >= 0) & (service.shift >= 0)
     async_queue = ctx.type_department[itype] * len(workforce.GROUPS) + workforce.GROUPS.index(
         config.ASYNC_GROUP
     )
-    reply_shift = _reply_agents(ctx, async_queue, a.utc_us + async_wait * 1_000_000, rng.random(n))
-    # A reply moved to the next staffed interval (a gap in the roster) waits until then.
+    reply_shift = _reply_agents(ctx, async_queue, a.ready_us, rng.random(n))
     reply_start = np.where(reply_shift >= 0, ctx.shifts.start[np.maximum(reply_shift, 0)], 0)
-    async_wait = np.where(
-        is_async & (reply_shift >= 0),
-        np.maximum(async_wait, np.ceil((reply_start - a.utc_us) / 1e6).astype(np.int64)),
-        async_wait,
-    )
+    later_reply = np.maximum(a.ready_us, reply_start)  # a gap in the roster waits for the next shift
+    done_us = a.ready_us + service.wait_us + service.handle_s.astype(np.int64) * 1_000_000
+    async_wait = np.ceil((np.where(answered, done_us, later_reply) - a.utc_us) / 1e6).astype(np.int64)
+    reply_shift = np.where(answered, service.shift, reply_shift)
 
     shift = np.where(served, service.shift, np.where(is_async, reply_shift, -1))
     has_agent = shift >= 0

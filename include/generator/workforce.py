@@ -232,23 +232,31 @@ def utc_profiles(zone_share: np.ndarray, zone_offset_intervals: np.ndarray, week
 
 
 def queue_shares(type_p: np.ndarray, channel_given_type: np.ndarray | None = None) -> np.ndarray:
-    """Share of all contacts that reach each queue as live contacts for an agent (bots that hand
-    off included, bots that contain the contact and asynchronous messages excluded)."""
+    """Work reaching each queue, in contacts of the queue's average handle time, per contact of
+    the day: live contacts for an agent (bots that hand off included, bots that contain the
+    contact excluded), plus the asynchronous messages its agents answer (in equivalent contacts:
+    their work time over the queue's AHT)."""
     channels = tuple(config.CHANNEL_MIX)
     if channel_given_type is None:
         channel_given_type = np.tile(np.array(list(config.CHANNEL_MIX.values())), (len(type_p), 1))
     bot = np.array([config.SELF_SERVICE_SHARE.get(c, 0.0) for c in channels])
     synchronous = np.array([c in config.HANDLE_TIME_LOGNORMAL for c in channels])
     # Of a channel's rows: humans who never met a bot, plus the bots' hand-offs.
-    live = synchronous * (1 - bot + bot * config.BOT_HANDOFF_SHARE) / rows_per_contact()
+    human = (1 - bot + bot * config.BOT_HANDOFF_SHARE) / rows_per_contact()
+    aht = queue_aht_seconds()
     shares = np.zeros(len(QUEUES))
     types = tuple(config.INTERACTION_TYPES)
     for t, code in enumerate(types):
         dept = config.INTERACTION_TYPES[code][2]
         for c, channel in enumerate(channels):
-            group = channel_group(channel)
-            if group is not None:
-                shares[queue_of(dept, group)] += type_p[t] * channel_given_type[t, c] * live[c]
+            if synchronous[c]:
+                q = queue_of(dept, channel_group(channel))
+                shares[q] += type_p[t] * channel_given_type[t, c] * human[c]
+            else:
+                q = queue_of(dept, config.ASYNC_GROUP)
+                median, sigma = config.ASYNC_WORK_LOGNORMAL[channel]
+                work = median * np.exp(sigma**2 / 2)
+                shares[q] += type_p[t] * channel_given_type[t, c] * human[c] * work / aht[q]
     return shares
 
 
