@@ -42,9 +42,7 @@ def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
     """Customers and plan history up to `day`, committed; returns customers added."""
     validate_run(day, settings)
     with conn.transaction():
-        return materialize_customer_base(
-            conn, load_reference(conn), day, settings.seed, settings.new_customers_per_day
-        )
+        return materialize_customer_base(conn, load_reference(conn), day, settings.seed, settings.signups)
 
 
 def load_day(
@@ -243,7 +241,7 @@ def copy_day(
     freeze: bool = False,
 ) -> int:
     """Stream the day's blocks into one binary COPY; generation overlaps the COPY in a thread."""
-    base = build_customer_base(settings.seed, settings.new_customers_per_day, day, reference)
+    base = build_customer_base(settings.seed, settings.signups, day, reference)
     ctx = day_context(day, n_rows, settings.seed, base, reference)
     chunks: queue.Queue = queue.Queue(maxsize=2)  # bounds memory: at most ~3 blocks alive
     failure: list[BaseException] = []

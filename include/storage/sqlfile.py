@@ -92,7 +92,7 @@ def write_sql_file(
 ) -> int:
     """Write the file; returns interactions written."""
     last = days[-1]
-    base = build_customer_base(settings.seed, settings.new_customers_per_day, last, reference)
+    base = build_customer_base(settings.seed, settings.signups, last, reference)
     frames = []
     for day, n in zip(days, counts, strict=False):
         if n == 0:
