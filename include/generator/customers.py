@@ -68,11 +68,11 @@ class CustomerBase:
 
     def current_event(self, day: int) -> np.ndarray:
         """Index of each customer's plan event in force on `day` (0 if none yet)."""
-        return np.maximum((self.event_day <= day).sum(axis=1) - 1, 0)
+        return np.maximum((self.event_day <= day).sum(axis=1, dtype=np.int8) - 1, 0)
 
     def tier_on(self, day: int) -> np.ndarray:
-        rows = np.arange(len(self.customer_id))
-        return self.event_tier[rows, self.current_event(day)]
+        event = self.current_event(day)[:, None].astype(np.intp)
+        return np.take_along_axis(self.event_tier, event, axis=1)[:, 0]
 
 
 def signups_per_day(seed: int, new_per_day: int, last_index: int) -> np.ndarray:
@@ -546,13 +546,18 @@ def plans_ended_between(
 ) -> list[tuple[int, int, int]]:
     """(customer_id, event, end_day) for plans started by `prev` that ended in (prev, now]
     (of the customers in the mask `among`, all by default)."""
-    out = []
-    following = np.concatenate([base.event_day[:, 1:], np.full((len(base.customer_id), 1), _NEVER)], axis=1)
-    end = np.minimum(following, base.churn_day[:, None]) - 1
-    started = base.event_day <= prev
+    # A plan ends the day before its successor starts or the customer churns: only customers
+    # with one of those in (prev, now] qualify (a few thousand a day of millions).
+    moved = ((base.event_day > prev) & (base.event_day <= now)).any(axis=1)
+    moved |= (base.churn_day > prev) & (base.churn_day <= now)
     if among is not None:
-        started &= among[:, None]
-    ended = (end + 1 > prev) & (end + 1 <= now)
-    for i, e in zip(*np.nonzero(started & ended), strict=False):
-        out.append((int(base.customer_id[i]), int(e), int(end[i, e])))
-    return out
+        moved &= among
+    index = np.flatnonzero(moved)
+    days = base.event_day[index]
+    following = np.concatenate([days[:, 1:], np.full((len(index), 1), _NEVER, dtype=days.dtype)], axis=1)
+    end = np.minimum(following, base.churn_day[index][:, None]) - 1
+    ended = (days <= prev) & (end + 1 > prev) & (end + 1 <= now)
+    return [
+        (int(base.customer_id[index[i]]), int(e), int(end[i, e]))
+        for i, e in zip(*np.nonzero(ended), strict=False)
+    ]

@@ -129,6 +129,26 @@ def test_a_database_keeps_the_seed_it_was_built_with(schema_url):
         assert ensure_customer_base(conn, DAY - dt.timedelta(days=3), BatchSettings(seed=42)) == 0
 
 
+def test_a_database_from_before_the_volume_sized_base_is_refused_with_one_line(schema_url):
+    """Its first customers (ids 1-2,000) are not in today's universe: refuse, write nothing."""
+    from include.generator.customers import CustomerBaseMismatch
+    from include.storage.days import ensure_customer_base
+
+    with connect(schema_url) as conn:
+        conn.execute(
+            "INSERT INTO customers (customer_id, customer_name, email, phone, registration_date, "
+            "customer_segment, status, created_at) VALUES (7, 'A B', 'a.b.7@example.com', '(212) 234-5678', "
+            "'2019-05-01', 'Basic', 'Active', now())"
+        )
+        conn.execute("INSERT INTO customer_base_state VALUES (true, 42, 5, '2020-03-01')")
+        conn.commit()
+        with pytest.raises(CustomerBaseMismatch, match="fresh database") as caught:
+            ensure_customer_base(conn, dt.date(2020, 3, 2), BatchSettings())
+        assert "\n" not in str(caught.value)
+        conn.rollback()
+        assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 1
+
+
 #: Early, so the 20,000-a-day base (customers active on EPOCH and a month of sign-ups) is smaller.
 EARLY = dt.date(2020, 2, 3)
 _CUSTOMERS = "SELECT customer_id, customer_name, email, phone, address, city, state, registration_date, "
