@@ -25,6 +25,10 @@ def test_realism_measures_every_published_figure(schema_url, capsys):
     assert figures["invalid NANP phone numbers"] == 0
     assert figures["plan changes across consumer/Business"] == 0
     assert figures["Thanksgiving, Christmas / same weekday"] < 0.6
+    # Issue #14: the base is sized to the volume, so the contact rate is in the published range.
+    low, high = PUBLISHED["contacts per active customer per month"][:2]
+    assert low <= figures["contacts per active customer per month"] <= high
+    assert figures["most contacts of one customer in a calendar month"] <= 15
     assert figures["phone abandonment"] is None  # not modelled yet: said so, not invented
     text = table(figures, (DAYS[0], DAYS[-1]), 1_500)
     print(text)
