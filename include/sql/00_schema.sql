@@ -107,12 +107,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS customer_service_plans_one_active
     ON customer_service_plans (customer_id) WHERE is_active;
 CREATE INDEX IF NOT EXISTS customer_service_plans_plan_dates
     ON customer_service_plans (service_plan_id, start_date, end_date);
--- The plans in force on a day, by index-only scans (analytics: daily_service_plan_summary),
--- and a customer's plans: the base holds millions of customers at 20,000 contacts a day.
-CREATE INDEX IF NOT EXISTS customer_service_plans_open
-    ON customer_service_plans (start_date, service_plan_id) WHERE end_date IS NULL;
-CREATE INDEX IF NOT EXISTS customer_service_plans_ended
-    ON customer_service_plans (end_date, start_date, service_plan_id) WHERE end_date IS NOT NULL;
+-- A customer's plans (analytics: the plan in force of each of a day's contacts): the base
+-- holds millions of customers at 20,000 contacts a day.
 CREATE INDEX IF NOT EXISTS customer_service_plans_customer
     ON customer_service_plans (customer_id, start_date);
 
