@@ -106,11 +106,12 @@ with DAG(
         ),
         "new_customers_per_day": Param(
             generator_config.DEFAULT_NEW_CUSTOMERS_PER_DAY,
-            type="integer",
+            type=["null", "integer"],
             minimum=0,
             maximum=generator_config.MAX_NEW_CUSTOMERS_PER_DAY,
             title="New customers per day",
-            description="Average sign-ups per day. Must match the database's customer base.",
+            description="Average sign-ups per day. Empty (the default): sized to the volume, about "
+            "0.3 contacts per active customer a month. Runs with any value share one database.",
         ),
     },
 ) as dag:

@@ -74,7 +74,7 @@ def settings_from_params(
         new_customers_per_day=whole_number(
             "new_customers_per_day",
             params.get("new_customers_per_day", config.DEFAULT_NEW_CUSTOMERS_PER_DAY),
-        ),
+        ),  # None: derived from interactions_per_day
     )
 
 

@@ -33,7 +33,7 @@ SEED_STYLE_DAY = dt.date(2025, 3, 5)
 def _context(bench: Bench, day: dt.date, n_rows: int):
     reference = load_reference(bench.conn)
     s = bench.settings
-    base = build_customer_base(s.seed, s.new_customers_per_day, day, reference)
+    base = build_customer_base(s.seed, s.signups, day, reference)
     return day_context(day, n_rows, s.seed, base, reference)
 
 

@@ -80,7 +80,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--new-customers-per-day",
         type=count(0, config.MAX_NEW_CUSTOMERS_PER_DAY),
         default=config.DEFAULT_NEW_CUSTOMERS_PER_DAY,
-        help=f"average sign-ups per day (default {config.DEFAULT_NEW_CUSTOMERS_PER_DAY})",
+        help="average sign-ups per day (default: derived from the volume, "
+        f"{config.TARGET_CONTACTS_PER_ACTIVE_MONTH} contacts per active customer a month)",
     )
     p.add_argument(
         "--output", type=Path, help="write a SQL file (COPY blocks) instead of loading the database"

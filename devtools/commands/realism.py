@@ -11,13 +11,15 @@ import argparse
 import datetime as dt
 import statistics
 
+from include.generator.config import CONTACT_RATE_RANGE
+
 #: figure -> (low, high, source); None bounds are open.
 PUBLISHED = {
     "contacts per active customer per month": (
-        0.05,
-        0.5,
+        *CONTACT_RATE_RANGE,
         "britebill.com: about a third of mobile subscribers contact care at least once a quarter",
     ),
+    "most contacts of one customer in a calendar month": (1, 15, "issue #14: nobody calls daily"),
     "weekday peak hour, customer-local": (9, 11, "turnella.com: morning peak 09:30-11:30 local"),
     "Monday volume / mean day": (1.2, 1.4, "turnella.com"),
     "weekend day volume / mean day": (0.5, 0.8, "turnella.com"),
@@ -136,6 +138,10 @@ SELECT avg(first_contact_resolution::int), avg(is_escalated::int), avg(is_repeat
        sum(duration_seconds) FILTER (WHERE agent_id IS NOT NULL AND duration_seconds IS NOT NULL)
 FROM customer_interactions
 """
+_BUSIEST = """
+SELECT max(n) FROM (SELECT count(*) AS n FROM customer_interactions
+                    GROUP BY customer_id, date_trunc('month', start_timestamp AT TIME ZONE 'UTC')) t
+"""
 _PHONES = r"""
 SELECT avg((phone !~ '^\([2-9][0-9]{2}\) [2-9][0-9]{2}-[0-9]{4}$')::int) FROM customers
 """
@@ -188,6 +194,7 @@ def measure(conn) -> dict[str, float | None]:
             if active
             else None
         ),
+        "most contacts of one customer in a calendar month": conn.execute(_BUSIEST).fetchone()[0],
         "weekday peak hour, customer-local": (conn.execute(_PEAK).fetchone() or (None,))[0],
         "Monday volume / mean day": statistics.fmean(daily[d] for d in days if d.weekday() == 0) / mean,
         "weekend day volume / mean day": statistics.fmean(daily[d] for d in days if d.weekday() >= 5) / mean,

@@ -14,25 +14,57 @@ import datetime as dt
 # ------------------------------------------------------------------ calendar and volumes
 #: First day that can be generated. The initial customer base registered before it.
 EPOCH = dt.date(2020, 1, 1)
-#: Customers registered before EPOCH (spread over the INITIAL_BASE_YEARS before it).
-INITIAL_CUSTOMERS = 2_000
-INITIAL_BASE_YEARS = 5
 
 DEFAULT_SEED = 42
 #: Average interactions on a day; the weekday shape below scales it (Sunday gets fewer).
 DEFAULT_INTERACTIONS_PER_DAY = 2_000
 MAX_INTERACTIONS_PER_DAY = 10_000_000
-#: Average sign-ups per day (the weekday shape applies too).
-DEFAULT_NEW_CUSTOMERS_PER_DAY = 5
-#: Sign-ups on one day never exceed this (the customer-id layout: day * 10,000 + k).
+
+# ------------------------------------------------------------------ population sized to the volume
+#: Contacts per active customer per month the population is sized for. About a third of
+#: mobile subscribers contact care at least once a quarter (britebill.com, in
+#: contact-center-facts notes): well under one contact per subscriber per month; with
+#: repeat contacts, 0.15-0.40 a month is the published range (CONTACT_RATE_RANGE).
+#: The active base is then interactions_per_day x 30.44 / TARGET (about 101 customers per
+#: daily contact: 203,000 at 2,000 a day, 2.03 million at 20,000 a day).
+TARGET_CONTACTS_PER_ACTIVE_MONTH = 0.30
+CONTACT_RATE_RANGE = (0.15, 0.40)
+#: Mean customer lifetime in days (exponential): churn ends the plan, status becomes Inactive.
+MEAN_LIFETIME_DAYS = 1_800
+#: Sign-ups a day that keep that base steady: active = sign-ups x MEAN_LIFETIME_DAYS, so
+#: sign-ups = interactions_per_day x SIGNUPS_PER_INTERACTION (0.0564: 113 a day at 2,000
+#: interactions a day, 1,127 at 20,000). The `new_customers_per_day` param overrides it;
+#: None (the default) means derived.
+DEFAULT_NEW_CUSTOMERS_PER_DAY = None
+SIGNUPS_PER_INTERACTION = 30.44 / (TARGET_CONTACTS_PER_ACTIVE_MONTH * MEAN_LIFETIME_DAYS)
+#: Derived sign-ups never exceed this (memory, issue #15): up to 21,000 interactions a day the
+#: contact rate is the target, up to 28,000 it stays in CONTACT_RATE_RANGE; above, the base
+#: stays at this size and the rate rises with the volume (1.4 a month at 100,000 a day, 14 at
+#: 1,000,000). `cca realism` shows the measured rate against the range.
+MAX_DERIVED_NEW_CUSTOMERS_PER_DAY = 1_200
+#: Customers active on EPOCH: sign-ups x MEAN_LIFETIME_DAYS (the base is stationary from the
+#: first day: as many churn as sign up), at least MIN_INITIAL_CUSTOMERS. Their ages are the
+#: stationary ones, exponential with MEAN_LIFETIME_DAYS, at most INITIAL_MAX_AGE_YEARS.
+MIN_INITIAL_CUSTOMERS = 2_000
+INITIAL_MAX_AGE_YEARS = 15
+#: Sign-ups on one day never exceed this (the customer-id layout: (day + 1) * 10,000 + k);
+#: customers active on EPOCH have ids INITIAL_ID_BASE + j.
 SIGNUPS_ID_LIMIT = 9_999
+INITIAL_ID_BASE = 10**10
+#: The universe of customers: for one seed, the customers of a run with s sign-ups a day are
+#: the first s-scaled sign-ups of each day and the first initial customers, so a bigger run's
+#: customers include a smaller run's; every attribute is a stable hash of the customer id. A
+#: database holds the union of what every run on it needed (the largest sign-up rate, through
+#: the latest day), so runs at any volumes, in any order, share one database.
+#:
 #: Accepted inputs are bounded so that every run the validation lets through stays well under
-#: 1.5 GB of memory (issue #15): materializing a customer base on a fresh database costs about
-#: 1.4 KB per customer, so the base is capped at MAX_CUSTOMER_BASE customers
-#: (INITIAL_CUSTOMERS + new_customers_per_day x days since EPOCH), and a day at
-#: MAX_DAYS_AHEAD days after today (UTC) is the latest that can be generated.
-MAX_NEW_CUSTOMERS_PER_DAY = 200
-MAX_CUSTOMER_BASE = 600_000
+#: 1.5 GB of memory (issue #15): the customer base held in memory costs about 61 bytes per
+#: customer (plus its build, done in chunks), so a base is capped at MAX_CUSTOMER_BASE
+#: customers (initial customers + sign-ups since EPOCH), and a day at MAX_DAYS_AHEAD days
+#: after today (UTC) is the latest that can be generated. The derived rate stays under the cap
+#: through 2037; an explicit `new_customers_per_day` is refused with the largest that fits.
+MAX_NEW_CUSTOMERS_PER_DAY = MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
+MAX_CUSTOMER_BASE = 10_000_000
 MAX_DAYS_AHEAD = 366
 
 #: Interactions are generated in blocks of this many rows, each from its own seeded
@@ -301,13 +333,16 @@ PLAN_FAMILY_TIERS_NEEDED = (
     ("Business", 2),
     ("Business", 4),
 )
-#: Mean customer lifetime in days (exponential): churn ends the plan, status becomes Inactive.
-MEAN_LIFETIME_DAYS = 1_800
 #: Share of active customers whose account is Suspended (they still contact us).
 SUSPENDED_SHARE = 0.03
 #: Contact propensity: lognormal(0, sigma) per customer (heavy tail: a few call a lot),
-#: times a factor per plan tier.
-PROPENSITY_SIGMA = 1.0
+#: times a factor per plan tier. The tail is cut at PROPENSITY_MAX_Z standard deviations
+#: (the top 0.13 %, 11x the median; assumption): in a month at 20,000 a day (2 million active
+#: customers) the busiest customer has 13 contacts, 32 with sigma 1.0 uncut; 73 % of those
+#: who contact us do so once, and the busiest 5 % make 14 % of the contacts
+#: (tests/generator/test_population.py).
+PROPENSITY_SIGMA = 0.8
+PROPENSITY_MAX_Z = 3.0
 TIER_PROPENSITY = {1: 1.25, 2: 1.0, 3: 0.9, 4: 1.1}
 #: Sign-ups per weekday, Monday..Sunday (mean 1.0).
 WEEKDAY_SIGNUPS = (1.1, 1.05, 1.0, 1.0, 1.05, 1.0, 0.8)

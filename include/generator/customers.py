@@ -1,12 +1,15 @@
 """The customer base and its plan history, as a pure function of (seed, sign-ups, date).
 
 Customer N and its whole plan timeline come from stable hashes of N, so the base as of
-any date is the same whichever days were generated before, in whatever order. The
-database holds the base as of the latest date loaded ("materialized through").
+any date is the same whichever days were generated before, in whatever order. A run with
+s sign-ups a day uses the first ones of each day of a per-seed universe (and the first
+initial customers), so the bases of two rates nest. The database holds the union of what
+its runs needed: the largest rate, as of the latest date loaded ("materialized through").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,44 +68,145 @@ class CustomerBase:
 
     def current_event(self, day: int) -> np.ndarray:
         """Index of each customer's plan event in force on `day` (0 if none yet)."""
-        return np.maximum((self.event_day <= day).sum(axis=1) - 1, 0)
+        return np.maximum((self.event_day <= day).sum(axis=1, dtype=np.int8) - 1, 0)
 
     def tier_on(self, day: int) -> np.ndarray:
-        rows = np.arange(len(self.customer_id))
-        return self.event_tier[rows, self.current_event(day)]
+        event = self.current_event(day)[:, None].astype(np.intp)
+        return np.take_along_axis(self.event_tier, event, axis=1)[:, 0]
 
 
 def signups_per_day(seed: int, new_per_day: int, last_index: int) -> np.ndarray:
+    """Sign-ups of each day 0..last_index: monotone in `new_per_day` for every day, so a run
+    with fewer sign-ups a day has a prefix of each day's sign-ups of a run with more."""
     days = np.arange(last_index + 1, dtype=np.int64)
     weekday = np.array(config.WEEKDAY_SIGNUPS)[(np.array([config.EPOCH.weekday()]) + days) % 7]
     noise = 0.5 + uniform(seed, days, field=901)
     return np.minimum(np.rint(new_per_day * weekday * noise), config.SIGNUPS_ID_LIMIT).astype(np.int64)
 
 
-@lru_cache(maxsize=8)
+def initial_customers(new_per_day: int) -> int:
+    """Customers active on EPOCH: as many as the sign-ups keep active (a stationary base)."""
+    return max(config.MIN_INITIAL_CUSTOMERS, round(new_per_day * config.MEAN_LIFETIME_DAYS))
+
+
+def base_size(seed: int, new_per_day: int, through: dt.date) -> int:
+    """Customers in build_customer_base(seed, new_per_day, through): what memory bounds check."""
+    return initial_customers(new_per_day) + int(signups_per_day(seed, new_per_day, day_index(through)).sum())
+
+
+def in_base(seed: int, new_per_day: int, through: int, base: CustomerBase) -> np.ndarray:
+    """Which of `base`'s customers are also in the base of (seed, new_per_day, through):
+    registered by `through` and within the first sign-ups of their day (or initial customers)."""
+    if through < 0:
+        return np.zeros(len(base.customer_id), dtype=bool)
+    initial = base.customer_id >= config.INITIAL_ID_BASE
+    counts = signups_per_day(seed, new_per_day, through)
+    day = base.registration_day.astype(np.int64)
+    rank = base.customer_id - (day + 1) * _ID_STRIDE  # 1-based rank of a sign-up in its day
+    signed_up = (~initial) & (day <= through)
+    signed_up[signed_up] = rank[signed_up] <= counts[day[signed_up]]
+    return signed_up | (
+        initial & (base.customer_id - config.INITIAL_ID_BASE <= initial_customers(new_per_day))
+    )
+
+
+#: A base is built through the end of a bucket of this many days and cut down to the day asked
+#: (a view, no copy): a backfill builds it a few times a year instead of every day.
+_BUCKET_DAYS = 128
+#: Customers whose attributes are drawn at a time: bounds the build's temporary arrays.
+_BUILD_CHUNK = 1_000_000
+_UNIVERSES: dict[tuple, CustomerBase] = {}
+
+
 def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference: Reference) -> CustomerBase:
-    """All customers registered on or before `through` (vectorized; cached per process)."""
+    """All customers registered on or before `through` for this sign-up rate (cached per process).
+
+    The customers of a smaller rate are a subset of a bigger rate's (see `in_base`), and
+    customer N's attributes and timeline are stable hashes of N.
+    """
     last = day_index(through)
     if last < 0:
         raise ValueError(f"dates before {config.EPOCH} are not supported (got {through})")
+    bucket_end = (last // _BUCKET_DAYS + 1) * _BUCKET_DAYS - 1
+    universe = _universe(seed, new_per_day, bucket_end, reference)
+    n = initial_customers(new_per_day) + int(signups_per_day(seed, new_per_day, last).sum())
+    fields = {f.name: getattr(universe, f.name) for f in dataclasses.fields(CustomerBase)}
+    return CustomerBase(
+        **{k: (v[:n] if isinstance(v, np.ndarray) else v) for k, v in fields.items()} | {"through": through}
+    )
+
+
+def _universe(seed: int, new_per_day: int, last: int, reference: Reference) -> CustomerBase:
+    """The base through day `last`, cached; the cache holds at most MAX_CUSTOMER_BASE customers."""
+    # By value: every load_reference returns a new Reference (hashed by identity), and the
+    # base depends only on the plans each (family, tier) offers.
+    plans = tuple(sorted((k, tuple(v.tolist())) for k, v in reference.plan_ids_by_family_tier.items()))
+    key = (seed, new_per_day, last, plans)
+    if key not in _UNIVERSES:
+        needed = initial_customers(new_per_day) + int(signups_per_day(seed, new_per_day, last).sum())
+        while _UNIVERSES and sum(len(b.customer_id) for b in _UNIVERSES.values()) + needed > (
+            config.MAX_CUSTOMER_BASE
+        ):
+            _UNIVERSES.pop(next(iter(_UNIVERSES)))  # the oldest: a base can take hundreds of MB
+        _UNIVERSES[key] = _build(seed, new_per_day, last, reference)
+    return _UNIVERSES[key]
+
+
+def _clear_cache() -> None:
+    _UNIVERSES.clear()
+
+
+build_customer_base.cache_clear = _clear_cache  # type: ignore[attr-defined]
+
+
+def _build(seed: int, new_per_day: int, last: int, reference: Reference) -> CustomerBase:
+    """Every customer registered through day `last`: initial customers first, then each day's sign-ups."""
     counts = signups_per_day(seed, new_per_day, last)
     starts = np.repeat(np.cumsum(counts) - counts, counts)
     day_of = np.repeat(np.arange(last + 1, dtype=np.int64), counts)
     daily_ids = (day_of + 1) * _ID_STRIDE + (np.arange(counts.sum()) - starts) + 1
-    initial_ids = np.arange(1, config.INITIAL_CUSTOMERS + 1, dtype=np.int64)
-    initial_days = -1 - np.floor(
-        uniform(seed, initial_ids, field=902) * 365 * config.INITIAL_BASE_YEARS
-    ).astype(np.int64)
+    del starts
+    initial_ids = config.INITIAL_ID_BASE + np.arange(1, initial_customers(new_per_day) + 1, dtype=np.int64)
+    # Active on EPOCH: the ages of a stationary base are exponential with the mean lifetime.
+    age = -np.log1p(-uniform(seed, initial_ids, field=902)) * config.MEAN_LIFETIME_DAYS
+    initial_days = -1 - np.floor(np.minimum(age, 365 * config.INITIAL_MAX_AGE_YEARS)).astype(np.int64)
     ids = np.concatenate([initial_ids, daily_ids])
     reg = np.concatenate([initial_days, day_of]).astype(np.int32)
+    del daily_ids, day_of, initial_days, age
+    n, k = len(ids), config.MAX_PLAN_CHANGES + 1
+    out = {
+        "segment": np.empty(n, np.int8),
+        "churn_day": np.empty(n, np.int32),
+        "suspended": np.empty(n, bool),
+        "propensity": np.empty(n, np.float64),
+        "state": np.empty(n, np.int8),
+        "zone": np.empty(n, np.int8),
+        "language": np.empty(n, np.int8),
+        "event_day": np.empty((n, k), np.int32),
+        "event_plan": np.empty((n, k), np.int16),
+        "event_tier": np.empty((n, k), np.int8),
+        "event_type": np.empty((n, k), np.int8),
+    }
+    for lo in range(0, n, _BUILD_CHUNK):
+        part = _draw(seed, ids[lo : lo + _BUILD_CHUNK], reg[lo : lo + _BUILD_CHUNK], reference)
+        for name, values in part.items():
+            out[name][lo : lo + len(values)] = values
+    return CustomerBase(seed=seed, through=index_day(last), customer_id=ids, registration_day=reg, **out)
 
+
+def _draw(seed: int, ids: np.ndarray, reg: np.ndarray, reference: Reference) -> dict[str, np.ndarray]:
+    """Attributes and plan timeline of these customers: pure functions of (seed, id, registration)."""
     segment = np.searchsorted(
         np.cumsum(list(config.SEGMENT_MIX.values())), uniform(seed, ids, 1), side="right"
     )
     segment = np.minimum(segment, len(SEGMENTS) - 1).astype(np.int8)
-    churn = reg + np.ceil(-np.log1p(-uniform(seed, ids, 3)) * config.MEAN_LIFETIME_DAYS).astype(np.int32) + 1
+    lifetime = np.ceil(-np.log1p(-uniform(seed, ids, 3)) * config.MEAN_LIFETIME_DAYS).astype(np.int32)
+    # Sign-ups churn a lifetime after registering; initial customers were active on EPOCH and
+    # (memoryless) have a whole lifetime left from there.
+    churn = np.where(reg >= 0, reg + lifetime + 1, lifetime)
     suspended = uniform(seed, ids, 4) < config.SUSPENDED_SHARE
-    propensity = np.exp(config.PROPENSITY_SIGMA * normal(seed, ids, 5))
+    z = np.minimum(normal(seed, ids, 5), config.PROPENSITY_MAX_Z)
+    propensity = np.exp(config.PROPENSITY_SIGMA * z)
     state = geography.draw_states(uniform(seed, ids, 6))
     zone = geography.draw_zones(state, uniform(seed, ids, 7))
     language = np.minimum(
@@ -141,23 +245,19 @@ def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference
         event_day[:, e] = np.where(alive, day, _NEVER)
         event_tier[:, e] = tier
         event_plan[:, e] = plans
-    return CustomerBase(
-        seed=seed,
-        through=through,
-        customer_id=ids,
-        registration_day=reg,
-        segment=segment,
-        churn_day=churn.astype(np.int32),
-        suspended=suspended,
-        propensity=propensity,
-        state=state,
-        zone=zone,
-        language=language,
-        event_day=event_day,
-        event_plan=event_plan,
-        event_tier=event_tier,
-        event_type=event_type,
-    )
+    return {
+        "segment": segment,
+        "churn_day": churn.astype(np.int32),
+        "suspended": suspended,
+        "propensity": propensity,
+        "state": state,
+        "zone": zone,
+        "language": language,
+        "event_day": event_day,
+        "event_plan": event_plan,
+        "event_tier": event_tier,
+        "event_type": event_type,
+    }
 
 
 # ------------------------------------------------------------------ rows for the database
@@ -296,6 +396,123 @@ def plan_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tuple]:
     return rows
 
 
+# ------------------------------------------------------------------ the same rows as COPY text
+#: numpy's variable-width strings: whole columns are formatted and joined in C.
+_S = np.dtypes.StringDType()
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_text() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The Faker vocabulary as numpy strings (no COPY escapes needed: checked here)."""
+    out = {}
+    for name, (words, cdf) in faker_vocabulary().items():
+        assert not any(c in w for w in words for c in "\\\t\n\r"), name
+        out[name] = (words.astype(_S), cdf)
+    return out
+
+
+def _join(*columns: np.ndarray | str) -> np.ndarray:
+    out = columns[0]
+    for column in columns[1:]:
+        out = np.strings.add(out, column)
+    return out
+
+
+def _dates(days: np.ndarray) -> np.ndarray:
+    return (np.datetime64(config.EPOCH, "D") + days.astype(np.int64)).astype("U10").astype(_S)
+
+
+def _lines(columns: list[np.ndarray]) -> bytes:
+    """COPY text: columns tab-separated, one row a line."""
+    if len(columns[0]) == 0:
+        return b""
+    parts: list[np.ndarray | str] = []
+    for column in columns:
+        parts += [column, "\t"]
+    parts[-1] = "\n"
+    return "".join(_join(*parts).tolist()).encode()
+
+
+def customer_copy_text(base: CustomerBase, mask: np.ndarray, as_of: int) -> bytes:
+    """customer_rows(base, mask, as_of) as COPY text (CUSTOMER_COLUMNS), built a column at a time:
+    a fresh database at 20,000 interactions a day takes millions of customers at once."""
+    index = np.flatnonzero(mask)
+    seed, ids, states = base.seed, base.customer_id[index], base.state[index]
+    vocab = _vocabulary_text()
+
+    def pick(name: str, field: int) -> np.ndarray:
+        words, cdf = vocab[name]
+        return words[
+            np.minimum(np.searchsorted(cdf, uniform(seed, ids, field), side="right"), len(words) - 1)
+        ]
+
+    first, last, street = pick("first", 40), pick("last", 41), pick("last", 42)
+    suffix, prefix, city_suffix = pick("street_suffix", 43), pick("city_prefix", 44), pick("city_suffix", 45)
+    city_first = pick("first", 47)
+    number = (100 + (uniform(seed, ids, 49) * 99_900).astype(np.int64)).astype(_S)
+    npa = geography.area_codes(states, uniform(seed, ids, 50))
+    nxx = 200 + (uniform(seed, ids, 51) * 800).astype(np.int64)
+    nxx = np.where(nxx % 100 == 11, nxx + 1, nxx)
+    line = (uniform(seed, ids, 52) * 10_000).astype(np.int64)
+    line = np.where((nxx == 555) & (line >= 100) & (line < 200), line + 100, line)
+    phone = _join("(", npa.astype(_S), ") ", nxx.astype(_S), "-", np.strings.zfill(line.astype(_S), 4))
+
+    def clean(words: np.ndarray) -> np.ndarray:
+        return np.strings.replace(np.strings.replace(np.strings.lower(words), " ", ""), "'", "")
+
+    cid = ids.astype(_S)
+    email = _join(clean(first), ".", clean(last), ".", cid, "@example.com")
+    reg = base.registration_day[index]
+    churn = base.churn_day[index]
+    churned = churn <= as_of
+    status = np.where(churned, "Inactive", np.where(base.suspended[index], "Suspended", "Active")).astype(_S)
+    created = (
+        np.datetime64(config.EPOCH, "s") + reg.astype(np.int64) * 86_400 + 8 * 3_600 + (ids % 36_000)
+    ).astype("U19")
+    return _lines(
+        [
+            cid,
+            _join(first, " ", last),
+            email,
+            phone,
+            _join(number, " ", street, " ", suffix),
+            _join(prefix, " ", city_first, city_suffix),
+            np.array(geography.STATES, dtype=_S)[states],
+            _dates(reg),
+            np.array(SEGMENTS, dtype=_S)[base.segment[index]],
+            status,
+            np.where(churned, _dates(churn), "\\N").astype(_S),
+            _join(np.strings.replace(created.astype(_S), "T", " "), "+00"),
+            np.array(geography.TIME_ZONES, dtype=_S)[base.zone[index]],
+            np.array(LANGUAGES, dtype=_S)[base.language[index]],
+        ]
+    )
+
+
+def plan_copy_text(base: CustomerBase, mask: np.ndarray, as_of: int, since: int = -(10**9)) -> bytes:
+    """plan_rows(base, mask, as_of) as COPY text (PLAN_COLUMNS), only plans started after `since`."""
+    index = np.flatnonzero(mask)
+    days = base.event_day[index]
+    following = np.concatenate([days[:, 1:], np.full((len(index), 1), _NEVER, dtype=days.dtype)], axis=1)
+    end = np.minimum(following, base.churn_day[index][:, None]) - 1
+    rows, events = np.nonzero((days <= as_of) & (days > since))
+    ended = end[rows, events] + 1 <= as_of
+    ids = base.customer_id[index][rows]
+    start = _dates(days[rows, events])
+    return _lines(
+        [
+            (ids * 10 + events).astype(_S),
+            ids.astype(_S),
+            base.event_plan[index][rows, events].astype(_S),
+            start,
+            np.where(ended, _dates(end[rows, events]), "\\N").astype(_S),
+            np.array(CHANGE_TYPES, dtype=_S)[base.event_type[index][rows, events]],
+            np.where(ended, "f", "t").astype(_S),
+            _join(start, " 00:00:00+00"),
+        ]
+    )
+
+
 CUSTOMER_COLUMNS = (
     "customer_id",
     "customer_name",
@@ -324,13 +541,23 @@ PLAN_COLUMNS = (
 )
 
 
-def plans_ended_between(base: CustomerBase, prev: int, now: int) -> list[tuple[int, int, int]]:
-    """(customer_id, event, end_day) for plans started by `prev` that ended in (prev, now]."""
-    out = []
-    following = np.concatenate([base.event_day[:, 1:], np.full((len(base.customer_id), 1), _NEVER)], axis=1)
-    end = np.minimum(following, base.churn_day[:, None]) - 1
-    started = base.event_day <= prev
-    ended = (end + 1 > prev) & (end + 1 <= now)
-    for i, e in zip(*np.nonzero(started & ended), strict=False):
-        out.append((int(base.customer_id[i]), int(e), int(end[i, e])))
-    return out
+def plans_ended_between(
+    base: CustomerBase, prev: int, now: int, among: np.ndarray | None = None
+) -> list[tuple[int, int, int]]:
+    """(customer_id, event, end_day) for plans started by `prev` that ended in (prev, now]
+    (of the customers in the mask `among`, all by default)."""
+    # A plan ends the day before its successor starts or the customer churns: only customers
+    # with one of those in (prev, now] qualify (a few thousand a day of millions).
+    moved = ((base.event_day > prev) & (base.event_day <= now)).any(axis=1)
+    moved |= (base.churn_day > prev) & (base.churn_day <= now)
+    if among is not None:
+        moved &= among
+    index = np.flatnonzero(moved)
+    days = base.event_day[index]
+    following = np.concatenate([days[:, 1:], np.full((len(index), 1), _NEVER, dtype=days.dtype)], axis=1)
+    end = np.minimum(following, base.churn_day[index][:, None]) - 1
+    ended = (days <= prev) & (end + 1 > prev) & (end + 1 <= now)
+    return [
+        (int(base.customer_id[index[i]]), int(e), int(end[i, e]))
+        for i, e in zip(*np.nonzero(ended), strict=False)
+    ]

@@ -6,27 +6,49 @@ import datetime as dt
 from dataclasses import dataclass
 
 from include.generator import config
+from include.generator.customers import base_size
 
 
 @dataclass(frozen=True)
 class BatchSettings:
-    """What a day's data is a pure function of (besides the date)."""
+    """What a day's data is a pure function of (besides the date).
+
+    `new_customers_per_day` None (the default) sizes the customer base to the volume
+    (`signups`); an integer overrides it.
+    """
 
     interactions_per_day: int = config.DEFAULT_INTERACTIONS_PER_DAY
     seed: int = config.DEFAULT_SEED
-    new_customers_per_day: int = config.DEFAULT_NEW_CUSTOMERS_PER_DAY
+    new_customers_per_day: int | None = config.DEFAULT_NEW_CUSTOMERS_PER_DAY
 
     def __post_init__(self) -> None:
         validate_settings(self.interactions_per_day, self.seed, self.new_customers_per_day)
 
+    @property
+    def signups(self) -> int:
+        """Average sign-ups a day: the override, or derived from the volume."""
+        if self.new_customers_per_day is not None:
+            return self.new_customers_per_day
+        return derived_signups(self.interactions_per_day)
+
+
+def derived_signups(interactions_per_day: int) -> int:
+    """Sign-ups a day that keep TARGET_CONTACTS_PER_ACTIVE_MONTH, up to the memory cap."""
+    wanted = round(interactions_per_day * config.SIGNUPS_PER_INTERACTION)
+    return min(wanted, config.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY)
+
 
 def validate_settings(interactions_per_day: object, seed: object, new_customers_per_day: object) -> None:
     """Raise ValueError with one clear line for any out-of-range setting."""
-    for name, value, low, high in (
+    checks = [
         ("interactions_per_day", interactions_per_day, 1, config.MAX_INTERACTIONS_PER_DAY),
-        ("new_customers_per_day", new_customers_per_day, 0, config.MAX_NEW_CUSTOMERS_PER_DAY),
         ("seed", seed, 0, 2**31 - 1),
-    ):
+    ]
+    if new_customers_per_day is not None:  # None: derived from the volume
+        checks.insert(
+            1, ("new_customers_per_day", new_customers_per_day, 0, config.MAX_NEW_CUSTOMERS_PER_DAY)
+        )
+    for name, value, low, high in checks:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{name} must be an integer, got {value!r}")
         if not low <= value <= high:
@@ -52,11 +74,28 @@ def validate_day(day: dt.date) -> None:
 def validate_run(day: dt.date, settings: BatchSettings) -> None:
     """The day, and the customer base it needs, within what the generator can hold in memory."""
     validate_day(day)
-    size = config.INITIAL_CUSTOMERS + settings.new_customers_per_day * ((day - config.EPOCH).days + 1)
-    if size > config.MAX_CUSTOMER_BASE:
-        most = (config.MAX_CUSTOMER_BASE - config.INITIAL_CUSTOMERS) // ((day - config.EPOCH).days + 1)
-        raise ValueError(
-            f"new_customers_per_day={settings.new_customers_per_day} would grow the customer base to "
-            f"~{size:,} customers by {day}, above the {config.MAX_CUSTOMER_BASE:,} the generator holds "
-            f"in memory; use at most {most} for that day"
-        )
+    check_base_size(settings.seed, settings.signups, day, settings.new_customers_per_day is None)
+
+
+def check_base_size(seed: int, signups: int, day: dt.date, derived: bool = False) -> None:
+    """Raise ValueError (one line) if the base of `signups` a day through `day` exceeds MAX_CUSTOMER_BASE."""
+    size = base_size(seed, signups, day)
+    if size <= config.MAX_CUSTOMER_BASE:
+        return
+    days = (day - config.EPOCH).days + 1
+    most = max(
+        0,
+        int(
+            (config.MAX_CUSTOMER_BASE - config.MIN_INITIAL_CUSTOMERS)
+            / (days + config.MEAN_LIFETIME_DAYS)
+            * 0.98
+        ),
+    )
+    while most > 0 and base_size(seed, most, day) > config.MAX_CUSTOMER_BASE:
+        most -= 1
+    what = "derived from interactions_per_day" if derived else "new_customers_per_day"
+    raise ValueError(
+        f"{signups} sign-ups a day ({what}) would grow the customer base to ~{size:,} customers "
+        f"by {day}, above the {config.MAX_CUSTOMER_BASE:,} the generator holds in memory; pass "
+        f"new_customers_per_day={most} (at most) for that day"
+    )

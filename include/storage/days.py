@@ -52,7 +52,7 @@ def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
     validate_run(day, settings)
     with conn.transaction():  # (reads too: an implicit transaction would swallow the later ones)
         reference = load_reference(conn)
-        added = materialize_customer_base(conn, reference, day, settings.seed, settings.new_customers_per_day)
+        added = materialize_customer_base(conn, reference, day, settings.seed, settings.signups)
     # Through the next day: replies to the day's late messages are written by the next day's shifts.
     ensure_workforce(conn, day + dt.timedelta(days=1), settings, reference)
     return added
@@ -60,7 +60,7 @@ def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
 
 @lru_cache(maxsize=2)
 def _context(day: dt.date, n_rows: int, settings: BatchSettings, reference: Reference) -> DayContext:
-    base = build_customer_base(settings.seed, settings.new_customers_per_day, day, reference)
+    base = build_customer_base(settings.seed, settings.signups, day, reference)
     return day_context(day, n_rows, settings.seed, base, reference, settings.interactions_per_day)
 
 

@@ -93,7 +93,7 @@ def write_sql_file(
 ) -> int:
     """Write the file; returns interactions written."""
     last = days[-1]
-    base = build_customer_base(settings.seed, settings.new_customers_per_day, last, reference)
+    base = build_customer_base(settings.seed, settings.signups, last, reference)
     frames = []
     # The roster is staffed for the file's average day.
     staffed_for = max(1, round(sum(counts) / max(len(days), 1)))

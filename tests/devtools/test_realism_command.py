@@ -30,6 +30,10 @@ def test_realism_measures_every_published_figure(schema_url, capsys):
     assert figures["live contacts answered off shift or on a break"] == 0
     # (at 1,500 a day twelve queues staffed round the clock idle at night: low, not impossible)
     assert 0.1 < figures["agent occupancy, median agent-shift"] < 0.95
+    # Issue #14: the base is sized to the volume, so the contact rate is in the published range.
+    low, high = PUBLISHED["contacts per active customer per month"][:2]
+    assert low <= figures["contacts per active customer per month"] <= high
+    assert figures["most contacts of one customer in a calendar month"] <= 15
     text = table(figures, (DAYS[0], DAYS[-1]), 1_500)
     print(text)
     assert text.count("\n| ") == len(PUBLISHED) + 2  # the header, its rule, one line per figure

@@ -16,6 +16,7 @@ import pytest
 from include.generator import calendar, config, workforce
 from include.generator.customers import build_customer_base
 from include.generator.interactions import CHANNELS, day_context, day_volume, generate_day
+from include.generator.settings import BatchSettings
 from include.storage.copy_format import to_frame
 
 SEED = 42
@@ -28,7 +29,7 @@ LIVE_EXCLUSIVE = ("PHONE", "IN_STORE")
 @lru_cache
 def _day(reference, day: dt.date, n_rows: int | None = None):
     """(rows, context) of a day staffed for VOLUME; `n_rows` more than the calendar's: a surprise surge."""
-    base = build_customer_base(SEED, 5, day, reference)
+    base = build_customer_base(SEED, BatchSettings(interactions_per_day=VOLUME).signups, day, reference)
     ctx = day_context(day, n_rows or day_volume(day, VOLUME, SEED), SEED, base, reference, VOLUME)
     f = pd.concat([to_frame(b) for b in generate_day(ctx)]).reset_index(drop=True)
     name = {v: k for k, v in reference.channel_ids.items()}

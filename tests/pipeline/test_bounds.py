@@ -12,6 +12,7 @@ import pytest
 from devtools.database import connect
 from include.config import PROJECT_ROOT
 from include.generator import config
+from include.generator.customers import base_size
 from include.generator.settings import BatchSettings, latest_day, validate_day, validate_run
 from include.pipeline import plan_from_params
 
@@ -31,6 +32,16 @@ def plan(**overrides):
     return plan_from_params(params, conf, None, dt.datetime.now(dt.UTC))
 
 
+@pytest.fixture(scope="module")
+def reference_catalog():
+    import json
+
+    from include.generator.reference import reference_from_rows
+
+    rows = json.loads((PROJECT_ROOT / "tests" / "generator" / "catalog.json").read_text())
+    return reference_from_rows(*(list(map(tuple, rows[k])) for k in ("channels", "types", "plans", "agents")))
+
+
 @pytest.mark.parametrize("text", ["9999-12-31", "2100-01-01", str(latest_day() + dt.timedelta(days=1))])
 def test_far_future_dates_are_rejected_with_one_line(text):
     with pytest.raises(ValueError, match="latest day that can be generated") as caught:
@@ -44,7 +55,7 @@ def test_the_horizon_itself_is_accepted():
     assert plan(batch_date=str(latest_day()))[0]["day"] == str(latest_day())
 
 
-@pytest.mark.parametrize("value", [9_999, 201, 10**6])
+@pytest.mark.parametrize("value", [9_999, config.MAX_NEW_CUSTOMERS_PER_DAY + 1, 10**6])
 def test_new_customers_per_day_is_bounded(value):
     with pytest.raises(ValueError, match="new_customers_per_day"):
         plan(new_customers_per_day=value)
@@ -54,13 +65,38 @@ def test_the_customer_base_the_largest_accepted_input_needs_is_bounded():
     """The largest accepted sign-up rate at the horizon stays within MAX_CUSTOMER_BASE, or is refused."""
     settings = BatchSettings(new_customers_per_day=config.MAX_NEW_CUSTOMERS_PER_DAY)
     day = latest_day()
-    size = config.INITIAL_CUSTOMERS + settings.new_customers_per_day * ((day - config.EPOCH).days + 1)
-    if size <= config.MAX_CUSTOMER_BASE:
+    if base_size(settings.seed, settings.signups, day) <= config.MAX_CUSTOMER_BASE:
         validate_run(day, settings)
     else:
-        with pytest.raises(ValueError, match="use at most"):
+        with pytest.raises(ValueError, match="at most"):
             validate_run(day, settings)
-    assert config.MAX_CUSTOMER_BASE * 1_400 < 1.5 * 2**30 * 0.8  # ~1.4 KB per customer materialized
+
+
+def test_the_largest_volume_at_the_horizon_is_accepted_with_a_capped_base():
+    """Issue #14: the base follows the volume only up to MAX_DERIVED_NEW_CUSTOMERS_PER_DAY; the
+    largest accepted volume at the latest day is accepted, its base within MAX_CUSTOMER_BASE."""
+    settings = BatchSettings(interactions_per_day=config.MAX_INTERACTIONS_PER_DAY)
+    assert settings.signups == config.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
+    assert plan(batch_date=str(latest_day()), interactions_per_day=config.MAX_INTERACTIONS_PER_DAY)
+    # Derived rates fit under the cap for years: through 2032 at least.
+    assert base_size(42, settings.signups, dt.date(2032, 12, 31)) <= config.MAX_CUSTOMER_BASE
+    # Every day's sign-ups fit the id layout (weekday factor up to 1.1, day noise up to 1.5).
+    assert config.MAX_NEW_CUSTOMERS_PER_DAY * 1.1 * 1.5 < config.SIGNUPS_ID_LIMIT
+
+
+def test_a_capped_base_fits_in_memory(reference_catalog):
+    """The arrays of a CustomerBase, per customer, times MAX_CUSTOMER_BASE (the universe cache's
+    limit), leave room under 1.5 GB for the build's chunks and the day's generation."""
+    import numpy as np
+
+    from include.generator.customers import build_customer_base
+
+    base = build_customer_base(42, 5, dt.date(2026, 3, 4), reference_catalog)
+    per_customer = sum(v.nbytes for v in vars(base).values() if isinstance(v, np.ndarray)) / len(
+        base.customer_id
+    )
+    assert per_customer < 64
+    assert config.MAX_CUSTOMER_BASE * per_customer < 0.65 * 2**30
 
 
 def test_a_float_shard_size_from_the_param_schema_is_taken_as_an_integer():
@@ -82,7 +118,7 @@ def test_the_dag_param_schema_shows_the_bound():
     tree = ast.parse((PROJECT_ROOT / "dags" / "customer_care_pipeline.py").read_text())
     text = ast.unparse(tree)
     assert "maximum=generator_config.MAX_NEW_CUSTOMERS_PER_DAY" in text
-    assert config.MAX_NEW_CUSTOMERS_PER_DAY <= 200
+    assert config.MAX_NEW_CUSTOMERS_PER_DAY <= config.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
 
 
 def test_a_far_future_date_writes_nothing(schema_url):

@@ -118,7 +118,7 @@ def test_size_files_load_with_plain_psql_with_exact_counts(
         ).fetchone() == (dt.date(2026, 3, 2), dt.date(2026, 3, 31))
 
 
-def test_a_database_keeps_the_customer_base_settings_it_was_built_with(schema_url):
+def test_a_database_keeps_the_seed_it_was_built_with(schema_url):
     from include.generator.customers import CustomerBaseMismatch
     from include.storage.days import ensure_customer_base
 
@@ -127,6 +127,100 @@ def test_a_database_keeps_the_customer_base_settings_it_was_built_with(schema_ur
         with pytest.raises(CustomerBaseMismatch, match="base_seed=42"):
             ensure_customer_base(conn, DAY + dt.timedelta(days=1), BatchSettings(seed=7))
         assert ensure_customer_base(conn, DAY - dt.timedelta(days=3), BatchSettings(seed=42)) == 0
+
+
+def test_a_database_from_before_the_volume_sized_base_is_refused_with_one_line(schema_url):
+    """Its first customers (ids 1-2,000) are not in today's universe: refuse, write nothing."""
+    from include.generator.customers import CustomerBaseMismatch
+    from include.storage.days import ensure_customer_base
+
+    with connect(schema_url) as conn:
+        conn.execute(
+            "INSERT INTO customers (customer_id, customer_name, email, phone, registration_date, "
+            "customer_segment, status, created_at) VALUES (7, 'A B', 'a.b.7@example.com', '(212) 234-5678', "
+            "'2019-05-01', 'Basic', 'Active', now())"
+        )
+        conn.execute("INSERT INTO customer_base_state VALUES (true, 42, 5, '2020-03-01')")
+        conn.commit()
+        with pytest.raises(CustomerBaseMismatch, match="fresh database") as caught:
+            ensure_customer_base(conn, dt.date(2020, 3, 2), BatchSettings())
+        assert "\n" not in str(caught.value)
+        conn.rollback()
+        assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 1
+
+
+#: Early, so the 20,000-a-day base (customers active on EPOCH and a month of sign-ups) is smaller.
+EARLY = dt.date(2020, 2, 3)
+_CUSTOMERS = "SELECT customer_id, customer_name, email, phone, address, city, state, registration_date, "
+_CUSTOMERS += "customer_segment, created_at, time_zone, preferred_language FROM customers"
+_PLANS = "SELECT customer_service_plan_id, customer_id, service_plan_id, start_date, change_type, created_at "
+_PLANS += "FROM customer_service_plans"
+
+
+def _fingerprint(conn, query: str) -> tuple[int, str]:
+    return conn.execute(
+        f"SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text)) FROM ({query}) t"
+    ).fetchone()
+
+
+def test_a_bigger_volume_after_a_smaller_one_shares_the_database_and_keeps_every_row(schema_url):
+    """Issue #14: the base follows the volume. `make run` (2,000 a day) then a backfill at 20,000
+    a day on the same database: not refused, every earlier row kept, the union materialized."""
+    from include.generator.customers import base_size
+    from include.storage.days import ensure_customer_base
+
+    small, big = BatchSettings(interactions_per_day=2_000), BatchSettings(interactions_per_day=20_000)
+    next_day = EARLY + dt.timedelta(days=1)
+    day_rows = "SELECT * FROM customer_interactions WHERE (start_timestamp AT TIME ZONE 'UTC')::date = '{}'"
+    with connect(schema_url) as conn:
+        load_day(conn, EARLY, small)
+        customers = _fingerprint(conn, _CUSTOMERS)
+        conn.execute(f"CREATE TEMP TABLE before_customers AS {_CUSTOMERS}")
+        conn.execute(f"CREATE TEMP TABLE before_plans AS {_PLANS}")
+        first_day = _fingerprint(conn, day_rows.format(EARLY))
+        assert customers[0] == base_size(42, small.signups, EARLY)
+
+        load_day(conn, next_day, big)
+        assert conn.execute(
+            "SELECT new_customers_per_day, materialized_through FROM customer_base_state"
+        ).fetchone() == (big.signups, next_day)
+        assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == base_size(
+            42, big.signups, next_day
+        )
+        # Every earlier customer and plan is still there, as it was (status and end dates move on).
+        for name, query in (("customers", _CUSTOMERS), ("plans", _PLANS)):
+            assert (
+                conn.execute(f"SELECT count(*) FROM (TABLE before_{name} EXCEPT {query}) t").fetchone()[0]
+                == 0
+            )
+        assert _fingerprint(conn, day_rows.format(EARLY)) == first_day
+        assert conn.execute("SELECT count(*) FROM interaction_batches").fetchone()[0] == 2
+
+        # Back to the smaller volume: its days are exactly what they were, nothing is refused.
+        assert ensure_customer_base(conn, EARLY, small) == 0
+        load_day(conn, EARLY, small)
+        assert _fingerprint(conn, day_rows.format(EARLY)) == first_day
+        load_day(conn, next_day + dt.timedelta(days=1), small)
+        assert (
+            conn.execute("SELECT new_customers_per_day FROM customer_base_state").fetchone()[0] == big.signups
+        )
+
+
+def test_the_scaled_up_base_equals_one_built_at_once(make_database):
+    """Materializing 5 sign-ups a day and then 40 gives the rows a database built at 40 has."""
+    from include.storage.days import ensure_customer_base
+    from include.storage.sql import apply_schema
+    from tests.support import table_checksums
+
+    sums = []
+    for steps in ([(DAY, 5), (DAY + dt.timedelta(days=20), 40)], [(DAY + dt.timedelta(days=20), 40)]):
+        url = make_database()
+        with connect(url) as conn:
+            apply_schema(conn)
+            for day, rate in steps:
+                ensure_customer_base(conn, day, BatchSettings(new_customers_per_day=rate))
+        sums.append({k: v for k, v in table_checksums(url).items() if "customer" in k})
+    assert sums[0] == sums[1] and sums[0]
 
 
 def test_a_days_planted_events_are_written_to_the_ledger(schema_url):
