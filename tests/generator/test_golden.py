@@ -1,6 +1,7 @@
 """Same seed, same rows, across installs and refactors: golden digests of one generated day.
 
-Changed on purpose by issue #14 (calendar, planted events, local time, customer states,
+Changed on purpose by issue #14 (the workforce: roster, shifts, queues, bots; agents and
+shifts have digests of their own; calendar, planted events, local time, customer states,
 time zones, phones, languages, plan families; then correlated behaviour and published
 handle times: the interactions digest again; then the population sized to the volume: the
 default run's customers, ids of customers active on EPOCH, a lighter propensity tail). An
@@ -17,14 +18,17 @@ import numpy as np
 
 from include.generator.customers import build_customer_base, customer_rows, day_index, plan_rows
 from include.generator.interactions import day_context, generate_day
+from include.generator import workforce
 from include.generator.settings import BatchSettings
 from include.storage.copy_format import encode_binary
 
 DAY = dt.date(2026, 3, 4)
 GOLDEN = {
-    "interactions": "019c0fd20e0c3633fd94d1e25252e604",  # binary COPY bytes of 20,000 rows, seed 42
-    "customers": "71f53fd261f484df35cab7343cc3d799",
-    "plans": "84b3fa5825ac3deb40f7091ada4d600c",
+    "interactions": "31782d5cb56cdd47a2902540312740ef",  # binary COPY bytes of 20,000 rows, seed 42
+    "agents": "612417afc3908cbfecc4e4ca9f1a43e5",  # the roster for 20,000 a day, hired by DAY
+    "shifts": "2ce65cd054dae5cfe2c4c9ee70ff39ff",  # DAY's shifts
+    "customers": "91a4a1a33245c101ae5d59d3876e9da4",
+    "plans": "04b8cbb6710df192acff5ee2fed3e1de",
 }
 
 
@@ -37,8 +41,13 @@ def test_a_generated_day_matches_its_golden_digests(reference):
         contacted.append(block["customer_id"])
     # The customers of those interactions (the whole base is ~460,000 customers).
     registered = np.isin(base.customer_id, np.concatenate(contacted))
+    ctx = day_context(DAY, 20_000, 42, base, reference)
+    roster = workforce.build_roster(42, 20_000, reference)
+    hired = workforce.agents_employed_since_epoch(roster, DAY)
     digests = {
         "interactions": interactions.hexdigest(),
+        "agents": hashlib.md5(repr(workforce.agent_rows(roster, *hired, DAY)).encode()).hexdigest(),
+        "shifts": hashlib.md5(repr(workforce.shift_rows(ctx.shifts, DAY, ctx.today_shifts)).encode()).hexdigest(),
         "customers": hashlib.md5(repr(customer_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
         "plans": hashlib.md5(repr(plan_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
     }
