@@ -1,6 +1,7 @@
 """Same seed, same rows, across installs and refactors: golden digests of one generated day.
 
-Changed on purpose by issue #14 (calendar, planted events, local time, customer states,
+Changed on purpose by issue #14 (the workforce: roster, shifts, queues, bots, with digests
+of the roster's agents and the day's shifts; calendar, planted events, local time, customer states,
 time zones, phones, languages, plan families; then correlated behaviour and published
 handle times: the interactions digest again). An
 upgrade of numpy, Faker or anything else that changes the data fails here instead of
@@ -12,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from include.generator import workforce
 from include.generator.customers import build_customer_base, customer_rows, day_index, plan_rows
 from include.generator.interactions import day_context, generate_day
 from include.storage.copy_format import encode_binary
 
 DAY = dt.date(2026, 3, 4)
 GOLDEN = {
-    "interactions": "b74bf43b89ac55085d2d9c4152e3f48e",  # binary COPY bytes of 20,000 rows, seed 42
+    "interactions": "a166d81b98053b6ec8318215e1d3652b",  # binary COPY bytes of 20,000 rows, seed 42
+    "agents": "612417afc3908cbfecc4e4ca9f1a43e5",  # the roster for 20,000 a day, hired by DAY
+    "shifts": "6d02949c13b7f5ded1e54d7eb168c340",  # DAY's shifts
     "customers": "24f291284e8d9c9433c3bee4aeda17b4",
     "plans": "098b52b80c6b814e3672f86a3cc018d4",
 }
@@ -30,8 +34,15 @@ def test_a_generated_day_matches_its_golden_digests(reference):
     for block in generate_day(day_context(DAY, 20_000, 42, base, reference)):
         interactions.update(encode_binary(block))
     registered = base.registration_day <= day_index(DAY)
+    ctx = day_context(DAY, 20_000, 42, base, reference)
+    roster = workforce.build_roster(42, 20_000, reference)
+    hired = workforce.agents_employed_since_epoch(roster, DAY)
     digests = {
         "interactions": interactions.hexdigest(),
+        "agents": hashlib.md5(repr(workforce.agent_rows(roster, *hired, DAY)).encode()).hexdigest(),
+        "shifts": hashlib.md5(
+            repr(workforce.shift_rows(ctx.shifts, DAY, ctx.today_shifts)).encode()
+        ).hexdigest(),
         "customers": hashlib.md5(repr(customer_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
         "plans": hashlib.md5(repr(plan_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
     }

@@ -69,4 +69,7 @@ FROM (
 ) AS x
 WHERE s.customer_id = x.customer_id;
 
-DELETE FROM analytics.customer_summary WHERE total_interactions <= 0;
+-- (only the customers this day touched: the table holds every customer who ever called)
+DELETE FROM analytics.customer_summary AS s
+USING pg_temp.activity_delta AS d
+WHERE s.customer_id = d.customer_id AND s.total_interactions <= 0;
