@@ -413,6 +413,9 @@ INTERVAL_MINUTES = 15
 SHIFT_INTERVALS = 32
 #: Part-time shifts (4 hours, no break) cover peaks that do not last a full shift.
 PART_TIME_INTERVALS = 16
+#: Shifts starting before 08:00 UTC (03:00 US Eastern) are worked by the early crew, shifts that
+#: end at midnight UTC by the late crew: nobody who works until midnight starts again before 08:00.
+EARLY_SHIFT_BEFORE_INTERVAL = 32
 BREAK_INTERVALS = 2
 BREAK_OFFSETS_INTERVALS = (14, 15, 16, 17)
 #: The workforce-management forecast per 15-minute interval misses by exp(sigma x N(0, 1))

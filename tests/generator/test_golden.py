@@ -20,9 +20,9 @@ from include.storage.copy_format import encode_binary
 
 DAY = dt.date(2026, 3, 4)
 GOLDEN = {
-    "interactions": "a166d81b98053b6ec8318215e1d3652b",  # binary COPY bytes of 20,000 rows, seed 42
+    "interactions": "e1fc8774309d53de668e905150d3f554",  # binary COPY bytes of 20,000 rows, seed 42
     "agents": "612417afc3908cbfecc4e4ca9f1a43e5",  # the roster for 20,000 a day, hired by DAY
-    "shifts": "6d02949c13b7f5ded1e54d7eb168c340",  # DAY's shifts
+    "shifts": "8c535a98560254537515ed656e9d24ce",  # DAY's shifts
     "customers": "24f291284e8d9c9433c3bee4aeda17b4",
     "plans": "098b52b80c6b814e3672f86a3cc018d4",
 }
