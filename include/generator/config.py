@@ -422,9 +422,6 @@ BREAK_OFFSETS_INTERVALS = (14, 15, 16, 17)
 #: (assumption: interval-level forecast error of 10-20 % is common even when the day's total
 #: is close), so some intervals are understaffed.
 INTERVAL_FORECAST_ERROR_SIGMA = 0.15
-#: Shrinkage the planner grosses the Erlang C requirement up by (it expects absence); the
-#: actual absence is ABSENCE_RATE, drawn per agent and day (0: callouts are not planned for).
-PLANNED_SHRINKAGE = 0.0
 #: Share of rostered agents absent on a day (sickness, training): unfilled shifts make an
 #: understaffed day (assumption within the 30-35 % shrinkage of contact-center-facts).
 ABSENCE_RATE = 0.08

@@ -201,10 +201,11 @@ def typical_load(weekday: int) -> np.ndarray:
     type_p = type_p / type_p.sum()
     share = queue_shares(type_p, channel_given_type(type_p, channel_p))
     volume = config.WEEKDAY_VOLUME[weekday]
-    return volume * share[:, None] * utc_profiles(zone_share, offsets, weekday)[_group_index()]
+    return volume * share[:, None] * utc_profiles(zone_share, offsets, weekday)[queue_groups()]
 
 
-def _group_index() -> np.ndarray:
+def queue_groups() -> np.ndarray:
+    """Service group (index into GROUPS) of each queue."""
     return np.array([GROUPS.index(g) for _, g in QUEUES])
 
 
@@ -316,7 +317,7 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
         sizes = np.array(
             site_sizes(interactions_per_day * config.ROSTER_PEAK_FACTOR * config.WEEKDAY_VOLUME[weekday])
         )
-        needs = [scheduled_need(load * size / sizes.sum()) for size in sizes]
+        needs = [needed_agents(load * size / sizes.sum()) for size in sizes]
         for q in range(len(QUEUES)):
             shifts = sum(len(plan_shifts(need[q])[0]) for need in needs)
             slots_per_queue[q] = max(
@@ -396,14 +397,6 @@ def holders_on(roster: Roster, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
     return gen, employed
 
 
-def scheduled_need(offered: np.ndarray) -> np.ndarray:
-    """Agents scheduled per queue and interval: Erlang C for the service-level target, grossed
-    up for the expected absence (shrinkage: absent agents' shifts stay empty), at least one
-    agent on the lines that are always open."""
-    need = needed_agents(offered)
-    return np.ceil(need / (1 - config.PLANNED_SHRINKAGE)).astype(np.int64)
-
-
 def _assign(start: np.ndarray, end: np.ndarray, pool: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Slot for each shift (sorted by start), -1 when its crew has nobody left."""
     holder = np.full(len(start), -1, dtype=np.int64)
@@ -436,7 +429,7 @@ def schedule_day(
     `sites`: shares of the day's contacts each site takes (default: one site). Generation
     serves each block of a day at its own site, so blocks stay independent."""
     sites = np.ones(1) if sites is None else sites
-    site_need = [scheduled_need(offered * share) for share in sites]
+    site_need = [needed_agents(offered * share) for share in sites]
     need = np.sum(site_need, axis=0)
     gen, employed = holders_on(roster, day)
     weekday = day.weekday()
