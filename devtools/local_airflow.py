@@ -2,7 +2,7 @@
 
 Runs `airflow db migrate`, then the scheduler, dag-processor, triggerer and api-server as
 `airflow ...` subprocesses, with LocalExecutor and this project's `dags/` folder. The launcher is
-the Celery mode's (devtools.celery_stack: `Stack`, `start_airflow`, `wait_until_ready`), without
+devtools.airflow_stack's (`Stack`, `start_airflow`, `wait_until_ready`), as the Celery mode, without
 broker and workers. Not `airflow standalone`: it starts the scheduler's and the triggerer's log
 servers on every interface (ports 8793 and 8794; Airflow 3.3 hard-codes the host). Here they run
 with `--skip-serve-logs` and the api-server reads task logs from the log folder
@@ -34,14 +34,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from devtools.airflow_env import DEFAULT_HOME
-from devtools.celery_stack import Stack, start_airflow, wait_until_ready, watch
+from devtools.airflow_stack import Stack, start_airflow, wait_until_ready, watch
 from include.config import CONN_ID, DATABASE_URL_ENV
 
 PORT_ENV = "CCA_AIRFLOW_PORT"
@@ -180,31 +178,6 @@ def check_port(port: int) -> None:
         raise AirflowStartError(
             f"port {port} is already in use (another Airflow? set {PORT_ENV} to use another port)"
         )
-
-
-def _get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # zombies of the group still count for killpg(0); look for a live member (psutil: portable)
-    import psutil
-
-    for proc in psutil.process_iter():
-        with contextlib.suppress(psutil.Error, OSError):
-            if os.getpgid(proc.pid) == pgid and proc.status() != psutil.STATUS_ZOMBIE:
-                return True
-    return False
 
 
 def start(port: int, home: Path, env: dict[str, str], log_path: Path | None, timeout: float) -> Stack:

@@ -17,11 +17,11 @@ WORKER_COUNTS = (1, 2)
 
 def celery_day(bench: Bench) -> None:
     from devtools.reliability import celery_runs as cr
-    from include.generator.settings import BatchSettings
+    from devtools.reliability import run_settings
 
     quick = bench.sizes.rows < 1_000_000
     # quick: 300,000 rows in 3 shards of 100,000 (same shape, a tenth of the size)
-    settings = BatchSettings(interactions_per_day=400_000) if quick else cr.BIG
+    settings = run_settings(400_000) if quick else cr.BIG
     shard_rows = 100_000 if quick else cr.SHARD_ROWS
     rows = cr.expected_rows(cr.BIG_DAY, settings)
     for workers in WORKER_COUNTS:

@@ -24,6 +24,7 @@ from pathlib import Path
 from devtools.airflow_api import AirflowApi
 from devtools.celery_stack import Stack, running_celery_airflow
 from devtools.database import connect
+from devtools.reliability import run_settings
 from include.generator.interactions import day_volume, first_id
 from include.generator.settings import BatchSettings
 from include.storage.days import load_day
@@ -36,7 +37,7 @@ def settings_for_rows(day: dt.date, rows: int) -> BatchSettings:
     guess = round(rows / factor)
     for candidate in sorted(range(guess - 3, guess + 4), key=lambda n: abs(n - guess)):
         if day_volume(day, candidate) == rows:
-            return BatchSettings(interactions_per_day=candidate)
+            return run_settings(candidate)
     raise ValueError(f"no average volume gives {day} exactly {rows:,} rows")
 
 

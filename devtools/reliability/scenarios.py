@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import psycopg
 
 from devtools.database import connect, embedded_url, stop_embedded
+from devtools.reliability import run_settings
 from include.config import PROJECT_ROOT
 from include.generator.interactions import day_volume
 from include.generator.settings import BatchSettings
@@ -27,9 +28,9 @@ from include.storage.days import load_day
 from include.storage.sql import apply_schema
 
 DAY = dt.date(2026, 5, 6)
-OLD = BatchSettings(interactions_per_day=2_000)
-BIG = BatchSettings(interactions_per_day=600_000)  # long enough a COPY to hit mid-way
-NEW = BatchSettings(interactions_per_day=2_500)  # a re-load that would change the day
+OLD = run_settings(2_000)
+BIG = run_settings(600_000)  # long enough a COPY to hit mid-way
+NEW = run_settings(2_500)  # a re-load that would change the day
 
 
 @dataclass
@@ -187,6 +188,8 @@ def worker_killed_during_load(url: str, make_db: Callable[[], str]) -> Result:
         str(DAY),
         "--interactions",
         str(BIG.interactions_per_day),
+        "--new-customers-per-day",
+        str(BIG.new_customers_per_day),
     ]
     worker = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -218,7 +221,7 @@ def worker_killed_during_load(url: str, make_db: Callable[[], str]) -> Result:
 
 def same_date_twice_at_once(url: str, make_db: Callable[[], str]) -> Result:
     _prepared(url, None)
-    settings = BatchSettings(interactions_per_day=150_000)
+    settings = run_settings(150_000)
     runs = [_in_thread(lambda: load_day(connect(url), DAY, settings)) for _ in range(2)]
     for thread, _ in runs:
         thread.join(300)
@@ -234,7 +237,7 @@ def different_dates_in_parallel(url: str, make_db: Callable[[], str]) -> Result:
     from include.analytics import refresh_day
 
     days = [DAY + dt.timedelta(days=i) for i in range(4)]
-    settings = BatchSettings(interactions_per_day=20_000)
+    settings = run_settings(20_000)
     _prepared(url, None)
 
     def run(day: dt.date) -> None:
@@ -336,7 +339,7 @@ def foreign_rows_on_other_dates_survive(url: str, make_db: Callable[[], str]) ->
         conn.commit()
     before = day_state(url, other)
     with connect(url) as conn:
-        load_day(conn, DAY, BatchSettings(interactions_per_day=3_000))
+        load_day(conn, DAY, run_settings(3_000))
     kept = day_state(url, other) == before
     return Result(
         "rows of other dates untouched",

@@ -448,15 +448,15 @@ INTERVAL_MINUTES = 15
 SHIFT_INTERVALS = 32
 #: Part-time shifts (4 hours, no break) cover peaks that do not last a full shift.
 PART_TIME_INTERVALS = 16
+#: Shifts starting before 08:00 UTC (03:00 US Eastern) are worked by the early crew, shifts that
+#: end at midnight UTC by the late crew: nobody who works until midnight starts again before 08:00.
+EARLY_SHIFT_BEFORE_INTERVAL = 32
 BREAK_INTERVALS = 2
 BREAK_OFFSETS_INTERVALS = (14, 15, 16, 17)
 #: The workforce-management forecast per 15-minute interval misses by exp(sigma x N(0, 1))
 #: (assumption: interval-level forecast error of 10-20 % is common even when the day's total
 #: is close), so some intervals are understaffed.
 INTERVAL_FORECAST_ERROR_SIGMA = 0.15
-#: Shrinkage the planner grosses the Erlang C requirement up by (it expects absence); the
-#: actual absence is ABSENCE_RATE, drawn per agent and day (0: callouts are not planned for).
-PLANNED_SHRINKAGE = 0.0
 #: Share of rostered agents absent on a day (sickness, training): unfilled shifts make an
 #: understaffed day (assumption within the 30-35 % shrinkage of contact-center-facts).
 ABSENCE_RATE = 0.08

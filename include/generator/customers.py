@@ -58,6 +58,8 @@ class CustomerBase:
     event_plan: np.ndarray  # (n, K+1) int16 service_plan_id
     event_tier: np.ndarray  # (n, K+1) int8
     event_type: np.ndarray  # (n, K+1) int8 index into CHANGE_TYPES
+    #: The cached universe this base is a cut of (see `customers_changed_between`).
+    universe_key: tuple | None = None
 
     def registered_by(self, day: int) -> np.ndarray:
         return self.registration_day <= day
@@ -128,16 +130,17 @@ def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference
     if last < 0:
         raise ValueError(f"dates before {config.EPOCH} are not supported (got {through})")
     bucket_end = (last // _BUCKET_DAYS + 1) * _BUCKET_DAYS - 1
-    universe = _universe(seed, new_per_day, bucket_end, reference)
+    key, universe = _universe(seed, new_per_day, bucket_end, reference)
     n = initial_customers(new_per_day) + int(signups_per_day(seed, new_per_day, last).sum())
     fields = {f.name: getattr(universe, f.name) for f in dataclasses.fields(CustomerBase)}
     return CustomerBase(
-        **{k: (v[:n] if isinstance(v, np.ndarray) else v) for k, v in fields.items()} | {"through": through}
+        **{k: (v[:n] if isinstance(v, np.ndarray) else v) for k, v in fields.items()}
+        | {"through": through, "universe_key": key}
     )
 
 
-def _universe(seed: int, new_per_day: int, last: int, reference: Reference) -> CustomerBase:
-    """The base through day `last`, cached; the cache holds at most MAX_CUSTOMER_BASE customers."""
+def _universe(seed: int, new_per_day: int, last: int, reference: Reference) -> tuple[tuple, CustomerBase]:
+    """(key, base through day `last`), cached; the cache holds at most MAX_CUSTOMER_BASE customers."""
     # By value: every load_reference returns a new Reference (hashed by identity), and the
     # base depends only on the plans each (family, tier) offers.
     plans = tuple(sorted((k, tuple(v.tolist())) for k, v in reference.plan_ids_by_family_tier.items()))
@@ -147,13 +150,50 @@ def _universe(seed: int, new_per_day: int, last: int, reference: Reference) -> C
         while _UNIVERSES and sum(len(b.customer_id) for b in _UNIVERSES.values()) + needed > (
             config.MAX_CUSTOMER_BASE
         ):
+            _CHANGES.pop(next(iter(_UNIVERSES)), None)
             _UNIVERSES.pop(next(iter(_UNIVERSES)))  # the oldest: a base can take hundreds of MB
         _UNIVERSES[key] = _build(seed, new_per_day, last, reference)
-    return _UNIVERSES[key]
+    return key, _UNIVERSES[key]
 
 
 def _clear_cache() -> None:
     _UNIVERSES.clear()
+    _CHANGES.clear()
+
+
+#: Per cached universe: (change days, sorted; customer index of each) of the plan changes and
+#: churns inside its last bucket, so a day's changes are a slice, not a scan of every customer.
+_CHANGES: dict[tuple, tuple[int, np.ndarray, np.ndarray]] = {}
+
+
+def customers_changed_between(base: CustomerBase, prev: int, now: int) -> np.ndarray:
+    """Sorted indices of `base`'s customers whose plan changed (a new plan started, not their
+    first) or who churned in (prev, now]: the only ones whose rows a day after `prev` updates."""
+    universe = _UNIVERSES.get(base.universe_key) if base.universe_key is not None else None
+    first = day_index(universe.through) - _BUCKET_DAYS + 1 if universe is not None else None
+    if universe is None or prev < first - 1 or now > day_index(universe.through):
+        moved = ((base.event_day[:, 1:] > prev) & (base.event_day[:, 1:] <= now)).any(axis=1)
+        moved |= (base.churn_day > prev) & (base.churn_day <= now)
+        return np.flatnonzero(moved)
+    if base.universe_key not in _CHANGES:
+        _CHANGES[base.universe_key] = _change_index(universe, first)
+    days, who = _CHANGES[base.universe_key][1:]
+    lo, hi = np.searchsorted(days, [prev + 1, now + 1])
+    picked = np.unique(who[lo:hi])
+    return picked[picked < len(base.customer_id)]
+
+
+def _change_index(universe: CustomerBase, first: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """The changes (plan starts after the first plan, churns) on days `first`.. of `universe`."""
+    last = day_index(universe.through)
+    later = universe.event_day[:, 1:]
+    inside = (later >= first) & (later <= last)
+    rows, _ = np.nonzero(inside)
+    churned = np.flatnonzero((universe.churn_day >= first) & (universe.churn_day <= last))
+    days = np.concatenate([later[inside], universe.churn_day[churned]])
+    who = np.concatenate([rows, churned])
+    order = np.argsort(days, kind="stable")
+    return first, days[order], who[order]
 
 
 build_customer_base.cache_clear = _clear_cache  # type: ignore[attr-defined]
@@ -545,14 +585,12 @@ def plans_ended_between(
     base: CustomerBase, prev: int, now: int, among: np.ndarray | None = None
 ) -> list[tuple[int, int, int]]:
     """(customer_id, event, end_day) for plans started by `prev` that ended in (prev, now]
-    (of the customers in the mask `among`, all by default)."""
+    (of the customers at the indices `among`, all by default)."""
     # A plan ends the day before its successor starts or the customer churns: only customers
     # with one of those in (prev, now] qualify (a few thousand a day of millions).
-    moved = ((base.event_day > prev) & (base.event_day <= now)).any(axis=1)
-    moved |= (base.churn_day > prev) & (base.churn_day <= now)
+    index = customers_changed_between(base, prev, now)
     if among is not None:
-        moved &= among
-    index = np.flatnonzero(moved)
+        index = np.intersect1d(index, among)
     days = base.event_day[index]
     following = np.concatenate([days[:, 1:], np.full((len(index), 1), _NEVER, dtype=days.dtype)], axis=1)
     end = np.minimum(following, base.churn_day[index][:, None]) - 1

@@ -105,7 +105,8 @@ class DayContext:
     channel_cdf: np.ndarray  # cumulative P(channel | type) per type, + type index, flattened
     shifts: workforce.Shifts  # today's shifts, then tomorrow's (async replies may fall there)
     today_shifts: int  # shifts[:today_shifts] are today's
-    on_duty: tuple[np.ndarray, np.ndarray, np.ndarray]  # (queue, interval) -> shifts on duty (CSR)
+    # (queue, interval) -> shifts on duty (CSR: counts, offsets, shifts), and the next staffed interval
+    on_duty: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 DEPARTMENTS = workforce.DEPARTMENTS
@@ -130,7 +131,7 @@ def forecast(
     share = workforce.queue_shares(
         plan.type_p, workforce.channel_given_type(plan.type_p, channel_weights(plan))
     )
-    groups = np.array([workforce.GROUPS.index(g) for _, g in workforce.QUEUES])
+    groups = workforce.queue_groups()
     expected = interactions_per_day * plan.forecast_factor * share[:, None] * profiles[groups]
     # The interval forecast misses by a few percent either way: some intervals end up
     # understaffed (longer waits, abandoned calls), others idle.
@@ -138,7 +139,7 @@ def forecast(
     return expected * np.exp(config.INTERVAL_FORECAST_ERROR_SIGMA * normal(seed, keys, 1_600))
 
 
-def _on_duty(shifts: workforce.Shifts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _on_duty(shifts: workforce.Shifts) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per (queue, interval of today and tomorrow): the shifts working the whole interval, as CSR."""
     n_int = 2 * workforce.INTERVALS
     iv = np.arange(n_int, dtype=np.int64) * workforce.INTERVAL_US
@@ -154,7 +155,12 @@ def _on_duty(shifts: workforce.Shifts) -> tuple[np.ndarray, np.ndarray, np.ndarr
     key = q * n_int + i
     order = np.argsort(key, kind="stable")
     counts = np.bincount(key, minlength=len(workforce.QUEUES) * n_int)
-    return counts, np.concatenate([[0], np.cumsum(counts)[:-1]]), s[order]
+    # next staffed interval at or after each interval, per queue (n_int when none)
+    staffed = counts.reshape(len(workforce.QUEUES), n_int) > 0
+    following = np.full((len(workforce.QUEUES), n_int + 1), n_int)
+    for j in range(n_int - 1, -1, -1):
+        following[:, j] = np.where(staffed[:, j], j, following[:, j + 1])
+    return counts, np.concatenate([[0], np.cumsum(counts)[:-1]]), s[order], following
 
 
 def day_context(
@@ -273,6 +279,7 @@ class Arrivals:
     patience_us: np.ndarray
     is_async: np.ndarray  # a message (email, social, SMS) a human answers
     ready_us: np.ndarray  # when the queue takes it up: the arrival, or a message's desk time
+    async_queue: np.ndarray  # the Messaging queue of the type's department (who answers messages)
 
 
 SYNCHRONOUS = np.array([c in config.HANDLE_TIME_LOGNORMAL for c in CHANNELS])
@@ -434,6 +441,7 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
         patience_us=patience,
         is_async=is_async,
         ready_us=np.where(is_async, ready, utc_us),
+        async_queue=async_queue,
     )
 
 
@@ -465,15 +473,9 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
 
 def _reply_agents(ctx: DayContext, queue: np.ndarray, at_us: np.ndarray, u: np.ndarray) -> np.ndarray:
     """A shift on duty in `queue` at each time (moved to the next staffed interval if none): index into ctx.shifts."""
-    counts, offsets, flat = ctx.on_duty
+    counts, offsets, flat, following = ctx.on_duty
     n_int = 2 * workforce.INTERVALS
-    interval = (at_us // workforce.INTERVAL_US).clip(0, n_int - 1)
-    staffed = counts.reshape(len(workforce.QUEUES), n_int) > 0
-    # next staffed interval at or after each interval, per queue (n_int when none)
-    nxt = np.full((len(workforce.QUEUES), n_int + 1), n_int)
-    for i in range(n_int - 1, -1, -1):
-        nxt[:, i] = np.where(staffed[:, i], i, nxt[:, i + 1])
-    interval = nxt[queue, interval]
+    interval = following[queue, (at_us // workforce.INTERVAL_US).clip(0, n_int - 1)]
     ok = interval < n_int
     slot = queue * n_int + np.minimum(interval, n_int - 1)
     k = counts[slot]
@@ -502,10 +504,7 @@ def finish_block(
     # the next shift at that time.
     is_async = a.is_async
     answered = is_async & (a.queue >= 0) & (service.shift >= 0)
-    async_queue = ctx.type_department[itype] * len(workforce.GROUPS) + workforce.GROUPS.index(
-        config.ASYNC_GROUP
-    )
-    reply_shift = _reply_agents(ctx, async_queue, a.ready_us, rng.random(n))
+    reply_shift = _reply_agents(ctx, a.async_queue, a.ready_us, rng.random(n))
     reply_start = np.where(reply_shift >= 0, ctx.shifts.start[np.maximum(reply_shift, 0)], 0)
     later_reply = np.maximum(a.ready_us, reply_start)  # a gap in the roster waits for the next shift
     done_us = a.ready_us + service.wait_us + service.handle_s.astype(np.int64) * 1_000_000

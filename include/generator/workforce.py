@@ -201,10 +201,11 @@ def typical_load(weekday: int) -> np.ndarray:
     type_p = type_p / type_p.sum()
     share = queue_shares(type_p, channel_given_type(type_p, channel_p))
     volume = config.WEEKDAY_VOLUME[weekday]
-    return volume * share[:, None] * utc_profiles(zone_share, offsets, weekday)[_group_index()]
+    return volume * share[:, None] * utc_profiles(zone_share, offsets, weekday)[queue_groups()]
 
 
-def _group_index() -> np.ndarray:
+def queue_groups() -> np.ndarray:
+    """Service group (index into GROUPS) of each queue."""
     return np.array([GROUPS.index(g) for _, g in QUEUES])
 
 
@@ -316,7 +317,7 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
         sizes = np.array(
             site_sizes(interactions_per_day * config.ROSTER_PEAK_FACTOR * config.WEEKDAY_VOLUME[weekday])
         )
-        needs = [scheduled_need(load * size / sizes.sum()) for size in sizes]
+        needs = [needed_agents(load * size / sizes.sum()) for size in sizes]
         for q in range(len(QUEUES)):
             shifts = sum(len(plan_shifts(need[q])[0]) for need in needs)
             slots_per_queue[q] = max(
@@ -396,12 +397,28 @@ def holders_on(roster: Roster, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
     return gen, employed
 
 
-def scheduled_need(offered: np.ndarray) -> np.ndarray:
-    """Agents scheduled per queue and interval: Erlang C for the service-level target, grossed
-    up for the expected absence (shrinkage: absent agents' shifts stay empty), at least one
-    agent on the lines that are always open."""
-    need = needed_agents(offered)
-    return np.ceil(need / (1 - config.PLANNED_SHRINKAGE)).astype(np.int64)
+def _assign(start: np.ndarray, end: np.ndarray, pool: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Slot for each shift (sorted by start), -1 when its crew has nobody left."""
+    holder = np.full(len(start), -1, dtype=np.int64)
+    pool = pool[np.argsort(rank[pool], kind="stable")]
+    low, high = pool[rank[pool] < 0.5], pool[rank[pool] >= 0.5]
+    early = start < config.EARLY_SHIFT_BEFORE_INTERVAL
+    late = end >= INTERVALS
+    used = np.zeros(0, dtype=np.int64)
+    for shifts, crew in ((np.flatnonzero(early), low), (np.flatnonzero(late & ~early), high)):
+        taken = _by_quantile(len(shifts), crew)
+        holder[shifts[: len(taken)]] = taken
+        used = np.concatenate([used, taken])
+    rest = np.flatnonzero(~early & ~late)
+    taken = _by_quantile(len(rest), pool[~np.isin(pool, used)])
+    holder[rest[: len(taken)]] = taken
+    return holder
+
+
+def _by_quantile(n: int, pool: np.ndarray) -> np.ndarray:
+    """n slots spread over `pool` (ranked) by quantile; fewer when the pool is smaller."""
+    n = min(n, len(pool))
+    return pool[((np.arange(n) + 0.5) * len(pool) / max(n, 1)).astype(np.int64)]
 
 
 def schedule_day(
@@ -412,7 +429,7 @@ def schedule_day(
     `sites`: shares of the day's contacts each site takes (default: one site). Generation
     serves each block of a day at its own site, so blocks stay independent."""
     sites = np.ones(1) if sites is None else sites
-    site_need = [scheduled_need(offered * share) for share in sites]
+    site_need = [needed_agents(offered * share) for share in sites]
     need = np.sum(site_need, axis=0)
     gen, employed = holders_on(roster, day)
     weekday = day.weekday()
@@ -442,9 +459,15 @@ def schedule_day(
         keep = keep[np.argsort(starts[keep], kind="stable")]
         # Each slot keeps its place in the day (a stable rank per slot): the k-th earliest shift
         # goes to the slot at the k-th quantile of the available ones, so an agent starts at
-        # about the same time every day and nobody ends at midnight and starts again then.
-        pool = pool[np.argsort(roster.shift_rank[pool], kind="stable")]
-        holder = pool[((np.arange(filled) + 0.5) * len(pool) / max(filled, 1)).astype(np.int64)]
+        # about the same time every day. Two crews make it a rule across midnight: shifts that
+        # start before EARLY_SHIFT_BEFORE go to the lower half of the ranks, shifts that end at
+        # midnight to the upper half, so nobody who worked until midnight starts again at night.
+        holder = _assign(
+            starts[keep], np.minimum(starts[keep] + lengths[keep], INTERVALS), pool, roster.shift_rank
+        )
+        hired = holder >= 0
+        unfilled[q] += int((~hired).sum())
+        keep, holder, filled = keep[hired], holder[hired], int(hired.sum())
         present = ~absent[holder]
         unfilled[q] += int((~present).sum())
         keep, holder, filled = keep[present], holder[present], int(present.sum())

@@ -15,8 +15,10 @@ from include.generator.customers import (
     PLAN_COLUMNS,
     CustomerBase,
     CustomerBaseMismatch,
+    base_size,
     build_customer_base,
     customer_copy_text,
+    customers_changed_between,
     day_index,
     in_base,
     index_day,
@@ -69,12 +71,21 @@ def materialize_customer_base(
     rate = max(new_per_day, old_rate)
     check_base_size(seed, rate, index_day(now))
     base = build_customer_base(seed, rate, index_day(now), reference)
-    held = in_base(seed, old_rate, prev, base) if prev is not None else np.zeros(len(base.customer_id), bool)
+    held = np.zeros(len(base.customer_id), bool)
+    if prev is not None and old_rate == rate:  # the usual day: the base through `prev` is a prefix
+        held[: base_size(seed, rate, index_day(prev))] = True
+    elif prev is not None:
+        held = in_base(seed, old_rate, prev, base)
     new = ~held
+    # Customers already there whose plan changed or who churned since `prev`: a few thousand a
+    # day of millions, found without a scan of the base.
+    moved = np.zeros(0, dtype=np.int64)
     if prev is not None and now > prev:
-        # Customers already there whose status changed since (churned), and their plans that
-        # ended since, closed before their successors are inserted (one active plan).
-        churned = np.flatnonzero(held & (base.churn_day > prev) & (base.churn_day <= now))
+        moved = customers_changed_between(base, prev, now)
+        moved = moved[held[moved]]
+        # Their status (churned), and their plans that ended since, closed before their
+        # successors are inserted (one active plan).
+        churned = moved[(base.churn_day[moved] > prev) & (base.churn_day[moved] <= now)]
         churned_ids = base.customer_id[churned].tolist()
         churn_dates = [index_day(d) for d in base.churn_day[churned]]
         conn.execute(
@@ -83,7 +94,7 @@ def materialize_customer_base(
             "WHERE t.customer_id = u.customer_id",
             (churned_ids, churn_dates),
         )
-        ended = plans_ended_between(base, prev, now, held)
+        ended = plans_ended_between(base, prev, now, moved)
         conn.execute(
             "UPDATE customer_service_plans AS t SET end_date = u.end_date, is_active = false "
             "FROM unnest(%s::bigint[], %s::date[]) AS u (plan_id, end_date) "
@@ -92,12 +103,12 @@ def materialize_customer_base(
         )
     since = prev if prev is not None else -(10**9)
     # Plans that started since, of customers already there (new customers get all of theirs).
-    changed = held & ((base.event_day > since) & (base.event_day <= now)).any(axis=1)
+    changed = moved
     # In chunks of customers: the Python rows of a whole base on a fresh database would cost
     # ~1.4 KB per customer at once; a chunk's rows are written before the next is built.
     index = np.flatnonzero(new)
     with _checked_once(conn, big=len(index) >= BIG_MATERIALIZATION):
-        for customers, plans in _chunks(base, index, np.flatnonzero(changed), now, since):
+        for customers, plans in _chunks(base, index, changed, now, since):
             copy_text(conn, "customers", CUSTOMER_COLUMNS, customers)
             copy_text(conn, "customer_service_plans", PLAN_COLUMNS, plans)
     conn.execute(
@@ -142,7 +153,8 @@ def _checked_once(conn: psycopg.Connection, big: bool) -> Iterator[None]:
     """For a big materialization (a fresh database, or a run at a higher volume), drop the plans'
     foreign keys, the unique e-mail and the secondary indexes of both tables, and add them back
     at the end: one pass over all rows instead of one check and index entry per row (1.3 million
-    plans: 18 s with their keys and indexes, 3.5 s without and rebuilt). In the caller's
+    plans: 18 s with their keys and indexes, 3.5 s without and rebuilt). The same for the
+    triggers that keep analytics.plan_population_changes: one recount at the end. In the caller's
     transaction, so nobody sees them gone; other sessions wait for these tables meanwhile."""
     if not big:
         yield
@@ -162,12 +174,17 @@ def _checked_once(conn: psycopg.Connection, big: bool) -> Iterator[None]:
         conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
         conn.execute(f"DROP INDEX {name}")
+    # The plans-per-day deltas: counted once at the end, not upserted per chunk.
+    conn.execute("ALTER TABLE customer_service_plans DISABLE TRIGGER USER")
     yield
+    conn.execute("ALTER TABLE customer_service_plans ENABLE TRIGGER USER")
+    conn.execute("SELECT analytics.recount_plan_population()")
     for _, definition in indexes:
         conn.execute(definition)
     for table, name, definition in constraints:
         conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-    conn.execute("ANALYZE customers, customer_service_plans")  # the next audit plans with them
+    # the next audit and the day's summaries plan with them
+    conn.execute("ANALYZE customers, customer_service_plans, analytics.plan_population_changes")
 
 
 def copy_text(conn: psycopg.Connection, table: str, columns: tuple[str, ...], data: bytes) -> None:

@@ -60,18 +60,23 @@ def test_the_dag_starts_paused_unless_asked(tmp_path, monkeypatch):
 
 
 def test_process_groups_are_found_with_psutil_not_proc():
-    source = inspect.getsource(local_airflow)
-    assert '"/proc"' not in source and "psutil" in source
-    proc = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    from devtools import airflow_stack
+
+    for launcher in (local_airflow, airflow_stack):  # make airflow's launcher and its processes
+        assert '"/proc"' not in inspect.getsource(launcher)
+    assert "psutil" in inspect.getsource(airflow_stack)
+    proc = subprocess.Popen(["sleep", "30"], start_new_session=True, env={**os.environ, "CCA_MARK": "x1"})
     try:
-        assert local_airflow._group_alive(proc.pid)
+        assert airflow_stack._group_alive(proc.pid)
+        assert airflow_stack.processes_with("CCA_MARK=x1") == [proc.pid]
     finally:
         proc.kill()
         proc.wait()
     deadline = time.monotonic() + 5
-    while local_airflow._group_alive(proc.pid) and time.monotonic() < deadline:
+    while airflow_stack._group_alive(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not local_airflow._group_alive(proc.pid)
+    assert not airflow_stack._group_alive(proc.pid)
+    assert airflow_stack.processes_with("CCA_MARK=x1") == []
 
 
 # --- the real stack: what listens, and whether a task's log still reaches the API -------------

@@ -1,7 +1,7 @@
 """Same seed, same rows, across installs and refactors: golden digests of one generated day.
 
-Changed on purpose by issue #14 (the workforce: roster, shifts, queues, bots; agents and
-shifts have digests of their own; calendar, planted events, local time, customer states,
+Changed on purpose by issue #14 (the workforce: roster, shifts, queues, bots, with digests
+of the roster's agents and the day's shifts; calendar, planted events, local time, customer states,
 time zones, phones, languages, plan families; then correlated behaviour and published
 handle times: the interactions digest again; then the population sized to the volume: the
 default run's customers, ids of customers active on EPOCH, a lighter propensity tail). An
@@ -16,19 +16,19 @@ import hashlib
 
 import numpy as np
 
+from include.generator import workforce
 from include.generator.customers import build_customer_base, customer_rows, day_index, plan_rows
 from include.generator.interactions import day_context, generate_day
-from include.generator import workforce
 from include.generator.settings import BatchSettings
 from include.storage.copy_format import encode_binary
 
 DAY = dt.date(2026, 3, 4)
 GOLDEN = {
-    "interactions": "31782d5cb56cdd47a2902540312740ef",  # binary COPY bytes of 20,000 rows, seed 42
+    "interactions": "47f7baf14758b38019e359d4fb04ba08",  # binary COPY bytes of 20,000 rows, seed 42
     "agents": "612417afc3908cbfecc4e4ca9f1a43e5",  # the roster for 20,000 a day, hired by DAY
-    "shifts": "2ce65cd054dae5cfe2c4c9ee70ff39ff",  # DAY's shifts
-    "customers": "91a4a1a33245c101ae5d59d3876e9da4",
-    "plans": "04b8cbb6710df192acff5ee2fed3e1de",
+    "shifts": "efe5147a323efb1527daf9f0896fe7f3",  # DAY's shifts
+    "customers": "3cd8e6b9f7850b69ab47e1cd89183b93",
+    "plans": "fe184345adec59b4ba0c2ef1ac28a6a9",
 }
 
 
@@ -47,7 +47,9 @@ def test_a_generated_day_matches_its_golden_digests(reference):
     digests = {
         "interactions": interactions.hexdigest(),
         "agents": hashlib.md5(repr(workforce.agent_rows(roster, *hired, DAY)).encode()).hexdigest(),
-        "shifts": hashlib.md5(repr(workforce.shift_rows(ctx.shifts, DAY, ctx.today_shifts)).encode()).hexdigest(),
+        "shifts": hashlib.md5(
+            repr(workforce.shift_rows(ctx.shifts, DAY, ctx.today_shifts)).encode()
+        ).hexdigest(),
         "customers": hashlib.md5(repr(customer_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
         "plans": hashlib.md5(repr(plan_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
     }

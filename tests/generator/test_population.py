@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from include.generator import config
-from include.generator.customers import build_customer_base, day_index, in_base
+from include.generator.customers import build_customer_base, customers_changed_between, day_index, in_base
 from include.generator.interactions import day_context, day_volume, generate_day
 from include.generator.settings import BatchSettings, latest_day, validate_run
 
@@ -123,3 +123,18 @@ def test_the_copy_text_of_a_big_base_is_the_rows_of_the_reference_functions(refe
     since = as_of - 40
     fresh = [r for r in plan_rows(base, mask, as_of) if day_index(r[3]) > since]
     assert plan_copy_text(base, mask, as_of, since) == _copy_text(fresh)
+
+
+def test_a_days_changed_customers_come_from_the_index_as_from_a_scan_of_the_base(reference):
+    """customers_changed_between slices a per-bucket index of the changes instead of scanning
+    millions of customers a day; it must find exactly the customers a scan finds."""
+    settings = BatchSettings(interactions_per_day=2_000)
+    day = dt.date(2026, 3, 4)
+    base = build_customer_base(SEED, settings.signups, day, reference)
+    now = day_index(day)
+    for prev in (now - 1, now - 3, now - 40, now - 400):  # the last one: before the bucket
+        scanned = ((base.event_day[:, 1:] > prev) & (base.event_day[:, 1:] <= now)).any(axis=1)
+        scanned |= (base.churn_day > prev) & (base.churn_day <= now)
+        found = customers_changed_between(base, prev, now)
+        assert len(found) > 0
+        assert found.tolist() == np.flatnonzero(scanned).tolist(), prev

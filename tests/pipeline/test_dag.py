@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from devtools.database import connect
+from devtools.reliability import RUN_SIGNUPS
 from include.config import DAG_ID, PROJECT_ROOT
 from include.generator.interactions import day_volume
 from include.pipeline import resolve_batch_date, settings_from_params
@@ -248,7 +249,8 @@ def test_a_day_is_identical_whatever_the_number_of_shards(pipeline_dag, make_dat
     from include.generator import config
 
     monkeypatch.setattr(config, "BLOCK_SIZE", 1_000)  # small blocks: an 8,000-row day has 8
-    day, conf = dt.date(2026, 3, 10), {"interactions_per_day": 7_770}  # a Tuesday: 8,236 rows, 9 blocks
+    # a Tuesday: 8,236 rows, 9 blocks; a small base (the shards split the interactions, not it)
+    day, conf = dt.date(2026, 3, 10), {"interactions_per_day": 7_770, "new_customers_per_day": RUN_SIGNUPS}
     sums = {}
     for max_rows, expected_shards in ((10_000, 1), (3_000, 3), (1_000, 9)):
         url = make_database()
