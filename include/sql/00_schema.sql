@@ -88,6 +88,14 @@ CREATE TABLE IF NOT EXISTS customers (
 -- Databases from earlier releases gain the columns (NULL for the customers they hold).
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS time_zone text;
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS preferred_language text;
+-- Was each of a day's contacts' customers active that day? (the audit of every loaded day,
+-- checks/pending_day.sql): answered from the index alone, without a heap page per contact
+-- (20,000 contacts among 2 million customers: 0.14-0.28 s a day instead of 0.8 s).
+CREATE INDEX IF NOT EXISTS customers_active_span
+    ON customers (customer_id) INCLUDE (registration_date, churn_date);
+-- Index-only lookups need the visibility map current: vacuum after 1 % of the rows changed
+-- (a day's sign-ups and churns), not the default 20 % (months at 20,000 contacts a day).
+ALTER TABLE customers SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.01);
 
 CREATE TABLE IF NOT EXISTS customer_service_plans (
     customer_service_plan_id bigint      PRIMARY KEY,
@@ -111,6 +119,10 @@ CREATE INDEX IF NOT EXISTS customer_service_plans_plan_dates
 -- holds millions of customers at 20,000 contacts a day.
 CREATE INDEX IF NOT EXISTS customer_service_plans_customer
     ON customer_service_plans (customer_id, start_date) INCLUDE (service_plan_id, end_date);
+-- (index-only too: vacuumed as customers are, above)
+ALTER TABLE customer_service_plans SET (
+    autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.01
+);
 
 -- ---------------------------------------------------------------- the fact table
 -- Partitioned by the UTC day of start_timestamp: each loaded day is one partition,

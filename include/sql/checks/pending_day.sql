@@ -6,8 +6,8 @@
 -- The pending table has no foreign keys (ATTACH checks them in one pass later, with a
 -- generic message); checking them here names the check and the rows. Its CHECKs (CSAT
 -- range, end after start, the day's id and time ranges) are enforced by the table itself.
--- One scan of the day (hash joins to the catalogs): every check is a flag on the row,
--- counted by a FILTERed aggregate.
+-- One scan of the day (hash joins to the catalogs, an index-only lookup in customers,
+-- customers_active_span): every check is a flag on the row, counted by a FILTERed aggregate.
 WITH flagged AS (
     SELECT
         p.interaction_id,
