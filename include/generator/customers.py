@@ -339,6 +339,12 @@ def phone_numbers(seed: int, ids: np.ndarray, states: np.ndarray) -> np.ndarray:
     return np.array([f"({a}) {b}-{c:04d}" for a, b, c in zip(npa, nxx, line, strict=True)], dtype=object)
 
 
+def _pick(vocabulary: tuple[np.ndarray, np.ndarray], seed: int, ids: np.ndarray, field: int) -> np.ndarray:
+    """A word per customer from (words, cumulative weights): a stable draw of (seed, id, field)."""
+    words, cdf = vocabulary
+    return words[np.minimum(np.searchsorted(cdf, uniform(seed, ids, field), side="right"), len(words) - 1)]
+
+
 def customer_attributes(
     seed: int, ids: np.ndarray, states: np.ndarray
 ) -> list[tuple[str, str, str, str, str, str]]:
@@ -349,10 +355,7 @@ def customer_attributes(
     vocab = faker_vocabulary()
 
     def pick(name: str, field: int) -> np.ndarray:
-        words, cdf = vocab[name]
-        return words[
-            np.minimum(np.searchsorted(cdf, uniform(seed, ids, field), side="right"), len(words) - 1)
-        ]
+        return _pick(vocab[name], seed, ids, field)
 
     first, last, street = pick("first", 40), pick("last", 41), pick("last", 42)
     suffix, prefix, city_suffix = (
@@ -481,10 +484,7 @@ def customer_copy_text(base: CustomerBase, mask: np.ndarray, as_of: int) -> byte
     vocab = _vocabulary_text()
 
     def pick(name: str, field: int) -> np.ndarray:
-        words, cdf = vocab[name]
-        return words[
-            np.minimum(np.searchsorted(cdf, uniform(seed, ids, field), side="right"), len(words) - 1)
-        ]
+        return _pick(vocab[name], seed, ids, field)
 
     first, last, street = pick("first", 40), pick("last", 41), pick("last", 42)
     suffix, prefix, city_suffix = pick("street_suffix", 43), pick("city_prefix", 44), pick("city_suffix", 45)
