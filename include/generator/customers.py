@@ -101,6 +101,11 @@ def in_base(seed: int, new_per_day: int, through: int, base: CustomerBase) -> np
     registered by `through` and within the first sign-ups of their day (or initial customers)."""
     if through < 0:
         return np.zeros(len(base.customer_id), dtype=bool)
+    if base.universe_key is not None and base.universe_key[:2] == (seed, new_per_day):
+        # The same rate: the base through `through` is a prefix (initial customers, then days).
+        held = np.zeros(len(base.customer_id), dtype=bool)
+        held[: base_size(seed, new_per_day, index_day(through))] = True
+        return held
     initial = base.customer_id >= config.INITIAL_ID_BASE
     counts = signups_per_day(seed, new_per_day, through)
     day = base.registration_day.astype(np.int64)
@@ -163,7 +168,7 @@ def _clear_cache() -> None:
 
 #: Per cached universe: (change days, sorted; customer index of each) of the plan changes and
 #: churns inside its last bucket, so a day's changes are a slice, not a scan of every customer.
-_CHANGES: dict[tuple, tuple[int, np.ndarray, np.ndarray]] = {}
+_CHANGES: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
 
 def customers_changed_between(base: CustomerBase, prev: int, now: int) -> np.ndarray:
@@ -177,13 +182,13 @@ def customers_changed_between(base: CustomerBase, prev: int, now: int) -> np.nda
         return np.flatnonzero(moved)
     if base.universe_key not in _CHANGES:
         _CHANGES[base.universe_key] = _change_index(universe, first)
-    days, who = _CHANGES[base.universe_key][1:]
+    days, who = _CHANGES[base.universe_key]
     lo, hi = np.searchsorted(days, [prev + 1, now + 1])
     picked = np.unique(who[lo:hi])
     return picked[picked < len(base.customer_id)]
 
 
-def _change_index(universe: CustomerBase, first: int) -> tuple[int, np.ndarray, np.ndarray]:
+def _change_index(universe: CustomerBase, first: int) -> tuple[np.ndarray, np.ndarray]:
     """The changes (plan starts after the first plan, churns) on days `first`.. of `universe`."""
     last = day_index(universe.through)
     later = universe.event_day[:, 1:]
@@ -193,7 +198,7 @@ def _change_index(universe: CustomerBase, first: int) -> tuple[int, np.ndarray, 
     days = np.concatenate([later[inside], universe.churn_day[churned]])
     who = np.concatenate([rows, churned])
     order = np.argsort(days, kind="stable")
-    return first, days[order], who[order]
+    return days[order], who[order]
 
 
 build_customer_base.cache_clear = _clear_cache  # type: ignore[attr-defined]
@@ -585,12 +590,10 @@ def plans_ended_between(
     base: CustomerBase, prev: int, now: int, among: np.ndarray | None = None
 ) -> list[tuple[int, int, int]]:
     """(customer_id, event, end_day) for plans started by `prev` that ended in (prev, now]
-    (of the customers at the indices `among`, all by default)."""
+    (of the customers at the indices `among`, by default those customers_changed_between finds)."""
     # A plan ends the day before its successor starts or the customer churns: only customers
     # with one of those in (prev, now] qualify (a few thousand a day of millions).
-    index = customers_changed_between(base, prev, now)
-    if among is not None:
-        index = np.intersect1d(index, among)
+    index = customers_changed_between(base, prev, now) if among is None else among
     days = base.event_day[index]
     following = np.concatenate([days[:, 1:], np.full((len(index), 1), _NEVER, dtype=days.dtype)], axis=1)
     end = np.minimum(following, base.churn_day[index][:, None]) - 1

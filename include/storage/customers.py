@@ -15,7 +15,6 @@ from include.generator.customers import (
     PLAN_COLUMNS,
     CustomerBase,
     CustomerBaseMismatch,
-    base_size,
     build_customer_base,
     customer_copy_text,
     customers_changed_between,
@@ -71,11 +70,7 @@ def materialize_customer_base(
     rate = max(new_per_day, old_rate)
     check_base_size(seed, rate, index_day(now))
     base = build_customer_base(seed, rate, index_day(now), reference)
-    held = np.zeros(len(base.customer_id), bool)
-    if prev is not None and old_rate == rate:  # the usual day: the base through `prev` is a prefix
-        held[: base_size(seed, rate, index_day(prev))] = True
-    elif prev is not None:
-        held = in_base(seed, old_rate, prev, base)
+    held = in_base(seed, old_rate, prev, base) if prev is not None else np.zeros(len(base.customer_id), bool)
     new = ~held
     # Customers already there whose plan changed or who churned since `prev`: a few thousand a
     # day of millions, found without a scan of the base.
@@ -102,13 +97,12 @@ def materialize_customer_base(
             ([cid * 10 + e for cid, e, _ in ended], [index_day(end) for _, _, end in ended]),
         )
     since = prev if prev is not None else -(10**9)
-    # Plans that started since, of customers already there (new customers get all of theirs).
-    changed = moved
+    # Plans that started since, of customers already there (`moved`; new customers get all of theirs).
     # In chunks of customers: the Python rows of a whole base on a fresh database would cost
     # ~1.4 KB per customer at once; a chunk's rows are written before the next is built.
     index = np.flatnonzero(new)
     with _checked_once(conn, big=len(index) >= BIG_MATERIALIZATION):
-        for customers, plans in _chunks(base, index, changed, now, since):
+        for customers, plans in _chunks(base, index, moved, now, since):
             copy_text(conn, "customers", CUSTOMER_COLUMNS, customers)
             copy_text(conn, "customer_service_plans", PLAN_COLUMNS, plans)
     conn.execute(
