@@ -39,6 +39,16 @@ PUBLISHED = {
     "FCR best - worst channel, points": (10, 30, "useconverge.app: social ~60 % vs chat ~76 %"),
     "escalation rate": (0.05, 0.15, "celsiusindustries.com: about 10 %"),
     "repeat contact rate": (0.0, 0.15, "voiso.com (SQM): under 10 % healthy"),
+    "repeats with no unresolved contact of the customer in the 7 days before": (
+        0,
+        0,
+        "issue #14: a repeat follows an unresolved contact",
+    ),
+    "repeats on a later day than the contact they repeat": (
+        0.2,
+        0.9,
+        "issue #14: within days, across days (REPEAT_LAG_DAY_WEIGHTS assumed)",
+    ),
     "survey response rate": (0.05, 0.5, "oversai.com 25-50 %, email 10-30 %; dialphone.ai 5-15 %"),
     "CSAT (share of 4-5 answers)": (0.65, 0.85, "ACSI US wireless about 74/100"),
     "phone contacts per agent-shift (per 7.5 h on duty)": (
@@ -138,6 +148,13 @@ SELECT avg(first_contact_resolution::int), avg(is_escalated::int), avg(is_repeat
        sum(duration_seconds) FILTER (WHERE agent_id IS NOT NULL AND duration_seconds IS NOT NULL)
 FROM customer_interactions
 """
+#: Repeats from the 8th loaded day on (the days before them are loaded): unlinked, on a later day.
+_REPEAT_LINKS = """
+SELECT count(*) FILTER (WHERE repeat_of_interaction_id IS NULL),
+       avg((days_after >= 1)::int) FILTER (WHERE repeat_of_interaction_id IS NOT NULL)
+FROM analytics.repeat_contact_links
+WHERE start_timestamp >= (SELECT min(start_timestamp) FROM customer_interactions)::date + 8
+"""
 _BUSIEST = """
 SELECT max(n) FROM (SELECT count(*) AS n FROM customer_interactions
                     GROUP BY customer_id, date_trunc('month', start_timestamp AT TIME ZONE 'UTC')) t
@@ -181,6 +198,7 @@ def measure(conn) -> dict[str, float | None]:
             same += len(volumes) - len(set(volumes))
     channel = {r[0]: r[1:] for r in conn.execute(_BY_CHANNEL).fetchall()}
     fcr, escalation, repeat, response, csat, _ = conn.execute(_OVERALL).fetchone()
+    unlinked, later_day = conn.execute(_REPEAT_LINKS).fetchone()
     asa, service_level, abandonment = conn.execute(_PHONE_SERVICE).fetchone()
     occupancy, calls_per_shift = conn.execute(_AGENT_SHIFTS).fetchone()
     fcr_by_channel = [float(v[3]) for v in channel.values()]
@@ -210,6 +228,8 @@ def measure(conn) -> dict[str, float | None]:
         "FCR best - worst channel, points": 100 * (max(fcr_by_channel) - min(fcr_by_channel)),
         "escalation rate": escalation,
         "repeat contact rate": repeat,
+        "repeats with no unresolved contact of the customer in the 7 days before": unlinked,
+        "repeats on a later day than the contact they repeat": later_day,
         "survey response rate": response,
         "CSAT (share of 4-5 answers)": csat,
         "phone contacts per agent-shift (per 7.5 h on duty)": calls_per_shift,

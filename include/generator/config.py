@@ -295,8 +295,19 @@ RESOLUTION_MIX = {"Resolved": 0.74, "Pending": 0.17, "Escalated": 0.09, "Cancell
 SKILL_RESOLUTION_SHIFT = {"Junior": 0.08, "Senior": 0.0, "Expert": -0.07, None: 0.05}
 #: Resolved contacts that went through an escalation first.
 RESOLVED_AFTER_ESCALATION = 0.05
-#: Share of a day's contacts that are repeat contacts about an earlier unresolved one.
-REPEAT_CONTACT_SHARE = 0.12
+#: Repeat contacts: a customer contacts us again about the same type after an unresolved
+#: contact. 29 % of customers contact more than once about an issue, and a repeat rate under
+#: 10 % counts as healthy (SQM Group, quoted by voiso.com); repeats are counted over the
+#: days after the first contact, not only the same day.
+#: Same-day repeats: the share of a day's human contacts drawn as the repeat of an earlier
+#: unresolved one of that day (when the day has one of the same type and time zone).
+REPEAT_CONTACT_SHARE = 0.06
+#: Repeats on a later day, as a share of a day's contacts (include/generator/repeats.py).
+CROSS_DAY_REPEAT_SHARE = 0.045
+#: How many days after the first contact the repeat comes (1, 2, ... 7 days): most come back
+#: within days. Assumed (no published distribution found); the 7-day window is the usual
+#: one for counting a contact as a repeat.
+REPEAT_LAG_DAY_WEIGHTS = (0.30, 0.20, 0.14, 0.11, 0.09, 0.08, 0.08)
 
 #: CSAT model: latent = base + effects + Normal(0, noise), rounded and clipped to 1..5.
 CSAT_BASE = 4.1

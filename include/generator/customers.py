@@ -61,6 +61,11 @@ class CustomerBase:
     #: The cached universe this base is a cut of (see `customers_changed_between`).
     universe_key: tuple | None = None
 
+    @property
+    def new_per_day(self) -> int:
+        """The sign-up rate of the universe this base is a cut of."""
+        return self.universe_key[1]
+
     def registered_by(self, day: int) -> np.ndarray:
         return self.registration_day <= day
 

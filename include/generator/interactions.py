@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from include.generator import config, geography, workforce
+from include.generator import config, geography, repeats, workforce
 from include.generator.calendar import DayPlan, day_plan
 from include.generator.customers import CustomerBase, day_index
 from include.generator.reference import Reference
@@ -107,6 +107,10 @@ class DayContext:
     today_shifts: int  # shifts[:today_shifts] are today's
     # (queue, interval) -> shifts on duty (CSR: counts, offsets, shifts), and the next staffed interval
     on_duty: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    # per block: (slots, pool indices, types) of the first contacts of later repeats, and of
+    # the repeats of earlier days' contacts (include/generator/repeats.py)
+    planted_sources: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    planted_repeats: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 DEPARTMENTS = workforce.DEPARTMENTS
@@ -211,6 +215,12 @@ def day_context(
         forecast(tomorrow_day, day_plan(tomorrow_day, seed), staffed_for, zone_weight, seed),
         seed,
     )
+    planted = repeats.planted_on(day, seed, base.new_per_day, staffed_for, base)
+    pool_of = np.flatnonzero(active)  # base index -> position in the day's pool, by search
+
+    def in_pool(by_block: dict) -> dict:
+        return {b: (s, np.searchsorted(pool_of, c), t) for b, (s, c, t) in by_block.items()}
+
     shifted = workforce.INTERVALS * workforce.INTERVAL_US
     both = workforce.Shifts(
         queue=np.concatenate([today.queue, tomorrow.queue]),
@@ -247,6 +257,8 @@ def day_context(
         shifts=both,
         today_shifts=len(today.queue),
         on_duty=_on_duty(both),
+        planted_sources=in_pool(planted.sources),
+        planted_repeats=in_pool(planted.targets),
     )
 
 
@@ -254,6 +266,9 @@ def center_offset(day: dt.date) -> int:
     """Seconds the contact center's clock is ahead of UTC at noon UTC of `day`."""
     noon = dt.datetime.combine(day, dt.time(12), dt.UTC)
     return int(noon.astimezone(ZoneInfo(config.CENTER_TIME_ZONE)).utcoffset().total_seconds())
+
+
+_NO_SLOTS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 def _lookup(mapping: dict, keys: tuple, dtype: type = float, default: float = 0) -> np.ndarray:
@@ -280,6 +295,7 @@ class Arrivals:
     is_async: np.ndarray  # a message (email, social, SMS) a human answers
     ready_us: np.ndarray  # when the queue takes it up: the arrival, or a message's desk time
     async_queue: np.ndarray  # the Messaging queue of the type's department (who answers messages)
+    planted: np.ndarray  # 1: the first contact of a later day's repeat, 2: a repeat of an earlier day's
 
 
 SYNCHRONOUS = np.array([c in config.HANDLE_TIME_LOGNORMAL for c in CHANNELS])
@@ -307,6 +323,13 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
             np.searchsorted(ctx.region_cdf, rng.random(k), side="right").clip(0, len(ctx.region_index) - 1)
         ]
         itype[regional] = rng.choice(len(TYPES), size=k, p=plan.regional_type_p)
+    # Cross-day repeat pairs: their customer and type in the slots they claim.
+    planted = np.zeros(n, dtype=np.int8)
+    for marker, by_block in ((1, ctx.planted_sources), (2, ctx.planted_repeats)):
+        slots, members, types = by_block.get(block, _NO_SLOTS)
+        fits = slots < n // 2  # (a day sized by hand may have other blocks than its volume's)
+        slots = slots[fits]
+        pick[slots], itype[slots], regional[slots], planted[slots] = members[fits], types[fits], False, marker
     # The channel depends on what the contact is about (complaints on social media, sales in stores).
     # (One search in the types' cumulative rows laid end to end, type t's row shifted by t.)
     channel = np.searchsorted(ctx.channel_cdf, itype + rng.random(n), side="right") - itype * len(CHANNELS)
@@ -336,7 +359,7 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     # Bots and self-service: a separate path. A hand-off creates the human contact (same
     # customer, type and channel) when the bot session ends; it counts among the day's rows,
     # so the block keeps exactly n rows: units are taken until they fill n.
-    bot = rng.random(n) < _lookup(config.SELF_SERVICE_SHARE, CHANNELS)[channel]
+    bot = (rng.random(n) < _lookup(config.SELF_SERVICE_SHARE, CHANNELS)[channel]) & (planted == 0)
     bot_median, bot_sigma = config.BOT_SESSION_LOGNORMAL
     bot_seconds = np.maximum(np.rint(bot_median * np.exp(bot_sigma * rng.standard_normal(n))), 10).astype(
         np.int64
@@ -349,12 +372,13 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
         handed_off[units] = False
         units += 1
     keep = slice(0, units)
-    pick, itype, channel, regional, utc_us = (
+    pick, itype, channel, regional, utc_us, planted = (
         pick[keep],
         itype[keep],
         channel[keep],
         regional[keep],
         utc_us[keep],
+        planted[keep],
     )
     bot, bot_seconds, handed_off = bot[keep], bot_seconds[keep], handed_off[keep]
     src = np.flatnonzero(handed_off)
@@ -368,12 +392,14 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     bot = np.concatenate([bot, np.zeros(m, dtype=bool)])
     handed_off = np.concatenate([handed_off, np.zeros(m, dtype=bool)])
     bot_seconds = np.concatenate([bot_seconds, np.zeros(m, dtype=np.int64)])
+    planted = np.concatenate([planted, np.zeros(m, dtype=np.int8)])
 
     # ids follow time: sort (time, position) packed in one integer (faster than argsort).
     key = np.sort((utc_us << _POSITION_BITS) | np.arange(n, dtype=np.int64))
     order = key & ((1 << _POSITION_BITS) - 1)
     utc_us = key >> _POSITION_BITS
     pick, itype, channel, regional = pick[order], itype[order], channel[order], regional[order]
+    planted = planted[order]
     bot, handed_off, from_bot, bot_seconds = (
         bot[order],
         handed_off[order],
@@ -442,6 +468,7 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
         is_async=is_async,
         ready_us=np.where(is_async, ready, utc_us),
         async_queue=async_queue,
+        planted=planted,
     )
 
 
@@ -544,16 +571,22 @@ def finish_block(
     resolution = np.select([u < cut_resolved, u < cut_pending], [0, 1], 2).astype(np.int8)
     resolution = np.where(a.bot, np.where(a.handed_off, 1, 0), resolution)
     resolution = np.where(abandoned, 3, resolution).astype(np.int8)
+    # The first contact of a later day's repeat was not resolved.
+    resolution = np.where((a.planted == 1) & (resolution == 0), 1, resolution).astype(np.int8)
     escalated = (resolution == 2) | (
         (resolution == 0) & ~a.bot & (rng.random(n) < config.RESOLVED_AFTER_ESCALATION)
     )
 
-    # Repeat contacts: a later contact of the customer of an earlier unresolved one about the
-    # same type, in the same time zone (so the repeat's local time stays where it was drawn).
+    # Same-day repeat contacts: a later contact of the customer of an earlier unresolved one
+    # about the same type, in the same time zone (so the repeat's local time stays where it
+    # was drawn). A repeat is never itself taken as the first contact: each one keeps the
+    # customer of a contact that is theirs. (Bot sessions and their hand-offs stay the
+    # customer's who started them; planted cross-day contacts keep their customer.)
     zone = ctx.pool_zone[pick]
-    unresolved = (resolution != 0) & ~a.handed_off
     repeat_u, source_u = rng.random(n), rng.random(n)
-    repeat = np.zeros(n, dtype=bool)
+    may_repeat = (repeat_u < config.REPEAT_CONTACT_SHARE) & ~a.from_bot & ~a.bot & (a.planted == 0)
+    unresolved = (resolution != 0) & ~a.handed_off & ~may_repeat
+    repeat = a.planted == 2
     source = np.arange(n)
     group_key = zone.astype(np.int64) * len(TYPES) + itype
     order = np.argsort(group_key, kind="stable")
@@ -561,17 +594,14 @@ def finish_block(
     for rows in np.split(order, bounds):
         open_rows = unresolved[rows]
         earlier = np.concatenate([[0], np.cumsum(open_rows)[:-1]])
-        # (bot sessions and their hand-offs stay the customer's who started them)
-        wants = (
-            (repeat_u[rows] < config.REPEAT_CONTACT_SHARE) & (earlier > 0) & ~a.from_bot[rows] & ~a.bot[rows]
-        )
+        wants = may_repeat[rows] & (earlier > 0)
         if not wants.any():
             continue
         candidates = rows[np.flatnonzero(open_rows)]
         chosen = candidates[
             (source_u[rows] * np.maximum(earlier, 1)).astype(np.int64).clip(0, len(candidates) - 1)
         ]
-        repeat[rows] = wants
+        repeat[rows] |= wants
         source[rows] = np.where(wants, chosen, rows)
     pick = pick[source]
     customer = ctx.pool_ids[pick]

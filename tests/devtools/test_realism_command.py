@@ -34,6 +34,8 @@ def test_realism_measures_every_published_figure(schema_url, capsys):
     low, high = PUBLISHED["contacts per active customer per month"][:2]
     assert low <= figures["contacts per active customer per month"] <= high
     assert figures["most contacts of one customer in a calendar month"] <= 15
+    assert figures["repeats with no unresolved contact of the customer in the 7 days before"] == 0
+    assert 0.2 < figures["repeats on a later day than the contact they repeat"] < 0.9
     text = table(figures, (DAYS[0], DAYS[-1]), 1_500)
     print(text)
     assert text.count("\n| ") == len(PUBLISHED) + 2  # the header, its rule, one line per figure

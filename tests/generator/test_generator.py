@@ -153,3 +153,45 @@ def test_contacts_are_heavy_tailed_and_repeat_contacts_exist(reference):
     assert top_decile > 0.25  # a tenth of the callers make over a quarter of the contacts
     assert 0.05 < f["is_repeat_contact"].mean() < 0.2
     assert 0.1 < f["agent_id"].isna().mean() < 0.3  # self-service
+
+
+def _natural_days(reference, days: list[dt.date], volume: int):
+    """Consecutive days as the pipeline generates them: each day's own volume and base."""
+    import pandas as pd
+
+    from include.generator.settings import BatchSettings
+
+    signups = BatchSettings(interactions_per_day=volume).signups
+    frames = []
+    for day in days:
+        base = build_customer_base(42, signups, day, reference)
+        ctx = day_context(day, day_volume(day, volume, 42), 42, base, reference, volume)
+        frames += [to_frame(b) for b in generate_day(ctx)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_every_repeat_contact_follows_an_unresolved_contact_of_its_customer_within_days(reference):
+    """Across days too: the first contact may be up to 7 UTC days earlier, about the same type."""
+    import pandas as pd
+
+    days = [DAY + dt.timedelta(days=i) for i in range(9)]  # the last two have their 7 days before
+    f = _natural_days(reference, days, 3_000)
+    repeats = f[f["is_repeat_contact"] & (f["start_timestamp"] >= pd.Timestamp(days[-2], tz="UTC"))]
+    earlier = f.loc[
+        f["resolution_status"] != "Resolved", ["customer_id", "interaction_type_id", "start_timestamp"]
+    ]
+    pairs = repeats.merge(earlier, on=["customer_id", "interaction_type_id"], suffixes=("", "_first"))
+    window_start = pairs["start_timestamp"].dt.floor("D") - pd.Timedelta(days=7)
+    pairs = pairs[
+        (pairs["start_timestamp_first"] < pairs["start_timestamp"])
+        & (pairs["start_timestamp_first"] >= window_start)
+    ]
+    latest = pairs.groupby("interaction_id")["start_timestamp_first"].max()
+    assert len(repeats) > 200
+    assert set(latest.index) == set(repeats["interaction_id"])  # none without its first contact
+    repeat_day = repeats.set_index("interaction_id")["start_timestamp"].dt.floor("D")
+    first_day = pd.to_datetime(latest).dt.floor("D").reindex(repeat_day.index)
+    days_after = (repeat_day - first_day).dt.days
+    assert 0.3 < (days_after >= 1).mean() < 0.8  # many come back on a later day
+    assert days_after.max() == 7
+    assert 0.04 < f["is_repeat_contact"].mean() < 0.1  # SQM: under 10 % is healthy

@@ -4,7 +4,8 @@ Changed on purpose by issue #14 (the workforce: roster, shifts, queues, bots, wi
 of the roster's agents and the day's shifts; calendar, planted events, local time, customer states,
 time zones, phones, languages, plan families; then correlated behaviour and published
 handle times: the interactions digest again; then the population sized to the volume: the
-default run's customers, ids of customers active on EPOCH, a lighter propensity tail). An
+default run's customers, ids of customers active on EPOCH, a lighter propensity tail; then repeat contacts across days: the interactions and the
+customers they reach). An
 upgrade of numpy, Faker or anything else that changes the data fails here instead of
 silently changing what "same seed, same rows" means. Update them only on purpose.
 """
@@ -24,11 +25,11 @@ from include.storage.copy_format import encode_binary
 
 DAY = dt.date(2026, 3, 4)
 GOLDEN = {
-    "interactions": "47f7baf14758b38019e359d4fb04ba08",  # binary COPY bytes of 20,000 rows, seed 42
+    "interactions": "995e0f225be584004222983b2b46811a",  # binary COPY bytes of 20,000 rows, seed 42
     "agents": "612417afc3908cbfecc4e4ca9f1a43e5",  # the roster for 20,000 a day, hired by DAY
     "shifts": "efe5147a323efb1527daf9f0896fe7f3",  # DAY's shifts
-    "customers": "3cd8e6b9f7850b69ab47e1cd89183b93",
-    "plans": "fe184345adec59b4ba0c2ef1ac28a6a9",
+    "customers": "909541a9889b90d0a1a25201e7add6f9",
+    "plans": "73c2472ec926b89dda9b57a0ff46ffef",
 }
 
 

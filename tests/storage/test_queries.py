@@ -126,6 +126,29 @@ def test_customer_session_and_id_lookups_use_each_partitions_index(schema_url):
         assert scanned(plan) <= {"d20260407", "default_partition"} and "d20260407_pkey" in plan, plan
 
 
+def test_each_repeat_contact_links_to_its_earlier_unresolved_contact_whatever_the_load_order(schema_url):
+    """analytics.repeat_contact_links: a repeat's first contact, on its day or up to 7 days before."""
+    days = [dt.date(2026, 4, 1) + dt.timedelta(days=n) for n in range(9)]
+    with connect(schema_url, autocommit=True) as conn:
+        for day in reversed(days):  # the latest first: the links are found on read
+            load_day(conn, day, SETTINGS)
+        linked, later_day, max_days, other_customer = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE days_after >= 1), max(days_after), "
+            "count(*) FILTER (WHERE repeat_of_customer <> customer_id) "
+            "FROM (SELECT l.*, e.customer_id AS repeat_of_customer FROM analytics.repeat_contact_links AS l "
+            "      JOIN customer_interactions AS e ON e.interaction_id = l.repeat_of_interaction_id) AS l "
+            "WHERE start_timestamp >= %s",
+            (days[-2],),
+        ).fetchone()
+        unlinked = conn.execute(
+            "SELECT count(*) FROM analytics.repeat_contact_links "
+            "WHERE start_timestamp >= %s AND repeat_of_interaction_id IS NULL",
+            (days[-2],),
+        ).fetchone()[0]
+    assert linked > 100 and unlinked == 0 and other_customer == 0
+    assert later_day > 0.3 * linked and max_days == 7
+
+
 def test_an_agents_day_reads_one_day(schema_url):
     """No index on agent_id: the day's partition (or its month's start_timestamp index) narrows it."""
     month = [dt.date(2026, 2, 1) + dt.timedelta(days=n) for n in range(28)]
