@@ -156,6 +156,11 @@ def _universe(seed: int, new_per_day: int, last: int, reference: Reference) -> t
     plans = tuple(sorted((k, tuple(v.tolist())) for k, v in reference.plan_ids_by_family_tier.items()))
     key = (seed, new_per_day, last, plans)
     if key not in _UNIVERSES:
+        # One bucket per (seed, rate): a backfill moves forward, so the previous bucket is done
+        # with (keeping it cost a year's backfill about 300 MB at 20,000 a day).
+        for older in [k for k in _UNIVERSES if k[:2] == key[:2] and k[3] == key[3]]:
+            _CHANGES.pop(older, None)
+            _UNIVERSES.pop(older)
         needed = initial_customers(new_per_day) + int(signups_per_day(seed, new_per_day, last).sum())
         while _UNIVERSES and sum(len(b.customer_id) for b in _UNIVERSES.values()) + needed > (
             config.MAX_CUSTOMER_BASE

@@ -138,3 +138,18 @@ def test_a_days_changed_customers_come_from_the_index_as_from_a_scan_of_the_base
         found = customers_changed_between(base, prev, now)
         assert len(found) > 0
         assert found.tolist() == np.flatnonzero(scanned).tolist(), prev
+
+
+def test_a_process_keeps_one_bucket_of_a_base_in_memory(reference):
+    """A backfill moves forward through 128-day buckets: the one before is dropped, not kept."""
+    from include.generator import customers
+
+    rate = BatchSettings(interactions_per_day=2_000).signups
+    days = [dt.date(2025, 1, 10), dt.date(2025, 9, 10)]  # two buckets
+    bases = [build_customer_base(SEED, rate, day, reference) for day in days]
+    assert bases[0].universe_key != bases[1].universe_key
+    held = [k for k in customers._UNIVERSES if k[:2] == (SEED, rate)]
+    assert held == [bases[1].universe_key]
+    # a base cut before still answers (its arrays outlive the cache), by a scan
+    moved = customers_changed_between(bases[0], day_index(days[0]) - 3, day_index(days[0]))
+    assert len(moved) > 0
