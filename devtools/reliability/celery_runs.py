@@ -25,7 +25,8 @@ from devtools.airflow_api import AirflowApi
 from devtools.celery_stack import Stack, running_celery_airflow
 from devtools.database import connect
 from devtools.reliability import run_settings
-from include.generator.interactions import day_volume, first_id
+from include.generator.calendar import day_volume
+from include.generator.interactions import first_id
 from include.generator.settings import BatchSettings
 from include.storage.days import load_day
 from include.storage.sql import apply_schema

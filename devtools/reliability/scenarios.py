@@ -22,7 +22,7 @@ import psycopg
 from devtools.database import connect, embedded_url, stop_embedded
 from devtools.reliability import run_settings
 from include.config import PROJECT_ROOT
-from include.generator.interactions import day_volume
+from include.generator.calendar import day_volume
 from include.generator.settings import BatchSettings
 from include.storage.days import load_day
 from include.storage.sql import apply_schema

@@ -232,3 +232,9 @@ def day_plan(day: dt.date, seed: int) -> DayPlan:
         stores_closed=stores_closed(day),
         events=events,
     )
+
+
+def day_volume(day: dt.date, interactions_per_day: int, seed: int = config.DEFAULT_SEED) -> int:
+    """Rows for a day: the requested average shaped by the calendar of (seed, day) (at least 1):
+    weekday, month, holidays, the surge after them, bill runs, planted events and noise."""
+    return max(1, round(interactions_per_day * day_plan(day, seed).volume_factor))

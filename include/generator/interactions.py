@@ -38,12 +38,6 @@ def first_id(day: dt.date) -> int:
     return int(day.strftime("%Y%m%d")) * 1_000_000_000
 
 
-def day_volume(day: dt.date, interactions_per_day: int, seed: int = config.DEFAULT_SEED) -> int:
-    """Rows for a day: the requested average shaped by the calendar of (seed, day) (at least 1):
-    weekday, month, holidays, the surge after them, bill runs, planted events and noise."""
-    return max(1, round(interactions_per_day * day_plan(day, seed).volume_factor))
-
-
 def block_sizes(n_rows: int) -> list[int]:
     """Rows per block (BLOCK_SIZE each, the last one the rest): also the day's sites."""
     return workforce.site_sizes(n_rows) if n_rows > 0 else []

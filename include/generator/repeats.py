@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from include.generator import config
-from include.generator.calendar import day_plan
+from include.generator.calendar import day_plan, day_volume
 from include.generator.customers import CustomerBase, base_size, day_index
+from include.generator.workforce import site_sizes  # a day's blocks are its sites
 
 LAGS = len(config.REPEAT_LAG_DAY_WEIGHTS)  # a repeat comes 1..LAGS days after its first contact
 _CANDIDATES = 4  # customer draws per pair: the first one active on both days is taken
@@ -67,8 +68,6 @@ def pairs_from(
 ) -> Pairs:
     """The pairs whose first contact is on `origin` (`base` holds at least the customers
     registered by then; `propensity_cdf` is its cumulative contact weight)."""
-    from include.generator.interactions import block_sizes, day_volume
-
     rng = np.random.default_rng([seed, origin.toordinal(), _STREAM])
     volume = day_volume(origin, interactions_per_day, seed)
     m = int(rng.binomial(volume, config.CROSS_DAY_REPEAT_SHARE))
@@ -89,7 +88,7 @@ def pairs_from(
     ok &= rng.random((m, _CANDIDATES)) * factor.max() < factor[tier]
     customer = draws[np.arange(m), ok.argmax(axis=1)]
     # The first contact: a slot in the first quarter of a block of the origin.
-    sizes = np.array(block_sizes(volume))
+    sizes = np.array(site_sizes(volume))
     source_block = _blocks(rng, sizes, m)
     source_sizes = sizes[source_block]
     source_slot = (rng.random(m) * (source_sizes // 4)).astype(np.int64)
@@ -99,7 +98,7 @@ def pairs_from(
     target_sizes = np.zeros(m, dtype=np.int64)
     for k in range(1, LAGS + 1):
         rows = np.flatnonzero(lag == k)
-        sizes = np.array(block_sizes(day_volume(origin + dt.timedelta(days=k), interactions_per_day, seed)))
+        sizes = np.array(site_sizes(day_volume(origin + dt.timedelta(days=k), interactions_per_day, seed)))
         target_block[rows] = _blocks(rng, sizes, len(rows))
         target_sizes[rows] = sizes[target_block[rows]]
     quarter = target_sizes // 4

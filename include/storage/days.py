@@ -22,16 +22,9 @@ from functools import lru_cache
 import psycopg
 
 from include.generator import config
-from include.generator.calendar import events_on
+from include.generator.calendar import day_volume, events_on
 from include.generator.customers import build_customer_base
-from include.generator.interactions import (
-    DayContext,
-    block_sizes,
-    day_context,
-    day_volume,
-    first_id,
-    generate_day,
-)
+from include.generator.interactions import DayContext, block_sizes, day_context, first_id, generate_day
 from include.generator.reference import Reference
 from include.generator.settings import BatchSettings, validate_day, validate_run
 from include.quality import audit_pending

@@ -19,7 +19,7 @@ import pytest
 
 from devtools import database
 from include.config import DAG_ID, PROJECT_ROOT
-from include.generator.interactions import day_volume
+from include.generator.calendar import day_volume
 from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 SCREENSHOT = PROJECT_ROOT / "reports" / "screenshots" / "airflow_ui_run.png"

@@ -10,7 +10,7 @@ import pytest
 
 from devtools.database import connect
 from include.config import PROJECT_ROOT
-from include.generator.interactions import day_volume
+from include.generator.calendar import day_volume
 
 
 def test_generate_data_script_rejects_an_unknown_size():

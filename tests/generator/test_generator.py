@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from include.generator import config
+from include.generator.calendar import day_volume
 from include.generator.customers import build_customer_base, day_index
-from include.generator.interactions import CHANNELS, block_sizes, day_context, day_volume, generate_day
+from include.generator.interactions import CHANNELS, block_sizes, day_context, generate_day
 from include.storage.copy_format import encode_binary, to_frame
 
 DAY = dt.date(2026, 3, 4)  # a Wednesday

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from include.generator import config
+from include.generator.calendar import day_volume
 from include.generator.customers import build_customer_base, customers_changed_between, day_index, in_base
-from include.generator.interactions import day_context, day_volume, generate_day
+from include.generator.interactions import day_context, generate_day
 from include.generator.settings import BatchSettings, latest_day, validate_run
 
 SEED = 42

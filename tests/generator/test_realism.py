@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from include.generator import calendar, config, geography
+from include.generator.calendar import day_volume
 from include.generator.customers import build_customer_base, customer_attributes
-from include.generator.interactions import CHANNELS, day_context, day_volume, generate_day
+from include.generator.interactions import CHANNELS, day_context, generate_day
 from include.storage.copy_format import to_frame
 
 SEED = 42

@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from include.generator import calendar, config, workforce
+from include.generator.calendar import day_volume
 from include.generator.customers import build_customer_base
-from include.generator.interactions import CHANNELS, day_context, day_volume, generate_day
+from include.generator.interactions import CHANNELS, day_context, generate_day
 from include.generator.settings import BatchSettings
 from include.storage.copy_format import to_frame
 

@@ -11,7 +11,7 @@ import pytest
 from devtools.database import connect
 from devtools.reliability import RUN_SIGNUPS
 from include.config import DAG_ID, PROJECT_ROOT
-from include.generator.interactions import day_volume
+from include.generator.calendar import day_volume
 from include.pipeline import resolve_batch_date, settings_from_params
 from tests.support import pointing_at, run_dag, run_days_successfully, table_checksums
 

@@ -12,7 +12,7 @@ import pytest
 
 from devtools.database import connect, psql_path
 from include.config import PROJECT_ROOT
-from include.generator.interactions import day_volume
+from include.generator.calendar import day_volume
 from include.generator.reference import reference_from_rows
 from include.generator.settings import BatchSettings
 from include.storage.days import load_day

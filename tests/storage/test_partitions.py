@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from devtools.database import connect
-from include.generator.interactions import day_volume
+from include.generator.calendar import day_volume
 from include.generator.settings import BatchSettings
 from include.storage.days import load_day, replace_day
 from include.storage.sql import apply_schema

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 
 from devtools.database import connect
-from include.generator.interactions import day_volume
+from include.generator.calendar import day_volume
 from include.generator.settings import BatchSettings
 from include.storage.days import load_day
 from include.storage.sql import BASELINE_FILE, apply_schema, run_sql_file
