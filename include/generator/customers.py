@@ -27,6 +27,10 @@ _NEVER = np.iinfo(np.int32).max // 2
 _ID_STRIDE = 10_000  # customer_id = (day index + 1) * 10_000 + k for sign-ups after EPOCH
 
 
+#: Contact propensity factor by plan tier (index 0: no plan yet, no contacts).
+TIER_CONTACT_FACTOR = np.array([0.0] + [config.TIER_PROPENSITY[t] for t in range(1, 5)])
+
+
 class CustomerBaseMismatch(ValueError):
     """The database's customer base was generated with other settings."""
 
@@ -73,13 +77,16 @@ class CustomerBase:
         """Registered and not yet churned on that day: the customers who may contact us."""
         return (self.registration_day <= day) & (self.churn_day > day)
 
-    def current_event(self, day: int) -> np.ndarray:
-        """Index of each customer's plan event in force on `day` (0 if none yet)."""
-        return np.maximum((self.event_day <= day).sum(axis=1, dtype=np.int8) - 1, 0)
+    def current_event(self, day: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Index of each customer's (or `rows`'s, any shape) plan event in force on `day` (0 if none yet)."""
+        days = self.event_day if rows is None else self.event_day[rows]
+        return np.maximum((days <= day).sum(axis=-1, dtype=np.int8) - 1, 0)
 
-    def tier_on(self, day: int) -> np.ndarray:
-        event = self.current_event(day)[:, None].astype(np.intp)
-        return np.take_along_axis(self.event_tier, event, axis=1)[:, 0]
+    def tier_on(self, day: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Plan tier of each customer (or of `rows`, any shape) on `day`."""
+        tiers = self.event_tier if rows is None else self.event_tier[rows]
+        event = self.current_event(day, rows)[..., None].astype(np.intp)
+        return np.take_along_axis(tiers, event, axis=-1)[..., 0]
 
 
 def signups_per_day(seed: int, new_per_day: int, last_index: int) -> np.ndarray:

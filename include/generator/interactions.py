@@ -15,7 +15,7 @@ import numpy as np
 
 from include.generator import config, geography, repeats, workforce
 from include.generator.calendar import DayPlan, day_plan
-from include.generator.customers import CustomerBase, day_index
+from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, day_index
 from include.generator.reference import Reference
 from include.generator.stable_random import normal
 
@@ -175,8 +175,7 @@ def day_context(
     active = base.active_on(d)
     if not active.any():
         raise ValueError(f"no active customers on {day}")
-    tier_factor = np.array([0.0] + [config.TIER_PROPENSITY[t] for t in range(1, 5)])
-    weights = base.propensity[active] * tier_factor[base.tier_on(d)[active]]
+    weights = base.propensity[active] * TIER_CONTACT_FACTOR[base.tier_on(d)[active]]
     cdf = np.cumsum(weights)
     plan = day_plan(day, seed)
     zone = base.zone[active]
@@ -209,7 +208,7 @@ def day_context(
         forecast(tomorrow_day, day_plan(tomorrow_day, seed), staffed_for, zone_weight, seed),
         seed,
     )
-    planted = repeats.planted_on(day, seed, base.new_per_day, staffed_for, base)
+    planted = repeats.planted_on(day, seed, staffed_for, base)
     pool_of = np.flatnonzero(active)  # base index -> position in the day's pool, by search
 
     def in_pool(by_block: dict) -> dict:

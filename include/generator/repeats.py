@@ -23,7 +23,7 @@ import numpy as np
 
 from include.generator import config
 from include.generator.calendar import day_plan, day_volume
-from include.generator.customers import CustomerBase, base_size, day_index
+from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, base_size, day_index
 from include.generator.workforce import site_sizes  # a day's blocks are its sites
 
 LAGS = len(config.REPEAT_LAG_DAY_WEIGHTS)  # a repeat comes 1..LAGS days after its first contact
@@ -59,12 +59,7 @@ def _blocks(rng: np.random.Generator, sizes: np.ndarray, count: int) -> np.ndarr
 
 
 def pairs_from(
-    origin: dt.date,
-    seed: int,
-    signups: int,
-    interactions_per_day: int,
-    base: CustomerBase,
-    propensity_cdf: np.ndarray,
+    origin: dt.date, seed: int, interactions_per_day: int, base: CustomerBase, propensity_cdf: np.ndarray
 ) -> Pairs:
     """The pairs whose first contact is on `origin` (`base` holds at least the customers
     registered by then; `propensity_cdf` is its cumulative contact weight)."""
@@ -77,15 +72,13 @@ def pairs_from(
     # The customer: weighted as the origin's contacts are (propensity times the plan tier's
     # factor, the tier by rejection) among those registered by then, and still a customer
     # on the day of the repeat.
-    registered = base_size(seed, signups, origin)
+    registered = base_size(seed, base.new_per_day, origin)
     cdf = propensity_cdf[:registered]
     draws = np.searchsorted(cdf, rng.random((m, _CANDIDATES)) * cdf[-1], side="right").clip(0, registered - 1)
     d = day_index(origin)
-    event = np.maximum((base.event_day[draws] <= d).sum(axis=-1) - 1, 0)
-    tier = np.take_along_axis(base.event_tier[draws], event[..., None], axis=-1)[..., 0]
-    factor = np.array([0.0] + [config.TIER_PROPENSITY[t] for t in range(1, 5)])
     ok = base.churn_day[draws] > d + lag[:, None]
-    ok &= rng.random((m, _CANDIDATES)) * factor.max() < factor[tier]
+    tier_factor = TIER_CONTACT_FACTOR[base.tier_on(d, draws)]
+    ok &= rng.random((m, _CANDIDATES)) * TIER_CONTACT_FACTOR.max() < tier_factor
     customer = draws[np.arange(m), ok.argmax(axis=1)]
     # The first contact: a slot in the first quarter of a block of the origin.
     sizes = np.array(site_sizes(volume))
@@ -125,19 +118,17 @@ def _first_of_each(key: np.ndarray) -> np.ndarray:
     return first
 
 
-def planted_on(
-    day: dt.date, seed: int, signups: int, interactions_per_day: int, base: CustomerBase
-) -> Planted:
+def planted_on(day: dt.date, seed: int, interactions_per_day: int, base: CustomerBase) -> Planted:
     """The first contacts day `day` plants (pairs from `day`) and its repeats (pairs from the
     LAGS days before it, with that lag). `base` is the base through `day`."""
     cdf = np.cumsum(base.propensity)
-    out = _by_block(pairs_from(day, seed, signups, interactions_per_day, base, cdf), source=True)
+    out = _by_block(pairs_from(day, seed, interactions_per_day, base, cdf), source=True)
     targets: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
     for k in range(1, LAGS + 1):
         origin = day - dt.timedelta(days=k)
         if origin < config.EPOCH:
             break
-        p = pairs_from(origin, seed, signups, interactions_per_day, base, cdf)
+        p = pairs_from(origin, seed, interactions_per_day, base, cdf)
         rows = p.lag == k
         for block, part in _by_block(p, source=False, rows=rows).items():
             targets.setdefault(block, []).append(part)
@@ -152,7 +143,8 @@ def _by_block(
 ) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     block, slot = (p.source_block, p.source_slot) if source else (p.target_block, p.target_slot)
     rows = np.ones(len(block), dtype=bool) if rows is None else rows
-    return {
-        int(b): (slot[rows & (block == b)], p.customer[rows & (block == b)], p.itype[rows & (block == b)])
-        for b in np.unique(block[rows])
-    }
+    out = {}
+    for b in np.unique(block[rows]):
+        mine = rows & (block == b)
+        out[int(b)] = (slot[mine], p.customer[mine], p.itype[mine])
+    return out
