@@ -62,7 +62,10 @@ def backfill(url: str, first: str, n_days: str, per_day: str) -> dict:
     return {
         "prepare_seconds": prepare,
         "parse_seconds": parse,
-        "days": [{"day": d.isoformat(), "state": state, "seconds": s} for d, state, s in results],
+        "days": [
+            {"day": d.isoformat(), "state": state, "seconds": s, "tasks": tasks}
+            for d, state, s, tasks in results
+        ],
     }
 
 

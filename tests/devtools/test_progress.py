@@ -30,3 +30,21 @@ def test_run_days_prints_progress_for_each_day(capsys):
         "[3/3] 2026-03-03",
     ]
     assert "ETA" in lines[0] and lines[-1].endswith("done")
+
+
+def test_run_days_reports_each_tasks_seconds_adding_up_mapped_instances():
+    """`make bench` splits a backfill day into its tasks and Airflow's time between them."""
+
+    class FakeDag:
+        def test(self, logical_date, run_conf):
+            tis = [
+                SimpleNamespace(task_id="validate_run", state="success", duration=0.03),
+                SimpleNamespace(task_id="generate_interactions", state="success", duration=0.5),
+                SimpleNamespace(task_id="generate_interactions", state="success", duration=0.25),
+            ]
+            return SimpleNamespace(state="success", get_task_instances=lambda: tis)
+
+    [(day, state, seconds, tasks)] = run_days([dt.date(2026, 3, 1)], {}, dag=FakeDag())
+    assert (day, state) == (dt.date(2026, 3, 1), "success")
+    assert tasks == {"validate_run": 0.03, "generate_interactions": 0.75}
+    assert seconds >= 0
