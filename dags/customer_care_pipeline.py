@@ -5,6 +5,7 @@ Thin by design: wiring, schedule, params and docs. The work lives in `include/`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
@@ -36,7 +37,7 @@ starts just after midnight loads the day that has just ended, and a backfill of 
 5. `generate_interactions` - writes the day into a pending table by COPY, audits it
    (`include/sql/checks/pending_day.sql`: foreign keys, active customers, durations vs
    timestamps, row count) and swaps it in, in one transaction: a failed check leaves the
-   previous version of the day in place. A day above `max_rows_per_shard` is mapped into
+   previous version of the day in place, and fails the task without retries (same rows, same result). A day above `max_rows_per_shard` is mapped into
    several tasks (Celery workers share them) that write to a staging table instead.
 6. `publish_day` - for sharded days: the same write-audit-swap from the staging table.
 7. `refresh_summaries` - the day's rows of the `analytics.*` tables, in one transaction.
@@ -139,12 +140,26 @@ with DAG(
         task_id="load_baseline", conn_id=CONN_ID, sql="01_baseline_data.sql"
     )
 
+    @contextlib.contextmanager
+    def _no_retry_for_refusals():
+        """A failed audit or another seed's customers fail the task at once: the rows are a
+        function of (seed, day), so a retry would fail the same way after its backoff."""
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from include.generator.customers import CustomerBaseMismatch
+        from include.quality import DataQualityError
+
+        try:
+            yield
+        except (CustomerBaseMismatch, DataQualityError) as refused:
+            raise AirflowFailException(str(refused)) from refused
+
     @task
     def extend_customer_base(work: list[dict]) -> int:
         from include.pipeline import extend_customer_base as extend
         from include.pipeline import unpack
 
-        with _connection() as conn:
+        with _no_retry_for_refusals(), _connection() as conn:
             return extend(conn, *unpack(work[0]))
 
     @task
@@ -152,7 +167,7 @@ with DAG(
         from include.pipeline import generate_interactions as generate
         from include.pipeline import unpack
 
-        with _connection() as conn:
+        with _no_retry_for_refusals(), _connection() as conn:
             return generate(conn, *unpack(shard_work), shard_work["shard"])
 
     @task(outlets=[PUBLISHED_DAY])
@@ -160,7 +175,7 @@ with DAG(
         """Returns the published day (YYYY-MM-DD) for the tasks after it."""
         from include.pipeline import publish_sharded_day, unpack
 
-        with _connection() as conn:
+        with _no_retry_for_refusals(), _connection() as conn:
             publish_sharded_day(conn, *unpack(work[0]), len(work))
         get_current_context()["outlet_events"][PUBLISHED_DAY].extra = {"day": work[0]["day"]}
         return work[0]["day"]

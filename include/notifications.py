@@ -100,10 +100,13 @@ def failure_text(context) -> tuple[str, str]:
     task_id = getattr(ti, "task_id", "?")
     run_id = getattr(dag_run, "run_id", None) or getattr(ti, "run_id", "?")
     exception = context.get("exception")
+    # A refusal that must not be retried arrives as AirflowFailException raised from the
+    # real error (DataQualityError, ...): name that one.
+    named = exception.__cause__ if exception is not None and exception.__cause__ is not None else exception
     subject = f"[customer-care] {dag_id}.{task_id} failed"
     text = (
         f"run {run_id}, try {getattr(ti, 'try_number', '?')}: "
-        f"{type(exception).__name__ + ': ' + str(exception) if exception else 'no exception recorded'}"
+        f"{type(named).__name__ + ': ' + str(exception) if exception else 'no exception recorded'}"
     )
     return subject, text
 

@@ -42,10 +42,20 @@ def pointing_at(url: str) -> Iterator[str]:
 
 def run_dag(dag, day: dt.date | None, conf: dict | None = None):
     """One real dag.test() run; returns (state, {task_id: state})."""
+    state, instances = run_dag_instances(dag, day, conf)
+    return state, {task_id: state_of(ti) for task_id, ti in instances.items()}
+
+
+def run_dag_instances(dag, day: dt.date | None, conf: dict | None = None):
+    """One real dag.test() run; returns (state, {task_id: task instance}) (tries, durations)."""
     logical = dt.datetime.combine(day, dt.time(0), dt.UTC) if day else None
     run = dag.test(logical_date=logical, run_conf=conf or {})
-    states = {ti.task_id: str(getattr(ti.state, "value", ti.state)) for ti in run.get_task_instances()}
-    return str(getattr(run.state, "value", run.state)), states
+    return state_of(run), {ti.task_id: ti for ti in run.get_task_instances()}
+
+
+def state_of(run_or_task_instance) -> str:
+    state = run_or_task_instance.state
+    return str(getattr(state, "value", state))
 
 
 def run_days_successfully(dag, url: str, days, conf: dict) -> str:

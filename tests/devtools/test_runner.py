@@ -65,3 +65,43 @@ def test_backfill_with_a_dead_database_names_the_host_only():
     assert done.returncode == 2
     assert "127.0.0.1:9" in done.stderr and "pa55word" not in done.stderr
     assert len([line for line in done.stderr.splitlines() if line.strip()]) == 1
+
+
+def test_backfill_refuses_a_database_of_an_earlier_release_with_one_line(schema_url):
+    """Its customers (ids below 10,001) are not this generator's: one line, before Airflow starts."""
+    with connect(schema_url) as conn:
+        conn.execute(
+            "INSERT INTO customers (customer_id, customer_name, email, phone, registration_date, "
+            "customer_segment, status, created_at) VALUES (7, 'A B', 'a.b.7@example.com', '(212) 234-5678', "
+            "'2019-05-01', 'Basic', 'Active', now())"
+        )
+        conn.execute("INSERT INTO customer_base_state VALUES (true, 42, 5, '2020-03-01')")
+    done = subprocess.run(
+        [sys.executable, "-m", "devtools", "backfill", "2026-03-01", "2026-03-01"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and "fresh database" in lines[0], done.stderr
+    with connect(schema_url) as conn:
+        assert conn.execute("SELECT count(*) FROM interaction_batches").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 1
+
+
+def test_a_backfill_prints_its_progress_without_airflow_noise(fresh_url, airflow_metadata):
+    """No warning that reads like a leaked secret: Airflow masks the connection's extras
+    (`connect_timeout=10` is too short to mask and used to get a warning on every run)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "devtools", "backfill", "2026-03-02", "2026-03-02", "--interactions", "300"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "[1/1] 2026-03-02: ok in" in done.stdout
+    assert "too short" not in output and "Traceback" not in output, output

@@ -13,7 +13,14 @@ from devtools.reliability import RUN_SIGNUPS
 from include.config import DAG_ID, PROJECT_ROOT
 from include.generator.calendar import day_volume
 from include.pipeline import resolve_batch_date, settings_from_params
-from tests.support import pointing_at, run_dag, run_days_successfully, table_checksums
+from tests.support import (
+    pointing_at,
+    run_dag,
+    run_dag_instances,
+    run_days_successfully,
+    state_of,
+    table_checksums,
+)
 
 DAYS = [dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4)]
 CONF = {"interactions_per_day": 600}
@@ -215,6 +222,18 @@ def test_unknown_keys_fail_the_run_before_anything_is_written(pipeline_dag, fres
         assert conn.execute("SELECT to_regclass('customer_interactions')").fetchone()[0] is None
 
 
+def test_a_database_of_another_seed_fails_the_run_at_once_without_retries(pipeline_dag, schema_url):
+    """The rows are a function of (seed, day): a retry after its backoff would be refused the same way."""
+    with connect(schema_url) as conn:
+        conn.execute("INSERT INTO customer_base_state VALUES (true, 7, 5, '2020-03-01')")
+    state, tasks = run_dag_instances(pipeline_dag, DAYS[0], CONF)
+    assert state == "failed"
+    assert state_of(tasks["extend_customer_base"]) == "failed"
+    assert tasks["extend_customer_base"].try_number == 1  # failed at once, no up_for_retry
+    with connect(schema_url) as conn:
+        assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 0
+
+
 @pytest.mark.slow
 def test_a_failed_audit_keeps_the_published_day_and_its_summaries_row_for_row(pipeline_dag, schema_url):
     """Write, audit, publish: a re-load that breaks a check is never seen by readers."""
@@ -226,10 +245,12 @@ def test_a_failed_audit_keeps_the_published_day_and_its_summaries_row_for_row(pi
         corrupt_durations_on_load(conn, [7])
         conn.commit()
     with pointing_at(schema_url):
-        state, tasks = run_dag(pipeline_dag, DAYS[0], CONF)
+        state, tasks = run_dag_instances(pipeline_dag, DAYS[0], CONF)
     assert state == "failed"
-    assert tasks["generate_interactions"] == "failed"
-    assert tasks["refresh_summaries"] == "upstream_failed"
+    assert state_of(tasks["generate_interactions"]) == "failed"
+    # At once: the same rows would fail the same audit after each retry's backoff.
+    assert tasks["generate_interactions"].try_number == 1
+    assert state_of(tasks["refresh_summaries"]) == "upstream_failed"
     assert table_checksums(schema_url) == before  # the previous version of the day, row for row
     from include.quality import DataQualityError
     from include.storage.days import load_day

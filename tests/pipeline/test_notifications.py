@@ -106,6 +106,30 @@ def test_without_configuration_a_failure_is_one_clear_log_line(caplog, monkeypat
     ]
 
 
+def test_a_failure_that_is_not_retried_is_named_by_its_cause(caplog, monkeypatch):
+    """The DAG turns a failed audit into AirflowFailException (no retry): the alert says which check."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from include.quality import DataQualityError
+
+    monkeypatch.delenv("CCA_ALERT_EMAIL", raising=False)
+    try:
+        try:
+            raise DataQualityError(
+                "data-quality audit failed for 2026-03-02, nothing published: orphan_agent"
+            )
+        except DataQualityError as refused:
+            raise AirflowFailException(str(refused)) from refused
+    except AirflowFailException as final:
+        failure = final
+    with caplog.at_level(logging.ERROR, logger="customer_care.alerts"):
+        notifications.FailureNotifier().notify(_context(failure))
+    [line] = [r.getMessage() for r in caplog.records]
+    assert line.endswith(
+        "try 3: DataQualityError: data-quality audit failed for 2026-03-02, nothing published: orphan_agent"
+    ), line
+
+
 def test_a_failure_reaches_slack_and_email(slack, smtp):
     notifications.FailureNotifier().notify(_context(ValueError("bad day")))
     assert len(slack) == 1 and "publish_day failed" in slack[0]["text"] and "bad day" in slack[0]["text"]
