@@ -56,8 +56,8 @@ migrate-demo: $(STAMP)  ## build a legacy DB from the fixture, migrate it into a
 db-url: $(STAMP)  ## print the DSN in use (starts the embedded server if needed)
 	@$(CCA) db url
 
-psql: $(STAMP)  ## interactive psql on the database in use
-	@$(CCA) db psql
+psql: $(STAMP)  ## psql on the database in use; ARGS='-f FILE ...' passes psql arguments (the password stays out of sight)
+	@$(CCA) db psql $(ARGS)
 
 browser-deps:  ## Debian's chromium for the browser tests (CI installs it)
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -90,7 +90,7 @@ lint: $(STAMP)  ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: $(STAMP)
+format: $(STAMP)  ## ruff format and the lint fixes it can make
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
@@ -111,4 +111,4 @@ clean:  ## remove the venv, the embedded database (asks first), Airflow's local 
 	@if [ -d .pgdata ] && [ -x $(PY) ]; then \
 	  $(PY) -m devtools db stop || { echo "error: could not stop the embedded server (above); nothing removed" >&2; exit 1; }; \
 	fi
-	rm -rf $(VENV) .pgdata .airflow data reports .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pgdata .airflow data reports .pytest_cache .ruff_cache *.egg-info
