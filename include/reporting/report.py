@@ -163,13 +163,21 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+REPORT_PREFIX = "customer_care_report_"
+
+
 def render_report(conn: psycopg.Connection, as_of: dt.date, out_dir: Path, days: int = 30) -> Path:
     """Fetch, render and publish the report: the dated file, then `latest.html`, each written
-    whole and renamed into place (a reader sees the old page or the new one, never half)."""
+    whole and renamed into place (a reader sees the old page or the new one, never half).
+
+    `latest.html` is the newest day's report: a backfill of older days leaves it alone.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     text = build_html(fetch_report_data(conn, as_of, days))
-    dated = out_dir / f"customer_care_report_{as_of.isoformat()}.html"
+    dated = out_dir / f"{REPORT_PREFIX}{as_of.isoformat()}.html"
     _atomic_write(dated, text)
-    _atomic_write(out_dir / "latest.html", text)
+    newest = max(path.name for path in out_dir.glob(f"{REPORT_PREFIX}????-??-??.html"))
+    if newest == dated.name:
+        _atomic_write(out_dir / "latest.html", text)
     return dated

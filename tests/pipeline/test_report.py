@@ -309,6 +309,14 @@ def test_a_failed_write_leaves_the_published_report_whole(scratch_conn, rendered
     assert not (rendered.parent / f"customer_care_report_{AS_OF - dt.timedelta(days=1)}.html").exists()
 
 
+def test_latest_is_the_newest_days_report_whatever_the_order(scratch_conn, tmp_path: Path) -> None:
+    """A backfill of older days after the scheduled run leaves latest.html on the newest day."""
+    newest = render_report(scratch_conn, AS_OF, tmp_path, days=DAYS)
+    older = render_report(scratch_conn, AS_OF - dt.timedelta(days=3), tmp_path, days=DAYS)
+    assert older.is_file() and older.read_text(encoding="utf-8") != newest.read_text(encoding="utf-8")
+    assert (tmp_path / "latest.html").read_text(encoding="utf-8") == newest.read_text(encoding="utf-8")
+
+
 def test_render_report_empty_window(scratch_conn, tmp_path: Path) -> None:
     path = render_report(scratch_conn, dt.date(2001, 1, 1), tmp_path)
     assert "No data yet" in path.read_text(encoding="utf-8")
