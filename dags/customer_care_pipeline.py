@@ -37,8 +37,9 @@ starts just after midnight loads the day that has just ended, and a backfill of 
 5. `generate_interactions` - writes the day into a pending table by COPY, audits it
    (`include/sql/checks/pending_day.sql`: foreign keys, active customers, durations vs
    timestamps, row count) and swaps it in, in one transaction: a failed check leaves the
-   previous version of the day in place, and fails the task without retries (same rows, same result). A day above `max_rows_per_shard` is mapped into
-   several tasks (Celery workers share them) that write to a staging table instead.
+   previous version of the day in place and fails the task without retries (same rows, same
+   result). A day above `max_rows_per_shard` is mapped into several tasks (Celery workers
+   share them) that write to a staging table instead.
 6. `publish_day` - for sharded days: the same write-audit-swap from the staging table.
 7. `refresh_summaries` - the day's rows of the `analytics.*` tables, in one transaction.
 8. `check_published_day` - checks that need the published day: rows of other days filed
