@@ -15,6 +15,9 @@ START ?=
 END ?=
 INTERACTIONS ?=
 export START END INTERACTIONS
+# psql arguments for `make psql`, split like a shell would but never run by one.
+PSQL_ARGS ?=
+export PSQL_ARGS
 # make migrate: handed to the command through the environment, never pasted into shell
 # quotes; $(value ...) keeps a '$' of a password as typed.
 SOURCE ?=
@@ -56,8 +59,8 @@ migrate-demo: $(STAMP)  ## build a legacy DB from the fixture, migrate it into a
 db-url: $(STAMP)  ## print the DSN in use (starts the embedded server if needed)
 	@$(CCA) db url
 
-psql: $(STAMP)  ## psql on the database in use; ARGS='-f FILE ...' passes psql arguments (the password stays out of sight)
-	@$(CCA) db psql $(ARGS)
+psql: $(STAMP)  ## psql on the database in use; PSQL_ARGS='-f FILE ...' passes psql arguments (the password stays out of sight)
+	@$(CCA) db --psql-args "$$PSQL_ARGS" psql
 
 browser-deps:  ## Debian's chromium for the browser tests (CI installs it)
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -3,7 +3,7 @@
 #   scripts/generate_data.sh small|medium|large|xlarge [extra generator flags, e.g. --end-date 2026-03-31]
 # Sizes: small=1,000 medium=5,000 large=20,000 xlarge=50,000 interactions over 30 days.
 # Prints the file's path as its last line. Load it with psql after the schema and reference data:
-#   make psql ARGS="-v ON_ERROR_STOP=1 -f include/sql/00_schema.sql \
+#   make psql PSQL_ARGS="-v ON_ERROR_STOP=1 -f include/sql/00_schema.sql \
 #        -f include/sql/01_baseline_data.sql -f data/synthetic_data_small.sql"
 # then `.venv/bin/cca summaries rebuild` for the analytics tables.
 set -euo pipefail

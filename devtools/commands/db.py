@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,6 +14,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=("url", "airflow-conn", "psql", "check", "stop"),
         help="url: print the DSN; airflow-conn: as an Airflow connection URI; psql: open psql; "
         "check: connect once; stop: stop the embedded server",
+    )
+    db.add_argument(
+        "--psql-args",
+        dest="psql_args_text",
+        default="",
+        metavar="STRING",
+        help="psql arguments in one string, split like a shell would split them (make psql PSQL_ARGS=...)",
     )
     db.add_argument("psql_args", nargs=argparse.REMAINDER, help="extra psql arguments")
     db.set_defaults(handler=_handle)
@@ -32,7 +40,11 @@ def _handle(args: argparse.Namespace) -> int:
     elif args.action == "psql":
         psql = database.psql_path()
         conninfo, env = database.psql_connection(url)
-        os.execve(psql, [psql, conninfo, *args.psql_args], env)
+        try:
+            from_make = shlex.split(args.psql_args_text)
+        except ValueError as exc:
+            raise ValueError(f"PSQL_ARGS cannot be split: {exc}") from None
+        os.execve(psql, [psql, conninfo, *from_make, *args.psql_args], env)
     elif args.action == "check":
         with database.connect(url) as conn:
             conn.execute("SELECT 1")

@@ -47,6 +47,20 @@ def test_a_quote_in_make_variables_runs_no_shell_command(variable, tmp_path):
     assert len(lines) == 1 and lines[0].startswith("error:"), done.stderr
 
 
+def test_psql_args_reach_psql_split_but_never_run_by_a_shell(tmp_path, fresh_url):
+    """`make psql PSQL_ARGS=...` splits like a shell (quotes kept together) without being one."""
+    marker = tmp_path / "pwned"
+    out = tmp_path / "out.txt"
+    done = make(
+        "psql",
+        f"PSQL_ARGS=-X -At -o {out} -c \"select (40 + 2) || ' `touch {marker}`; touch {marker}'\"",
+        CCA_DATABASE_URL=fresh_url,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+    assert out.read_text() == f"42 `touch {marker}`; touch {marker}\n"
+
+
 def test_a_quote_in_the_database_password_does_not_break_make_run(tmp_path):
     done = make("run")
     assert done.returncode == 2, done.stderr
