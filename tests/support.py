@@ -40,6 +40,17 @@ def pointing_at(url: str) -> Iterator[str]:
                 os.environ[name] = value
 
 
+def plant_earlier_release_base(conn) -> None:
+    """A customer base as a release before the volume-sized base left it: a first customer
+    with an id below 10,001 and its state row (the caller commits)."""
+    conn.execute(
+        "INSERT INTO customers (customer_id, customer_name, email, phone, registration_date, "
+        "customer_segment, status, created_at) VALUES (7, 'A B', 'a.b.7@example.com', '(212) 234-5678', "
+        "'2019-05-01', 'Basic', 'Active', now())"
+    )
+    conn.execute("INSERT INTO customer_base_state VALUES (true, 42, 5, '2020-03-01')")
+
+
 def run_dag(dag, day: dt.date | None, conf: dict | None = None):
     """One real dag.test() run; returns (state, {task_id: state})."""
     state, instances = run_dag_instances(dag, day, conf)

@@ -9,6 +9,7 @@ import pytest
 
 from devtools.database import connect
 from include.config import PROJECT_ROOT
+from tests.support import plant_earlier_release_base
 
 
 @pytest.mark.parametrize(
@@ -70,12 +71,7 @@ def test_backfill_with_a_dead_database_names_the_host_only():
 def test_backfill_refuses_a_database_of_an_earlier_release_with_one_line(schema_url):
     """Its customers (ids below 10,001) are not this generator's: one line, before Airflow starts."""
     with connect(schema_url) as conn:
-        conn.execute(
-            "INSERT INTO customers (customer_id, customer_name, email, phone, registration_date, "
-            "customer_segment, status, created_at) VALUES (7, 'A B', 'a.b.7@example.com', '(212) 234-5678', "
-            "'2019-05-01', 'Basic', 'Active', now())"
-        )
-        conn.execute("INSERT INTO customer_base_state VALUES (true, 42, 5, '2020-03-01')")
+        plant_earlier_release_base(conn)
     done = subprocess.run(
         [sys.executable, "-m", "devtools", "backfill", "2026-03-01", "2026-03-01"],
         capture_output=True,

@@ -18,6 +18,7 @@ from include.generator.settings import BatchSettings
 from include.storage.days import load_day
 from include.storage.reference import load_reference
 from include.storage.sql import BASELINE_FILE, SCHEMA_FILE
+from tests.support import plant_earlier_release_base
 
 DAY = dt.date(2026, 3, 4)  # a Wednesday
 CATALOG = Path(__file__).resolve().parent.parent / "generator" / "catalog.json"
@@ -135,12 +136,7 @@ def test_a_database_from_before_the_volume_sized_base_is_refused_with_one_line(s
     from include.storage.days import ensure_customer_base
 
     with connect(schema_url) as conn:
-        conn.execute(
-            "INSERT INTO customers (customer_id, customer_name, email, phone, registration_date, "
-            "customer_segment, status, created_at) VALUES (7, 'A B', 'a.b.7@example.com', '(212) 234-5678', "
-            "'2019-05-01', 'Basic', 'Active', now())"
-        )
-        conn.execute("INSERT INTO customer_base_state VALUES (true, 42, 5, '2020-03-01')")
+        plant_earlier_release_base(conn)
         conn.commit()
         with pytest.raises(CustomerBaseMismatch, match="fresh database") as caught:
             ensure_customer_base(conn, dt.date(2020, 3, 2), BatchSettings())
