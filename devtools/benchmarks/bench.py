@@ -37,13 +37,18 @@ class Bench:
     workdir: Path
     settings: BatchSettings = field(default_factory=BatchSettings)
     cache: dict = field(default_factory=dict)
+    #: Everything printed, kept for docs/performance.md (devtools/docs_pages.py).
+    figures: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def figure(self, name: str, value: float) -> None:
         if isinstance(value, float):
             value = round(value, 3) if abs(value) < 1000 else round(value)
+        self.figures[name] = value
         print(f"{name}={value}", flush=True)
 
     def note(self, text: str) -> None:
+        self.notes.append(text)
         print(f"# {text}", flush=True)
 
     def reset(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import platform
 import signal
@@ -16,6 +17,7 @@ import psycopg
 
 from devtools import database
 from devtools.benchmarks.bench import FULL, QUICK, Bench
+from devtools.docs_pages import PERFORMANCE_PAGE, write_performance_page
 
 
 def benchmarks() -> dict[str, Callable[[Bench], None]]:
@@ -99,6 +101,16 @@ def _reconnect(make_scratch: Callable[[], str], wait: float = 120) -> psycopg.Co
             time.sleep(2)
 
 
+def _write_page(bench: Bench, complete: bool, page: Path = PERFORMANCE_PAGE) -> None:
+    """A full run that did not fail rewrites docs/performance.md; a partial one leaves it alone."""
+    if not complete:
+        print(f"# {page.name} not rewritten (only a full run without failures does)", flush=True)
+        return
+    when = f"on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    write_performance_page(bench.figures, bench.notes, when, page)
+    print(f"# wrote {page}", flush=True)
+
+
 def run(only: str = "", quick: bool = False) -> int:
     """Run the chosen benchmarks (all by default) on a scratch database; print name=value lines."""
     available = benchmarks()
@@ -147,6 +159,7 @@ def run(only: str = "", quick: bool = False) -> int:
                 bench.note(f"{key} took {time.perf_counter() - step:.1f}s")
             bench.conn.close()
     print(f"# done in {time.perf_counter() - started:.1f}s", flush=True)
+    _write_page(bench, complete=chosen == list(available) and not quick and not failed)
     if failed:
         print(f"# failed: {', '.join(failed)}", flush=True)
         return 1

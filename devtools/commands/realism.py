@@ -1,7 +1,7 @@
 """`cca realism`: measured figures of the loaded data against published ranges (a Markdown table).
 
-Reads the database in use (every loaded day); README.md's "How realistic is it" is its
-output. The published ranges carry their sources (the same ones include/generator/config.py
+Reads the database in use (every loaded day), prints the table and writes it into
+docs/realism.md (devtools/docs_pages.py; `--page -` leaves it alone). The published ranges carry their sources (the same ones include/generator/config.py
 cites). A figure the generator does not model yet says so instead of a number.
 """
 
@@ -267,6 +267,11 @@ def table(figures: dict[str, float | None], days: tuple[dt.date, dt.date], per_d
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("realism", help="measured figures of the loaded data against published ranges")
+    parser.add_argument(
+        "--page",
+        default="docs/realism.md",
+        help="the page to rewrite with the table (default docs/realism.md; - for none)",
+    )
     parser.set_defaults(handler=_handle)
 
 
@@ -279,5 +284,10 @@ def _handle(args: argparse.Namespace) -> int:
             "SELECT min(d), max(d), avg(n) FROM (SELECT (start_timestamp AT TIME ZONE 'UTC')::date d, "
             "count(*) n FROM customer_interactions GROUP BY 1) x"
         ).fetchone()
-    print(table(figures, (first, last), float(per_day)))
+    text = table(figures, (first, last), float(per_day))
+    print(text)
+    if args.page != "-":
+        from devtools.docs_pages import PROJECT_ROOT, write_realism_page
+
+        print(f"wrote {write_realism_page(text, PROJECT_ROOT / args.page)}")
     return 0
