@@ -44,7 +44,10 @@ starts just after midnight loads the day that has just ended, and a backfill of 
 7. `refresh_summaries` - the day's rows of the `analytics.*` tables, in one transaction.
 8. `check_published_day` - checks that need the published day: rows of other days filed
    under this one, summaries that disagree with the rows (`checks/published_day.sql`).
-9. `render_report` - `reports/customer_care_report_<day>.html`.
+9. `render_report` - `reports/customer_care_report_<day>.html`, and `reports/latest.html` when
+   it is the newest day loaded (a backfill of older days leaves it alone).
+
+The README and docs/ link this list rather than repeat it; tests/pipeline/test_dag.py reads it.
 
 Re-running a day, or a whole range, leaves exactly the same rows.
 """
