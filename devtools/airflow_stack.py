@@ -1,11 +1,13 @@
 """The processes of a local Airflow: `make airflow` (LocalExecutor, devtools.local_airflow) and
-`make airflow EXECUTOR=celery` (devtools.celery_stack) start the same components with this.
+`make airflow EXECUTOR=celery` (devtools.celery_stack) start the same components with this,
+and serve them with one loop (`serve`).
 
 `Stack` holds the processes (each the leader of its own process group) and their logs;
 `start_airflow` runs the migrations, then api-server, scheduler, dag-processor and triggerer
 (the scheduler and the triggerer without their log servers); `wait_until_ready` polls the
 health endpoint (and pings Celery workers when there are any); `watch` waits for a process to
-exit; `Stack.stop` stops them all. It imports neither launcher, so both can import it.
+exit; `Stack.stop` stops them all; `serve` does all of it for a person at a terminal. It imports
+neither launcher, so both can import it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -300,3 +302,45 @@ def watch(stack: Stack, every: float = 30.0) -> dict[str, int]:
                 print(f"{time.strftime('%H:%M:%S')} Airflow {name}: {state}", file=sys.stderr, flush=True)
         reported = states
     return dead
+
+
+class StopRequested(Exception):
+    """Raised from the SIGTERM/SIGHUP handler to leave `serve`'s wait."""
+
+
+def _raise_stop(signum, frame) -> None:
+    raise StopRequested(signal.Signals(signum).name)
+
+
+def serve(start: Callable[[], Stack], ready_text: Callable[[Stack], str]) -> int:
+    """`make airflow` with either executor: start the stack, say where it is (`ready_text`: the
+    login and what else the executor shows), wait, and stop everything on Ctrl-C, SIGTERM, SIGHUP
+    or when one of its processes exits. Returns the exit code (1: it could not start or died)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGHUP, _raise_stop)
+    stack: Stack | None = None
+    code = 0
+    try:
+        started = time.monotonic()
+        stack = start()
+        print(
+            f"\nAirflow is up in {time.monotonic() - started:.0f}s: {stack.base_url}\n"
+            f"{ready_text(stack)}\nCtrl-C stops everything.\n",
+            flush=True,
+        )
+        for name, rc in watch(stack).items():
+            print(f"error: {name} exited with code {rc}\n{stack.tail(name)}", file=sys.stderr)
+        code = 1
+    except (KeyboardInterrupt, StopRequested):
+        print("\nstopping Airflow (this takes a few seconds)...", flush=True)
+    except (RuntimeError, subprocess.SubprocessError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if stack is not None:
+            stack.stop()
+        print("Airflow stopped.", flush=True)
+    return code

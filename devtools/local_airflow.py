@@ -29,17 +29,15 @@ import contextlib
 import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from devtools.airflow_env import DEFAULT_HOME
-from devtools.airflow_stack import Stack, start_airflow, wait_until_ready, watch
+from devtools.airflow_stack import Stack, start_airflow, wait_until_ready
+from devtools.airflow_stack import serve as serve_stack
 from include.config import CONN_ID, DATABASE_URL_ENV
 
 PORT_ENV = "CCA_AIRFLOW_PORT"
@@ -238,14 +236,6 @@ def running_airflow(
         stack.stop()
 
 
-class _Stop(Exception):
-    """Raised from the SIGTERM/SIGHUP handler to leave the wait loop."""
-
-
-def _raise_stop(signum, frame) -> None:
-    raise _Stop(signal.Signals(signum).name)
-
-
 def banner_login(password: str) -> str:
     """The login line: the well-known default is shown, a password of your own never is."""
     if password == DEFAULT_PASSWORD:
@@ -286,33 +276,7 @@ def serve(port: int, log_to_terminal: bool = False) -> int:
         check_port(port)
     except AirflowStartError as exc:
         raise ValueError(str(exc)) from None
-
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGHUP, _raise_stop)
-    stack = None
-    code = 0
-    try:
-        started = time.monotonic()
-        stack = start(port, home, env, log_path, START_TIMEOUT)
-        print(
-            f"\nAirflow is up in {time.monotonic() - started:.0f}s: {stack.base_url}\n"
-            f"{banner_login(password)}\n{banner_schedule()}\n"
-            "Ctrl-C stops everything.\n",
-            flush=True,
-        )
-        for name, rc in watch(stack).items():
-            print(f"error: {name} exited with code {rc}\n{stack.tail(name)}", file=sys.stderr)
-        code = 1
-    except AirflowStartError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        code = 1
-    except (KeyboardInterrupt, _Stop):
-        print("\nstopping Airflow (this takes a few seconds)...", flush=True)
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if stack is not None:
-            stack.stop()
-        print("Airflow stopped.", flush=True)
-    return code
+    return serve_stack(
+        lambda: start(port, home, env, log_path, START_TIMEOUT),
+        lambda stack: f"{banner_login(password)}\n{banner_schedule()}",
+    )
