@@ -12,7 +12,7 @@ from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
 from airflow.sdk import DAG, CronDataIntervalTimetable, Param, get_current_context, task
 
 from include.assets import PUBLISHED_DAY, SUMMARIES
-from include.config import CONN_ID, DAG_ID, SQL_DIR
+from include.config import CONN_ID, DAG_ID, REPORTS_DIR, SQL_DIR
 from include.generator import config as generator_config
 from include.notifications import FailureNotifier, day_deadline
 
@@ -160,11 +160,11 @@ with DAG(
 
     @task
     def extend_customer_base(work: list[dict]) -> int:
-        from include.pipeline import extend_customer_base as extend
         from include.pipeline import unpack
+        from include.storage.days import ensure_customer_base
 
         with _no_retry_for_refusals(), _connection() as conn:
-            return extend(conn, *unpack(work[0]))
+            return ensure_customer_base(conn, *unpack(work[0]))
 
     @task
     def generate_interactions(shard_work: dict) -> int:
@@ -195,18 +195,18 @@ with DAG(
 
     @task(retries=0)
     def check_published_day(day: str) -> str:
-        from include.pipeline import check_published_day as check
+        from include.quality import check_published
 
         with _connection() as conn:
-            check(conn, dt.date.fromisoformat(day))
+            check_published(conn, dt.date.fromisoformat(day))
         return day
 
     @task
     def render_report(day: str) -> str:
-        from include.pipeline import write_report
+        from include.reporting import report
 
         with _connection() as conn:
-            return str(write_report(conn, dt.date.fromisoformat(day)))
+            return str(report.render_report(conn, dt.date.fromisoformat(day), REPORTS_DIR))
 
     work = validate_run()
     extended = extend_customer_base(work)

@@ -9,16 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict
-from pathlib import Path
 
 import psycopg
 
-from include.config import REPORTS_DIR
 from include.generator import config
 from include.generator.settings import BatchSettings, validate_day, validate_run
-from include.quality import check_published
 from include.storage.days import (
-    ensure_customer_base,
     load_day,
     load_shard,
     plan_shards,
@@ -95,10 +91,6 @@ def shard_size(value: object) -> int:
     return value
 
 
-def extend_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
-    return ensure_customer_base(conn, day, settings)
-
-
 def plan_run(day: dt.date, settings: BatchSettings, max_rows_per_shard: int) -> list[list[int]]:
     """The day's shards as validate_run hands them on: [first block, stop block, shard count]."""
     shards = plan_shards(day, settings, max_rows_per_shard)
@@ -122,11 +114,6 @@ def publish_sharded_day(
     return publish_day(conn, day, settings) if shard_count > 1 else 0
 
 
-def check_published_day(conn: psycopg.Connection, day: dt.date) -> None:
-    """The checks that need the published day and its refreshed summaries (the audit ran before)."""
-    check_published(conn, day)
-
-
 def plan_from_params(
     params: Mapping[str, object],
     conf: Mapping[str, object] | None,
@@ -148,9 +135,3 @@ def plan_from_params(
 def unpack(plan: Mapping[str, object]) -> tuple[dt.date, BatchSettings]:
     """The day and settings of a plan made by `plan_from_params`."""
     return dt.date.fromisoformat(str(plan["day"])), BatchSettings(**plan["settings"])
-
-
-def write_report(conn: psycopg.Connection, day: dt.date, out_dir: Path = REPORTS_DIR) -> Path:
-    from include.reporting.report import render_report
-
-    return render_report(conn, day, out_dir)

@@ -481,12 +481,12 @@ def test_a_source_schema_inside_the_target_database(make_database, migrated):
 
 
 def test_the_html_report_covers_a_migrated_day(migrated, tmp_path):
-    from include.pipeline import write_report
+    from include.reporting.report import render_report
 
     url, result, _ = migrated
     day = result.days[-1]
     with connect(url) as conn:
-        path = write_report(conn, day, tmp_path)
+        path = render_report(conn, day, tmp_path)
         count = conn.execute("SELECT count(*) FROM interaction_days.of_day(%s)", (day,)).fetchone()[0]
     html = path.read_text()
     assert count > 0
