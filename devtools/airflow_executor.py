@@ -5,7 +5,7 @@ worker forks one process per task (the task-sdk supervisor), which parses the DA
 the task. Whatever the scheduler has not imported, every task imports again: the DAG parser,
 the SQL and Postgres providers, numpy, pandas and psycopg were about 2.5-3 s of CPU per task on
 this 2-core machine, more than most of the tasks' own work (measured by
-`make bench --only scheduler_backfill`, see README "Backfills under the scheduler").
+`make bench --only scheduler_backfill`, see docs/performance.md, "Reading these figures").
 
 `PreloadingLocalExecutor.start()` imports them in the scheduler just before the workers are
 forked, so every task process inherits them (copy-on-write). Only third-party and Airflow

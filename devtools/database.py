@@ -36,7 +36,7 @@ def database_url() -> str:
 
 #: Bulk-load friendly settings for the embedded server (a laptop-sized analytics database).
 #: Durability stays on (fsync, and every commit waits for its WAL flush: a 1M-row day costs
-#: one flush, see README "Reliability"; the loader also sets it per transaction). WAL compression
+#: one flush, see docs/security.md; the loader also sets it per transaction). WAL compression
 #: stays off: on a small machine a load is CPU-bound, and compressing the index pages
 #: written after a day's COPY costs more than the disk it saves. Every day is a partition
 #: and a query over all of them locks each one: hence the larger lock table.

@@ -54,7 +54,7 @@ METADATA_DATABASE = "airflow"
 #: behind each other (~1.5 s a task); 8 removed that wait (`make bench --only scheduler_backfill`).
 PARALLELISM = 8
 #: LocalExecutor that imports the tasks' third-party modules before forking its workers: about
-#: 2.5 s less per task on 2 cores (README, "Backfills under the scheduler").
+#: 2.5 s less per task on 2 cores (docs/performance.md).
 EXECUTOR = "devtools.airflow_executor.PreloadingLocalExecutor"
 #: Seconds to wait for the API after the start (the first start also creates the metadata tables).
 START_TIMEOUT = 240.0
