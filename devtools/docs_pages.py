@@ -142,7 +142,14 @@ PERFORMANCE_NOTES = """\
   therefore runs `devtools.airflow_executor.PreloadingLocalExecutor`, which imports those modules
   in the scheduler before forking its workers (the project's `include/` and `dags/` are still
   imported by each task, so edits need no restart), with 8 workers: a worker stays busy a moment
-  after its task ended, and 4 made a backfill's runs queue behind each other.
+  after its task ended, and 4 made a backfill's runs queue behind each other. The scheduler's
+  loop settings (`[scheduler] scheduler_idle_sleep_time`, `[dag_processor]
+  min_file_process_interval`) are not tuned.
+* A process builds the customer base's arrays once per 128 days and cuts each day from them:
+  `make backfill` (every day in one process) pays that a few times a year, a task under the
+  scheduler (a process of its own) pays it in `extend_customer_base` and `generate_interactions`
+  every day. The schema and reference SQL are not where a day's time goes: `psql -f` of both on
+  a ready database takes a fraction of a second.
 * The measurement logs of earlier releases (timestamped side-by-side runs, the query table
   before the fact table was partitioned by day) are in git history: `git show 82499f1:README.md`,
   section "Reliability and speed".
