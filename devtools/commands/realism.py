@@ -1,8 +1,9 @@
 """`cca realism`: measured figures of the loaded data against published ranges (a Markdown table).
 
 Reads the database in use (every loaded day), prints the table and writes it into
-docs/realism.md (devtools/docs_pages.py; `--page -` leaves it alone). The published ranges carry their sources (the same ones include/generator/config.py
-cites). A figure the generator does not model yet says so instead of a number.
+docs/realism.md (devtools/docs_pages.py; `--page -` leaves it alone). The published ranges
+carry their sources (the same ones include/generator/config.py cites). A figure the generator
+does not model yet says so instead of a number.
 """
 
 from __future__ import annotations
