@@ -20,40 +20,26 @@ RETURNS TABLE (
     avg_duration_seconds          numeric
 )
 LANGUAGE sql STABLE AS $$
-    WITH totals AS (
-        SELECT
-            p.agent_id,
-            sum(p.interactions_handled)::bigint      AS interactions_handled,
-            sum(p.survey_responses)::bigint          AS survey_responses,
-            sum(p.satisfaction_sum)::bigint          AS satisfaction_sum,
-            sum(p.csat_positive_count)::bigint       AS csat_positive_count,
-            sum(p.duration_count)::bigint            AS duration_count,
-            sum(p.duration_sum)::bigint              AS duration_sum,
-            sum(p.resolved_count)::bigint            AS resolved_count,
-            sum(p.first_contact_resolutions)::bigint AS first_contact_resolutions,
-            sum(p.escalations)::bigint               AS escalations
-        FROM analytics.daily_agent_performance AS p
-        WHERE p.summary_date BETWEEN first_day AND last_day
-        GROUP BY p.agent_id
-    )
     SELECT
-        t.agent_id,
+        a.agent_id,
         a.agent_name,
         a.team,
-        t.interactions_handled,
-        t.survey_responses,
-        t.satisfaction_sum,
-        t.csat_positive_count,
-        t.duration_count,
-        t.duration_sum,
-        t.resolved_count,
-        t.first_contact_resolutions,
-        t.escalations,
-        analytics.ratio(t.satisfaction_sum, t.survey_responses),
-        100 * analytics.ratio(t.csat_positive_count, t.survey_responses),
-        analytics.ratio(t.first_contact_resolutions, t.interactions_handled),
-        analytics.ratio(t.escalations, t.interactions_handled),
-        analytics.ratio(t.duration_sum, t.duration_count)
-    FROM totals AS t
-    JOIN agents AS a ON a.agent_id = t.agent_id
+        sum(p.interactions_handled)::bigint,
+        sum(p.survey_responses)::bigint,
+        sum(p.satisfaction_sum)::bigint,
+        sum(p.csat_positive_count)::bigint,
+        sum(p.duration_count)::bigint,
+        sum(p.duration_sum)::bigint,
+        sum(p.resolved_count)::bigint,
+        sum(p.first_contact_resolutions)::bigint,
+        sum(p.escalations)::bigint,
+        analytics.ratio(sum(p.satisfaction_sum), sum(p.survey_responses)),
+        100 * analytics.ratio(sum(p.csat_positive_count), sum(p.survey_responses)),
+        analytics.ratio(sum(p.first_contact_resolutions), sum(p.interactions_handled)),
+        analytics.ratio(sum(p.escalations), sum(p.interactions_handled)),
+        analytics.ratio(sum(p.duration_sum), sum(p.duration_count))
+    FROM analytics.daily_agent_performance AS p
+    JOIN agents AS a ON a.agent_id = p.agent_id
+    WHERE p.summary_date BETWEEN first_day AND last_day
+    GROUP BY a.agent_id
 $$;

@@ -20,40 +20,26 @@ RETURNS TABLE (
     avg_duration_seconds          numeric
 )
 LANGUAGE sql STABLE AS $$
-    WITH totals AS (
-        SELECT
-            s.interaction_type_id,
-            sum(s.interaction_count)::bigint         AS interaction_count,
-            sum(s.survey_responses)::bigint          AS survey_responses,
-            sum(s.satisfaction_sum)::bigint          AS satisfaction_sum,
-            sum(s.csat_positive_count)::bigint       AS csat_positive_count,
-            sum(s.duration_count)::bigint            AS duration_count,
-            sum(s.duration_sum)::bigint              AS duration_sum,
-            sum(s.first_contact_resolutions)::bigint AS first_contact_resolutions,
-            sum(s.escalations)::bigint               AS escalations,
-            sum(s.repeat_contacts)::bigint           AS repeat_contacts
-        FROM analytics.daily_interaction_type_summary AS s
-        WHERE s.summary_date BETWEEN first_day AND last_day
-        GROUP BY s.interaction_type_id
-    )
     SELECT
-        t.interaction_type_id,
+        it.interaction_type_id,
         it.interaction_name,
-        t.interaction_count,
-        t.survey_responses,
-        t.satisfaction_sum,
-        t.csat_positive_count,
-        t.duration_count,
-        t.duration_sum,
-        t.first_contact_resolutions,
-        t.escalations,
-        t.repeat_contacts,
-        analytics.ratio(t.satisfaction_sum, t.survey_responses),
-        100 * analytics.ratio(t.csat_positive_count, t.survey_responses),
-        analytics.ratio(t.first_contact_resolutions, t.interaction_count),
-        analytics.ratio(t.escalations, t.interaction_count),
-        analytics.ratio(t.repeat_contacts, t.interaction_count),
-        analytics.ratio(t.duration_sum, t.duration_count)
-    FROM totals AS t
-    JOIN interaction_types AS it ON it.interaction_type_id = t.interaction_type_id
+        sum(s.interaction_count)::bigint,
+        sum(s.survey_responses)::bigint,
+        sum(s.satisfaction_sum)::bigint,
+        sum(s.csat_positive_count)::bigint,
+        sum(s.duration_count)::bigint,
+        sum(s.duration_sum)::bigint,
+        sum(s.first_contact_resolutions)::bigint,
+        sum(s.escalations)::bigint,
+        sum(s.repeat_contacts)::bigint,
+        analytics.ratio(sum(s.satisfaction_sum), sum(s.survey_responses)),
+        100 * analytics.ratio(sum(s.csat_positive_count), sum(s.survey_responses)),
+        analytics.ratio(sum(s.first_contact_resolutions), sum(s.interaction_count)),
+        analytics.ratio(sum(s.escalations), sum(s.interaction_count)),
+        analytics.ratio(sum(s.repeat_contacts), sum(s.interaction_count)),
+        analytics.ratio(sum(s.duration_sum), sum(s.duration_count))
+    FROM analytics.daily_interaction_type_summary AS s
+    JOIN interaction_types AS it ON it.interaction_type_id = s.interaction_type_id
+    WHERE s.summary_date BETWEEN first_day AND last_day
+    GROUP BY it.interaction_type_id
 $$;

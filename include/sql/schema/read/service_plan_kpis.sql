@@ -13,26 +13,17 @@ RETURNS TABLE (
     contacts_per_100_customers numeric
 )
 LANGUAGE sql STABLE AS $$
-    WITH totals AS (
-        SELECT
-            s.service_plan_id,
-            sum(s.active_customers)::bigint  AS customer_days,
-            sum(s.interaction_count)::bigint AS interaction_count,
-            sum(s.survey_responses)::bigint  AS survey_responses,
-            sum(s.satisfaction_sum)::bigint  AS satisfaction_sum
-        FROM analytics.daily_service_plan_summary AS s
-        WHERE s.summary_date BETWEEN first_day AND last_day
-        GROUP BY s.service_plan_id
-    )
     SELECT
-        t.service_plan_id,
+        sp.service_plan_id,
         sp.plan_name,
-        t.customer_days,
-        t.interaction_count,
-        t.survey_responses,
-        t.satisfaction_sum,
-        analytics.ratio(t.satisfaction_sum, t.survey_responses),
-        100 * analytics.ratio(t.interaction_count, t.customer_days)
-    FROM totals AS t
-    JOIN service_plans AS sp ON sp.service_plan_id = t.service_plan_id
+        sum(s.active_customers)::bigint,
+        sum(s.interaction_count)::bigint,
+        sum(s.survey_responses)::bigint,
+        sum(s.satisfaction_sum)::bigint,
+        analytics.ratio(sum(s.satisfaction_sum), sum(s.survey_responses)),
+        100 * analytics.ratio(sum(s.interaction_count), sum(s.active_customers))
+    FROM analytics.daily_service_plan_summary AS s
+    JOIN service_plans AS sp ON sp.service_plan_id = s.service_plan_id
+    WHERE s.summary_date BETWEEN first_day AND last_day
+    GROUP BY sp.service_plan_id
 $$;
