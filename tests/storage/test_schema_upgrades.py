@@ -31,6 +31,7 @@ def psql_file(url: str, path: Path) -> subprocess.CompletedProcess:
 
 def test_upgrade_files_are_numbered_once_each_and_all_included():
     entry = SCHEMA_FILE.read_text()
+    assert upgrade_files()
     for number, path in enumerate(upgrade_files(), start=1):
         version, name = path.stem.split("_", 1)
         assert int(version) == number, f"{path.name}: upgrades are numbered 0001, 0002, ... without gaps"
