@@ -89,9 +89,10 @@ airflow: $(STAMP)  ## start Airflow 3 locally (UI on :8080, login admin/admin); 
 bench: $(STAMP)  ## speed and memory figures (name=value lines)
 	@$(CCA) bench
 
-lint: $(STAMP)  ## ruff lint and format check
+lint: $(STAMP)  ## ruff lint and format check; sqlfluff on include/sql (.sqlfluff)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sqlfluff lint include/sql --processes 0
 
 format: $(STAMP)  ## ruff format and the lint fixes it can make
 	$(VENV)/bin/ruff format .

@@ -31,7 +31,7 @@ starts just after midnight loads the day that has just ended, and a backfill of 
 **Tasks** (write, audit, publish: a day is checked before anyone can see it)
 1. `validate_run` - checks params, decides the day and its shards (nothing is written before);
    returns the day's work, `[{{day, settings, shard}}, ...]` (one item per shard), to later tasks.
-2. `create_schema` - `include/sql/00_schema.sql` (idempotent).
+2. `create_schema` - `include/sql/00_schema.sql` and its parts (idempotent; upgrades run once).
 3. `load_baseline` - `include/sql/01_baseline_data.sql` (reference data, idempotent).
 4. `extend_customer_base` - customers and plan history up to the day (deterministic).
 5. `generate_interactions` - writes the day into a pending table by COPY, audits it
@@ -139,7 +139,17 @@ with DAG(
             ctx["params"], dag_run.conf, ctx.get("logical_date"), getattr(dag_run, "run_after", None)
         )
 
-    create_schema = SQLExecuteQueryOperator(task_id="create_schema", conn_id=CONN_ID, sql="00_schema.sql")
+    @task
+    def create_schema() -> None:
+        """00_schema.sql and the files it includes (`\\ir`, expanded by include.storage.sql)."""
+        from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+        from include.storage.sql import create_schema as create
+
+        # No statement timeout: an upgrade of a large database may rightly take long.
+        with PostgresHook(postgres_conn_id=CONN_ID).get_conn() as conn:
+            create(conn)
+
     load_baseline = SQLExecuteQueryOperator(
         task_id="load_baseline", conn_id=CONN_ID, sql="01_baseline_data.sql"
     )
@@ -210,7 +220,7 @@ with DAG(
 
     work = validate_run()
     extended = extend_customer_base(work)
-    work >> create_schema >> load_baseline >> extended
+    work >> create_schema() >> load_baseline >> extended
     generated = generate_interactions.expand(shard_work=work)
     extended >> generated
     published = publish_day(work)

@@ -29,7 +29,7 @@ from airflow.executors.local_executor import LocalExecutor
 PRELOAD_MODULES = (
     "airflow.dag_processing.dagbag",  # the task runner parses the DAG file with it
     "airflow.sdk.execution_time.task_runner",
-    "airflow.providers.common.sql.operators.sql",  # create_schema, load_baseline
+    "airflow.providers.common.sql.operators.sql",  # load_baseline
     "airflow.providers.common.sql.hooks.sql",
     "airflow.providers.postgres.hooks.postgres",  # every task's connection
     "psycopg",

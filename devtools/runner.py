@@ -107,7 +107,7 @@ def parse_range(start: str, end: str) -> list[dt.date]:
 
 
 #: The `make run` summary: (title, header, query) over the analytics read layer, the
-#: functions the report reads too (include/sql/00_schema.sql), so both show the same
+#: functions the report reads too (include/sql/schema/read/), so both show the same
 #: figures. Params: %(start)s, %(end)s (inclusive dates).
 SUMMARY_QUERIES = (
     (

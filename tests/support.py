@@ -118,19 +118,25 @@ def table_checksums(url: str) -> dict[str, str]:
         }
 
 
+def forget_schema_upgrades(conn) -> None:
+    """Drop the ledger of schema upgrades, as a database of a release before it has none:
+    for tests that turn today's database into an earlier release's layout."""
+    conn.execute("DROP SCHEMA cca_meta CASCADE")
+
+
 def add_this_releases_dimensions(conn) -> None:
     """Give a database of an earlier release what today's generator writes besides the facts.
 
     The customers' time zone and language columns, the planted-events ledger and the
     workforce tables (queues, routing, shifts), taken from
-    the current 00_schema.sql, so that today's loader can fill days into an older fact-table
+    the current 00_schema.sql (and the files it includes), so that today's loader can fill days into an older fact-table
     layout before a test upgrades it.
     """
     import re
 
-    from include.storage.sql import SCHEMA_FILE
+    from include.storage.sql import SCHEMA_FILE, expand_includes
 
-    text = SCHEMA_FILE.read_text()
+    text = expand_includes(SCHEMA_FILE)
     for statement in re.findall(r"^ALTER TABLE customers ADD COLUMN IF NOT EXISTS [^;]+;", text, re.M):
         conn.execute(statement)
     for table in ("planted_events", "service_queues", "contact_routing", "agent_shifts", "workforce_state"):

@@ -4,7 +4,7 @@ One self-contained file (no JS, CSS or fonts from elsewhere), so it can be maile
 archived next to the DAG run, or opened offline. Three rooms:
 
 - data access (`fetch_report_data`): the queries in `include/sql/report/`, each a thin
-  SELECT over the read layer's functions (`analytics.*_kpis`, include/sql/00_schema.sql);
+  SELECT over the read layer's functions (`analytics.*_kpis`, include/sql/schema/read/);
 - charts (`include/reporting/charts.py`): pure functions from the data to SVG markup;
 - the page (`templates/report.html.j2`, autoescaped): `build_html`, pure as well.
 

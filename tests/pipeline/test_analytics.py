@@ -16,7 +16,7 @@ from devtools.database import connect, psql_path
 from include.analytics import SUMMARY_FILES, rebuild_all, refresh_day
 from include.config import SQL_DIR
 from include.storage.sql import SCHEMA_FILE, run_sql_file
-from tests.support import pointing_at, run_days_successfully, table_checksums
+from tests.support import forget_schema_upgrades, pointing_at, run_days_successfully, table_checksums
 
 DAYS = [dt.date(2026, 4, 6) + dt.timedelta(days=i) for i in range(4)]
 CONF = {"interactions_per_day": 800}
@@ -421,6 +421,7 @@ def test_previous_analytics_layout_upgrades_in_place(make_database):
             assert all(rows[0] > 0 for _, rows in fresh.values())
 
             conn.execute("DROP SCHEMA analytics CASCADE")
+            forget_schema_upgrades(conn)  # 0.3 had no ledger
             run_sql_file(conn, LAYOUT_0_3 / "schema.sql")
             conn.commit()
             for day in days:

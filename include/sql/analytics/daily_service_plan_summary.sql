@@ -40,7 +40,7 @@ contacts_per_plan AS (
         WHERE customer_id = i.customer_id
           AND start_date <= %(day)s::date
           AND (end_date IS NULL OR end_date >= %(day)s::date)
-        OFFSET 0
+        OFFSET 0  -- noqa: AM09
     ) AS p
     GROUP BY p.service_plan_id
 )
