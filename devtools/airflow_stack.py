@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -64,6 +65,8 @@ class Stack:
     env: dict[str, str]
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     log_file: Path | None = None
+    #: directories made for this stack alone (the broker's socket): removed by `stop`
+    scratch_dirs: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.env = {**self.env}
@@ -176,6 +179,8 @@ class Stack:
         for pid in self.leftovers():  # task processes in groups of their own
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+        for directory in self.scratch_dirs:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def processes_with(*markers: str) -> list[int]:

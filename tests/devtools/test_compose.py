@@ -155,7 +155,10 @@ def test_executor_is_celery(common: dict, common_env: dict) -> None:
     # the executor comes with the Celery settings from celery.env (shared with the local Celery mode)
     assert common["env_file"] == ["celery.env"]
     assert "AIRFLOW__CORE__EXECUTOR=CeleryExecutor" in (ROOT / "celery.env").read_text().splitlines()
-    assert common_env["AIRFLOW__CELERY__BROKER_URL"] == "redis://:@redis:6379/0"
+    assert (
+        with_defaults(common_env["AIRFLOW__CELERY__BROKER_URL"])
+        == "redis://:test-CCA_REDIS_PASSWORD@redis:6379/0"
+    )
     assert common_env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == (
         "postgresql+psycopg2://airflow:airflow@postgres/airflow"
     )
