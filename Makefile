@@ -10,7 +10,12 @@ STAMP := $(VENV)/.installed
 # Airflow's environment itself (devtools/airflow_env.py), so nothing Airflow-specific is set here.
 CCA := $(VENV)/bin/cca
 
-# User input reaches the commands through the environment, never pasted into shell text.
+# User input reaches the commands through the environment, never pasted into shell text, and
+# make never expands it: every variable given on the command line (START, END, INTERACTIONS,
+# PSQL_ARGS, EXECUTOR, WORKERS, ROWS, JOBS, SCENARIO, SOURCE, YES, ...) becomes
+# `override X := $(value X)`, kept exactly as typed (a `$(shell ...)` runs nothing, a `$` stays
+# a `$`), and stays in the recipes' environment as make puts command-line variables there.
+$(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(eval override $(v) := $$(value $(v)))$(eval export $(v))))
 START ?=
 END ?=
 INTERACTIONS ?=
@@ -18,13 +23,10 @@ export START END INTERACTIONS
 # psql arguments for `make psql`, split like a shell would but never run by one.
 PSQL_ARGS ?=
 export PSQL_ARGS
-# make migrate: handed to the command through the environment, never pasted into shell
-# quotes; $(value ...) keeps a '$' of a password as typed.
+# make migrate: handed to the command through the environment, never pasted into shell quotes.
 SOURCE ?=
 SOURCE_SCHEMA ?= public
 ROWS ?= 50000
-override SOURCE := $(value SOURCE)
-override SOURCE_SCHEMA := $(value SOURCE_SCHEMA)
 export SOURCE SOURCE_SCHEMA ROWS
 
 .PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps \
