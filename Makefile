@@ -23,7 +23,9 @@ export START END INTERACTIONS
 # psql arguments for `make psql`, split like a shell would but never run by one.
 PSQL_ARGS ?=
 export PSQL_ARGS
-# make migrate: handed to the command through the environment, never pasted into shell quotes.
+# make migrate: handed to the command through the environment (CCA_MIGRATE_SOURCE), never
+# pasted into shell quotes nor put in an argv (`ps` shows every argv to every local account).
+# `SOURCE=... make migrate` keeps it out of make's own argv too.
 SOURCE ?=
 SOURCE_SCHEMA ?= public
 ROWS ?= 50000
@@ -53,7 +55,7 @@ backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIO
 
 migrate: $(STAMP)  ## make migrate SOURCE=<dsn> [SOURCE_SCHEMA=<schema>]: migrate the earlier 20-table model
 	@if [ -z "$$SOURCE" ]; then echo "error: usage: make migrate SOURCE=<dsn> [SOURCE_SCHEMA=<schema>]" >&2; exit 2; fi
-	@$(CCA) migrate --source "$$SOURCE" --source-schema "$$SOURCE_SCHEMA"
+	@CCA_MIGRATE_SOURCE="$$SOURCE" $(CCA) migrate --source-schema "$$SOURCE_SCHEMA"
 
 migrate-demo: $(STAMP)  ## build a legacy DB from the fixture, migrate it into a scratch DB, print the report [ROWS=N]
 	@$(CCA) migrate-demo --rows "$$ROWS"
