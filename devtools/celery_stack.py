@@ -192,10 +192,11 @@ def start_stack(
 
     On failure everything started is stopped again before the error is raised.
     """
-    from devtools.local_airflow import prepare_home
+    from devtools.local_airflow import prepare_home, refuse_public_default_login
 
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    refuse_public_default_login({**os.environ, **(extra_env or {})}, password)
     if not _port_free(port):
         raise ValueError(f"port {port} for Airflow is already in use (set --port)")
     home = Path(home)
@@ -234,7 +235,7 @@ def running_celery_airflow(
 def serve(port: int, workers: int) -> int:
     """`cca airflow --executor celery --workers N`: start everything, stop everything on Ctrl-C."""
     from devtools.airflow_env import DEFAULT_HOME
-    from devtools.local_airflow import DEFAULT_PASSWORD, PASSWORD_ENV, USERNAME, _raise_stop, _Stop
+    from devtools.local_airflow import DEFAULT_PASSWORD, PASSWORD_ENV, _raise_stop, _Stop, banner_login
 
     home = DEFAULT_HOME
     password = os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
@@ -252,7 +253,7 @@ def serve(port: int, workers: int) -> int:
         stack = start_stack(port, home, workers, password=password)
         print(
             f"\nAirflow is up in {time.monotonic() - started:.0f}s: {stack.base_url}\n"
-            f"login: {USERNAME} / {password}   workers: {', '.join(stack.workers)}\n"
+            f"{banner_login(password)}\nworkers: {', '.join(stack.workers)}\n"
             "Ctrl-C stops everything.\n",
             flush=True,
         )
