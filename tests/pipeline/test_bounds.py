@@ -210,3 +210,19 @@ def test_the_customer_base_is_written_in_chunks_with_the_same_rows(make_database
         got = table_checksums(url)
         sums.append({k: v for k, v in got.items() if "customer" in k})
     assert sums[0] == sums[1] and sums[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-03-02\n", "2026-03-02\r\n", "２０２６-03-02", "2026-03-02 ", "x2026-03-02"]
+)
+def test_the_batch_date_param_accepts_exactly_a_date(text):
+    """Issue #27: the DAG's pattern (Airflow's own Param validation) refuses a trailing newline."""
+    from airflow.sdk import Param
+    from airflow.sdk.definitions.param import ParamValidationError
+
+    from dags.customer_care_pipeline import dag
+
+    param = dag.params.get_param("batch_date")
+    with pytest.raises(ParamValidationError):
+        Param(param.value, **param.schema).resolve(text)
+    assert Param(param.value, **param.schema).resolve("2026-03-02") == "2026-03-02"
