@@ -376,3 +376,8 @@ def test_docker_compose_config() -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_dags_start_paused(common_env: dict) -> None:
+    """Issue #27: like `make airflow`, a fresh compose stack runs nothing until asked."""
+    assert with_defaults(common_env["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"]) == "true"
