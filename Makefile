@@ -101,8 +101,9 @@ format: $(STAMP)  ## ruff format and the lint fixes it can make
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-lock:  ## re-resolve requirements.lock from requirements*.txt
+lock:  ## re-resolve requirements.lock from requirements*.txt, and the image's hashed requirements-image.lock
 	$(VENV)/bin/uv pip compile --python-version 3.11 requirements.txt requirements-dev.txt -o requirements.lock
+	$(VENV)/bin/uv pip compile --python-version 3.11 --generate-hashes requirements.txt -c requirements.lock -o requirements-image.lock
 
 compose-env:  ## write fresh docker-compose secrets into a git-ignored .env (mode 0600)
 	@$(PY) -m devtools compose-env
