@@ -103,6 +103,9 @@ def metadata_database_url(name: str = METADATA_DATABASE) -> str:
 def prepare_home(home: Path, password: str) -> None:
     """AIRFLOW_HOME with the passwords file (rewritten each start) and a JWT secret kept between starts."""
     home.mkdir(parents=True, exist_ok=True)
+    logs = home / "logs"  # task logs: the owner's only (see devtools.airflow_env)
+    logs.mkdir(mode=0o700, exist_ok=True)
+    logs.chmod(0o700)
     _write_private(home / "passwords.json", json.dumps({USERNAME: password}) + "\n")
     secret = home / ".jwt_secret"
     if not secret.exists():

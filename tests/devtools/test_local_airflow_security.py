@@ -212,3 +212,18 @@ def test_a_task_log_is_read_from_the_log_folder_through_the_rest_api(stack) -> N
     assert all(Path(s).is_file() for s in sources), sources
     assert not [e for e in events if "Could not read served logs" in e], events[:10]
     assert len(events) > len(sources) + 2, f"the log has no lines of the task: {events}"
+
+
+@pytest.mark.slow
+def test_task_logs_are_the_owners_only(stack) -> None:
+    """Issue #27: every log folder 0700 and every log file 0600 once a task has run."""
+    base_url, home, api = stack
+    test_a_task_log_is_read_from_the_log_folder_through_the_rest_api(stack)  # a task has logged
+    logs = [home / "logs", *(home / "logs").rglob("*")]
+    assert any(p.is_file() for p in logs), "no task log written"
+    loose = [
+        (str(p), oct(stat.S_IMODE(p.stat().st_mode)))
+        for p in [*logs, home / local_airflow.LOG_NAME]
+        if p.exists() and stat.S_IMODE(p.stat().st_mode) & 0o077
+    ]
+    assert loose == [], loose
