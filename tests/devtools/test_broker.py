@@ -20,37 +20,8 @@ import yaml
 
 from devtools import celery_stack
 from devtools.airflow_stack import Stack
+from devtools.reliability.broker import NOBODY, ping_as
 from include.config import PROJECT_ROOT
-
-NOBODY = 65534
-
-
-def _ping_as(uid: int, socket_path: Path) -> str:
-    """PING from a forked child running as `uid` (no credentials of any kind): what it got."""
-    import socket
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: drop to the other account, try, report, leave
-        os.close(read_end)
-        try:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-            with socket.socket(socket.AF_UNIX) as sock:
-                sock.settimeout(5)
-                sock.connect(str(socket_path))
-                sock.sendall(b"PING\r\n")
-                answer = f"answered {sock.recv(100)!r}"
-        except OSError as exc:
-            answer = f"refused {type(exc).__name__}"
-        os.write(write_end, answer.encode())
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as reader:
-        answer = reader.read().decode()
-    os.waitpid(pid, 0)
-    return answer
 
 
 @pytest.fixture
@@ -83,7 +54,7 @@ def test_local_broker_listens_on_no_tcp_port(broker: Stack) -> None:
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a process as another account")
 def test_another_account_cannot_ping_the_local_broker(broker: Stack) -> None:
-    assert _ping_as(NOBODY, _socket_of(broker)) == "refused PermissionError"
+    assert ping_as(NOBODY, _socket_of(broker)) == "refused PermissionError"
 
 
 def test_the_local_broker_directory_is_removed_on_stop(tmp_path) -> None:
@@ -135,3 +106,12 @@ def test_compose_clients_and_healthcheck_use_the_password() -> None:
     assert redis_env["REDISCLI_AUTH"] == redis_env["REDIS_PASSWORD"]
     assert redis_env["REDIS_PASSWORD"].startswith("${CCA_REDIS_PASSWORD:?")
     assert "PONG" in " ".join(compose["services"]["redis"]["healthcheck"]["test"])
+
+
+def test_make_reliability_runs_and_counts_the_broker_checks(capsys):
+    from devtools.reliability.report import run
+
+    assert run({"broker"}) == 0
+    out = capsys.readouterr().out
+    expected = 6 if os.geteuid() == 0 else 5
+    assert f"broker checks passed {expected}/{expected}" in out.splitlines()[-1]
