@@ -227,3 +227,19 @@ def test_task_logs_are_the_owners_only(stack) -> None:
         if p.exists() and stat.S_IMODE(p.stat().st_mode) & 0o077
     ]
     assert loose == [], loose
+
+
+@pytest.mark.slow
+def test_no_secret_of_make_airflow_is_in_any_argv(stack) -> None:
+    """Issue #27: the admin password and the JWT secret are in files and the environment, never
+    in an argv (every local account reads those)."""
+    import psutil
+
+    base_url, home, api = stack
+    secrets_ = ["sec-test-password", (home / ".jwt_secret").read_text().strip()]
+    argvs = []
+    for proc in _stack_processes():
+        with contextlib.suppress(psutil.Error):
+            argvs.append(" ".join(proc.cmdline()))
+    assert len(argvs) >= 4, argvs
+    assert [a for a in argvs if any(s in a for s in secrets_)] == []
