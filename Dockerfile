@@ -9,9 +9,12 @@ FROM apache/airflow:3.3.2-python3.11
 # Dependencies first so that code-only changes reuse the (slow) pip layer.
 # As the official image docs recommend, install as the airflow user, and keep
 # apache-airflow pinned (it is, in requirements.txt) so pip never swaps Airflow itself.
+# requirements-image.lock is requirements.txt resolved with requirements.lock's versions and
+# every file's sha256 (`make lock`): pip installs nothing whose hash is not in it, and
+# nothing that is not listed (--no-deps: the lock holds every dependency).
 USER airflow
-COPY --chown=airflow:0 requirements.txt requirements.lock /opt/airflow/
-RUN pip install --no-cache-dir -r /opt/airflow/requirements.txt -c /opt/airflow/requirements.lock
+COPY --chown=airflow:0 requirements-image.lock /opt/airflow/
+RUN pip install --no-cache-dir --require-hashes --no-deps -r /opt/airflow/requirements-image.lock
 
 # Project code baked in so the image also works without the compose bind mounts
 # (docker-compose.yaml mounts ./dags, ./include and ./plugins over these for live editing).

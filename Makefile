@@ -10,7 +10,12 @@ STAMP := $(VENV)/.installed
 # Airflow's environment itself (devtools/airflow_env.py), so nothing Airflow-specific is set here.
 CCA := $(VENV)/bin/cca
 
-# User input reaches the commands through the environment, never pasted into shell text.
+# User input reaches the commands through the environment, never pasted into shell text, and
+# make never expands it: every variable given on the command line (START, END, INTERACTIONS,
+# PSQL_ARGS, EXECUTOR, WORKERS, ROWS, JOBS, SCENARIO, SOURCE, YES, ...) becomes
+# `override X := $(value X)`, kept exactly as typed (a `$(shell ...)` runs nothing, a `$` stays
+# a `$`), and stays in the recipes' environment as make puts command-line variables there.
+$(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(eval override $(v) := $$(value $(v)))$(eval export $(v))))
 START ?=
 END ?=
 INTERACTIONS ?=
@@ -18,13 +23,12 @@ export START END INTERACTIONS
 # psql arguments for `make psql`, split like a shell would but never run by one.
 PSQL_ARGS ?=
 export PSQL_ARGS
-# make migrate: handed to the command through the environment, never pasted into shell
-# quotes; $(value ...) keeps a '$' of a password as typed.
+# make migrate: handed to the command through the environment (CCA_MIGRATE_SOURCE), never
+# pasted into shell quotes nor put in an argv (`ps` shows every argv to every local account).
+# `SOURCE=... make migrate` keeps it out of make's own argv too.
 SOURCE ?=
 SOURCE_SCHEMA ?= public
 ROWS ?= 50000
-override SOURCE := $(value SOURCE)
-override SOURCE_SCHEMA := $(value SOURCE_SCHEMA)
 export SOURCE SOURCE_SCHEMA ROWS
 
 .PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps \
@@ -51,7 +55,7 @@ backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIO
 
 migrate: $(STAMP)  ## make migrate SOURCE=<dsn> [SOURCE_SCHEMA=<schema>]: migrate the earlier 20-table model
 	@if [ -z "$$SOURCE" ]; then echo "error: usage: make migrate SOURCE=<dsn> [SOURCE_SCHEMA=<schema>]" >&2; exit 2; fi
-	@$(CCA) migrate --source "$$SOURCE" --source-schema "$$SOURCE_SCHEMA"
+	@CCA_MIGRATE_SOURCE="$$SOURCE" $(CCA) migrate --source-schema "$$SOURCE_SCHEMA"
 
 migrate-demo: $(STAMP)  ## build a legacy DB from the fixture, migrate it into a scratch DB, print the report [ROWS=N]
 	@$(CCA) migrate-demo --rows "$$ROWS"
@@ -98,8 +102,9 @@ format: $(STAMP)  ## ruff format and the lint fixes it can make
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-lock:  ## re-resolve requirements.lock from requirements*.txt
+lock:  ## re-resolve requirements.lock from requirements*.txt, and the image's hashed requirements-image.lock
 	$(VENV)/bin/uv pip compile --python-version 3.11 requirements.txt requirements-dev.txt -o requirements.lock
+	$(VENV)/bin/uv pip compile --python-version 3.11 --generate-hashes requirements.txt -c requirements.lock -o requirements-image.lock
 
 compose-env:  ## write fresh docker-compose secrets into a git-ignored .env (mode 0600)
 	@$(PY) -m devtools compose-env

@@ -12,7 +12,7 @@ from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
 from airflow.sdk import DAG, CronDataIntervalTimetable, Param, get_current_context, task
 
 from include.assets import PUBLISHED_DAY, SUMMARIES
-from include.config import CONN_ID, DAG_ID, REPORTS_DIR, SQL_DIR
+from include.config import CONN_ID, DAG_ID, DATE_PATTERN, REPORTS_DIR, SQL_DIR
 from include.generator import config as generator_config
 from include.notifications import FailureNotifier, day_deadline
 
@@ -79,7 +79,7 @@ with DAG(
         "batch_date": Param(
             None,
             type=["null", "string"],
-            pattern=r"^\d{4}-\d{2}-\d{2}$",
+            pattern=DATE_PATTERN,
             title="Batch date",
             description="UTC day to load, YYYY-MM-DD. Empty: the run's data interval (scheduled and "
             "backfill runs) or the day before the trigger (manual runs).",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -41,9 +42,16 @@ STACK_ID_ENV = "CCA_AIRFLOW_STACK"
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 
 
+#: The umask of every process a stack starts: what Airflow and its tasks write (task and
+#: processor logs, whatever mode Airflow asks for) is its owner's only: files 0600, folders 0700.
+UMASK = 0o077
+
+
 def _default_signals() -> None:
+    """In each child before exec: default signal handling, and the stack's umask."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.umask(UMASK)
 
 
 def _airflow() -> str:
@@ -66,6 +74,8 @@ class Stack:
     env: dict[str, str]
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     log_file: Path | None = None
+    #: directories made for this stack alone (the broker's socket): removed by `stop`
+    scratch_dirs: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.env = {**self.env}
@@ -87,8 +97,9 @@ class Stack:
         if path is None:
             yield {}
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "ab") as out:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # the owner's only, from the first byte: the processes' output
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as out:
             yield {"stdout": out, "stderr": subprocess.STDOUT}
 
     def start(self, name: str, args: list[str], extra_env: dict[str, str] | None = None) -> None:
@@ -108,7 +119,7 @@ class Stack:
         with self._output(name) as output:
             subprocess.run(
                 args, env=self.env, cwd=str(PROJECT_ROOT), stdin=subprocess.DEVNULL,
-                check=True, timeout=timeout, **output,
+                check=True, timeout=timeout, umask=UMASK, **output,
             )  # fmt: skip
 
     def start_worker(self, name: str) -> None:
@@ -178,6 +189,8 @@ class Stack:
         for pid in self.leftovers():  # task processes in groups of their own
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+        for directory in self.scratch_dirs:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def processes_with(*markers: str) -> list[int]:

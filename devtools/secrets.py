@@ -38,6 +38,7 @@ GENERATED: dict[str, Callable[[], str]] = {
     "CCA_ANALYTICS_ADMIN_PASSWORD": _token,
     "CCA_ANALYTICS_DB_PASSWORD": _token,
     "FLOWER_BASIC_AUTH": lambda: f"flower:{_token()}",
+    "CCA_REDIS_PASSWORD": _token,  # URL-safe: pasted into the broker URL
 }
 
 

@@ -20,3 +20,6 @@ EMBEDDED_DATABASE = "customer_care"
 #: Airflow connection id used by every task of the DAG.
 CONN_ID = "customer_care_db"
 DAG_ID = "customer_care_pipeline"
+#: A date param's pattern: exactly YYYY-MM-DD in ASCII digits. `(?!\n)$` because Python's `$`
+#: (jsonschema's) also matches before a trailing newline; ECMA (the UI's) reads it the same way.
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?!\n)$"

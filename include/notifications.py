@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import smtplib
+import ssl
 import urllib.request
 from email.message import EmailMessage
 
@@ -82,15 +83,36 @@ def send_alert(subject: str, text: str) -> list[str]:
                 ) or "customer-care-analytics@localhost"
                 message["To"] = ", ".join(recipients)
                 message.set_content(text)
-                with smtplib.SMTP(smtp.host, smtp.port or 25, timeout=10) as server:
-                    if smtp.login:
-                        server.starttls()
-                        server.login(smtp.login, smtp.password or "")
-                    server.send_message(message)
+                _deliver(smtp, message)
                 sent.append("email")
             except Exception as exc:
                 log.error("ALERT: could not send e-mail through %s: %s", conn_id, exc)
     return sent
+
+
+#: SMTP over implicit TLS (SMTPS) on this port (or with the extra `"ssl": true`).
+SMTPS_PORT = 465
+
+
+def _deliver(smtp, message: EmailMessage) -> None:
+    """Send through the SMTP connection. The server's certificate is always verified (the
+    system's CAs, or the extra `ca_file`); with a login, TLS is required before it is sent:
+    implicit TLS on 465, else STARTTLS (a server that does not offer it gets no password)."""
+    extra = smtp.extra_dejson or {}
+    port = smtp.port or 25
+    context = ssl.create_default_context(cafile=extra.get("ca_file") or None)
+    implicit = port == SMTPS_PORT or str(extra.get("ssl", "")).lower() == "true"
+    server = (
+        smtplib.SMTP_SSL(smtp.host, port, timeout=10, context=context)
+        if implicit
+        else smtplib.SMTP(smtp.host, port, timeout=10)
+    )
+    with server:
+        if smtp.login:
+            if not implicit:
+                server.starttls(context=context)
+            server.login(smtp.login, smtp.password or "")
+        server.send_message(message)
 
 
 def failure_text(context) -> tuple[str, str]:

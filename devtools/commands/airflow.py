@@ -7,7 +7,7 @@ import os
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from devtools.celery_stack import BROKER_PORT_ENV, DEFAULT_BROKER_PORT, DEFAULT_WORKERS
+    from devtools.celery_stack import DEFAULT_WORKERS
     from devtools.local_airflow import DEFAULT_PORT, PORT_ENV
 
     airflow = sub.add_parser("airflow", help="start Airflow locally; Ctrl-C stops everything")
@@ -30,12 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_WORKERS,
         help=f"Celery workers, each a separate process (default {DEFAULT_WORKERS})",
     )
-    airflow.add_argument(
-        "--broker-port",
-        type=int,
-        default=int(os.environ.get(BROKER_PORT_ENV) or DEFAULT_BROKER_PORT),
-        help=f"port of the local Redis broker (default {DEFAULT_BROKER_PORT}, or ${BROKER_PORT_ENV})",
-    )
     airflow.set_defaults(handler=lambda args: _serve(args))
 
 
@@ -45,7 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
 
         if args.workers < 1:
             raise ValueError(f"--workers must be at least 1, got {args.workers}")
-        return serve_celery(args.port, args.workers, args.broker_port)
+        return serve_celery(args.port, args.workers)
     from devtools.local_airflow import serve
 
     return serve(args.port, args.log)

@@ -1,6 +1,8 @@
 """`migrate` and `migrate-demo`: move data from the earlier 20-table model into this one.
 
-    migrate --source DSN [--source-schema public] [--start-date D] [--end-date D] [--replace-generated]
+    migrate [--source-schema public] [--start-date D] [--end-date D] [--replace-generated]
+        the source DSN from $CCA_MIGRATE_SOURCE (`make migrate SOURCE=...` sets it), or from
+        --source-file PATH (the DSN on its first line), or --source DSN when it has no password
     migrate-demo [--rows 50000] [--seed 7]
 
 Both print one line per source table (read, migrated, rejected by reason). Bad input raises
@@ -11,9 +13,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import time
+from pathlib import Path
 
 from devtools import database
+
+#: The source DSN, password included, reaches `cca migrate` here: never in an argv, which
+#: every local account reads in `ps` (`make migrate SOURCE=...` exports it).
+SOURCE_ENV = "CCA_MIGRATE_SOURCE"
 
 
 def register(subparsers) -> None:
@@ -23,7 +31,18 @@ def register(subparsers) -> None:
         description="Read a database (or schema) in the earlier model, read-only, and migrate it into "
         "the database in use (CCA_DATABASE_URL or the embedded one). See docs/migration.md.",
     )
-    p.add_argument("--source", required=True, metavar="DSN", help="the source database (libpq URL)")
+    p.add_argument(
+        "--source",
+        metavar="DSN",
+        help=f"the source database (libpq URL) if it has no password; with one, set ${SOURCE_ENV} "
+        "or use --source-file (an argument shows in ps)",
+    )
+    p.add_argument(
+        "--source-file",
+        type=Path,
+        metavar="PATH",
+        help="a file (e.g. mode 0600) whose first line is the source DSN",
+    )
     p.add_argument("--source-schema", default="public", help="schema of the source tables (default public)")
     p.add_argument("--start-date", type=_date, help="first day of interactions to migrate (YYYY-MM-DD)")
     p.add_argument("--end-date", type=_date, help="last day of interactions to migrate (YYYY-MM-DD)")
@@ -80,16 +99,35 @@ def _print_result(result, source_label: str) -> None:
     print("phases (s): " + ", ".join(f"{name} {sec}" for name, sec in result.phase_seconds.items()))
 
 
+def source_dsn(args) -> str:
+    """The source DSN from --source-file, $CCA_MIGRATE_SOURCE or a password-free --source."""
+    if args.source and database._password(args.source):
+        raise ValueError(
+            f"--source holds a password, which every local account sees in ps: set ${SOURCE_ENV} "
+            "instead (make migrate SOURCE=... does) or use --source-file"
+        )
+    if args.source_file is not None:
+        try:
+            lines = args.source_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ValueError(f"--source-file {args.source_file}: {exc.strerror}") from None
+        url = lines[0].strip() if lines else ""
+    else:
+        url = (args.source or os.environ.get(SOURCE_ENV) or "").strip()
+    if not url:
+        raise ValueError(f"no source database: make migrate SOURCE=postgresql://... (or ${SOURCE_ENV})")
+    return url
+
+
 def run_migrate(args) -> int:
     from include.migration import migrate
 
-    if not args.source or not args.source.strip():
-        raise ValueError("--source must be a database URL (make migrate SOURCE=postgresql://...)")
+    source_url = source_dsn(args)
     target_url = database.database_url()
     if args.start_date and args.end_date and args.start_date > args.end_date:
         raise ValueError(f"--start-date {args.start_date} is after --end-date {args.end_date}")
-    label = f"{database.describe(args.source)} schema {args.source_schema}"
-    with database.connect(args.source) as source, database.connect(target_url) as target:
+    label = f"{database.describe(source_url)} schema {args.source_schema}"
+    with database.connect(source_url) as source, database.connect(target_url) as target:
         result = migrate(
             target,
             source,

@@ -99,15 +99,11 @@ def celery_stack(data_url: str, metadata_url: str, workers: int = 2) -> Iterator
     """A local Celery Airflow on free ports, on scratch databases; stopped (and checked) on exit."""
     home = Path(tempfile.mkdtemp(prefix="cca-celery-", dir="/tmp"))
     port = _free_port()
-    broker_port = _free_port()
-    while broker_port == port:  # the kernel may hand out the same free port twice
-        broker_port = _free_port()
     try:
         with running_celery_airflow(
             port,
             home,
             workers,
-            broker_port=broker_port,
             password=PASSWORD,
             database_url=data_url,
             metadata_url=metadata_url,

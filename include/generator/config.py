@@ -66,6 +66,13 @@ INITIAL_ID_BASE = 10**10
 MAX_NEW_CUSTOMERS_PER_DAY = MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
 MAX_CUSTOMER_BASE = 10_000_000
 MAX_DAYS_AHEAD = 366
+#: The customer base only moves forward, to the latest day any run loaded: a day ahead of
+#: today would leave statuses as of that future day (customers who churn next year Inactive
+#: today). So without an explicit opt-in the latest day is DEFAULT_DAYS_AHEAD after today (UTC;
+#: tomorrow: the UTC day that has begun in UTC+14); `CCA_ALLOW_FUTURE_DAYS=1` (in the
+#: environment of `make backfill`/`make run` or of Airflow's workers) allows MAX_DAYS_AHEAD.
+DEFAULT_DAYS_AHEAD = 1
+FUTURE_DAYS_ENV = "CCA_ALLOW_FUTURE_DAYS"
 
 #: Interactions are generated in blocks of this many rows, each from its own seeded
 #: generator: memory stays bounded and a day's rows do not depend on how it is sharded.

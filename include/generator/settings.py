@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 from include.generator import config
@@ -55,20 +56,33 @@ def validate_settings(interactions_per_day: object, seed: object, new_customers_
             raise ValueError(f"{name} must be between {low:,} and {high:,}, got {value:,}")
 
 
+def future_days_allowed() -> bool:
+    """The explicit opt-in to days up to MAX_DAYS_AHEAD after today ($CCA_ALLOW_FUTURE_DAYS=1)."""
+    return os.environ.get(config.FUTURE_DAYS_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def days_ahead() -> int:
+    return config.MAX_DAYS_AHEAD if future_days_allowed() else config.DEFAULT_DAYS_AHEAD
+
+
 def latest_day(today: dt.date | None = None) -> dt.date:
-    """The last day that can be generated: today (UTC) + MAX_DAYS_AHEAD."""
+    """The last day that can be generated: today (UTC) + `days_ahead()`."""
     today = today or dt.datetime.now(dt.UTC).date()
-    return today + dt.timedelta(days=config.MAX_DAYS_AHEAD)
+    return today + dt.timedelta(days=days_ahead())
 
 
 def validate_day(day: dt.date) -> None:
     if day < config.EPOCH:
         raise ValueError(f"dates before {config.EPOCH} are not supported (got {day})")
     if day > latest_day():
-        raise ValueError(
-            f"{day} is after the latest day that can be generated, {latest_day()} "
+        why = (
             f"(today, UTC, + {config.MAX_DAYS_AHEAD} days)"
+            if future_days_allowed()
+            else f"(today, UTC, + {config.DEFAULT_DAYS_AHEAD} day: a later day would move the customer "
+            f"base's statuses ahead of today; {config.FUTURE_DAYS_ENV}=1 allows up to "
+            f"+ {config.MAX_DAYS_AHEAD} days)"
         )
+        raise ValueError(f"{day} is after the latest day that can be generated, {latest_day()} {why}")
 
 
 def validate_run(day: dt.date, settings: BatchSettings) -> None:

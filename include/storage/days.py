@@ -112,6 +112,7 @@ def replace_day(
         conn.execute(DURABLE_COMMIT)
         conn.execute(_LOCK_DAY, (day.toordinal(),))
         refuse_migrated_day(conn, day)
+        note_foreign_rows(conn, day)
         table = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
         loaded = fill(table)
         _record_batch(conn, day, n_rows, settings)
@@ -122,6 +123,32 @@ def replace_day(
         if after_swap is not None:
             after_swap()
     return loaded
+
+
+#: The day's rows the pipeline did not write: starting on the day, and not among the ids its
+#: last load of the day wrote (first_id + 1 .. first_id + interactions_requested). Hand-written
+#: rows, or inserted by another tool; the swap deletes them with the day.
+_FOREIGN_ROWS = """
+SELECT count(*) FROM customer_interactions AS i
+WHERE i.start_timestamp >= %(lower)s AND i.start_timestamp < %(upper)s
+  AND NOT (i.interaction_id > %(first)s AND i.interaction_id <= %(first)s + coalesce(
+      (SELECT interactions_requested FROM interaction_batches WHERE batch_date = %(day)s), 0))
+"""
+
+
+def note_foreign_rows(conn: psycopg.Connection, day: dt.date) -> int:
+    """One warning line when replacing `day` deletes rows the pipeline did not write; returns
+    how many. Read before the day's batch record is rewritten."""
+    lower = dt.datetime.combine(day, dt.time(0), dt.UTC)
+    params = {"day": day, "lower": lower, "upper": lower + dt.timedelta(days=1), "first": first_id(day)}
+    foreign = conn.execute(_FOREIGN_ROWS, params).fetchone()[0]
+    if foreign:
+        log.warning(
+            "%s: replacing the day deletes %s row(s) of customer_interactions the pipeline did not "
+            "write (starting on that day, not among the ids its last load wrote)",
+            day, f"{foreign:,}",
+        )  # fmt: skip
+    return foreign
 
 
 #: Set to 1 to let the generator replace a day that holds migrated interactions.

@@ -5,6 +5,7 @@ No service is started here (tests/devtools/test_celery.py runs the real stack).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,7 +28,8 @@ def local_env(tmp_path_factory) -> dict[str, str]:
     home = tmp_path_factory.mktemp("celery-home")
     url = "postgresql://postgres:@/customer_care?host=/tmp/nowhere"
     meta = "postgresql://postgres:@/airflow?host=/tmp/nowhere"
-    return celery_stack.celery_env(8097, home, 6390, database_url=url, metadata_url=meta)
+    broker = celery_stack.broker_url(Path("/tmp/cca-broker-x/redis.sock"))
+    return celery_stack.celery_env(8097, home, broker, database_url=url, metadata_url=meta)
 
 
 def test_settings_file_is_plain_and_names_the_celery_executor(settings: dict[str, str]) -> None:
@@ -63,18 +65,15 @@ def test_local_mode_uses_the_same_settings(settings: dict[str, str], local_env: 
 def test_broker_and_result_backend_are_of_the_same_kind_in_both(local_env: dict[str, str]) -> None:
     common = COMPOSE["x-airflow-common"]["environment"]
     compose_broker, local_broker = (
-        urlsplit(common["AIRFLOW__CELERY__BROKER_URL"]),
+        urlsplit(re.sub(r"\$\{CCA_REDIS_PASSWORD:\?[^}]*\}", "pw", common["AIRFLOW__CELERY__BROKER_URL"])),
         urlsplit(local_env["AIRFLOW__CELERY__BROKER_URL"]),
     )
-    assert (
-        (compose_broker.scheme, compose_broker.path)
-        == (local_broker.scheme, local_broker.path)
-        == (
-            "redis",
-            "/0",
-        )
-    )
-    assert (local_broker.hostname, local_broker.port) == ("127.0.0.1", 6390)
+    # Redis, database 0, in both: over the network with a password in compose, on a Unix
+    # socket only its owner can reach locally (tests/devtools/test_broker.py)
+    assert (compose_broker.scheme, compose_broker.path) == ("redis", "/0")
+    assert compose_broker.password == "pw"
+    assert (local_broker.scheme, local_broker.path) == ("redis+socket", "/tmp/cca-broker-x/redis.sock")
+    assert local_broker.query == "virtual_host=0" and local_broker.port is None
     # the result backend is Airflow's metadata database in both
     assert common["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql")
     assert (

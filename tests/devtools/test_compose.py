@@ -155,7 +155,10 @@ def test_executor_is_celery(common: dict, common_env: dict) -> None:
     # the executor comes with the Celery settings from celery.env (shared with the local Celery mode)
     assert common["env_file"] == ["celery.env"]
     assert "AIRFLOW__CORE__EXECUTOR=CeleryExecutor" in (ROOT / "celery.env").read_text().splitlines()
-    assert common_env["AIRFLOW__CELERY__BROKER_URL"] == "redis://:@redis:6379/0"
+    assert (
+        with_defaults(common_env["AIRFLOW__CELERY__BROKER_URL"])
+        == "redis://:test-CCA_REDIS_PASSWORD@redis:6379/0"
+    )
     assert common_env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == (
         "postgresql+psycopg2://airflow:airflow@postgres/airflow"
     )
@@ -310,13 +313,40 @@ def test_dockerfile_installs_requirements_with_lock(dockerfile: str) -> None:
     instructions = dockerfile_instructions(dockerfile)
     runs = [args for keyword, args in instructions if keyword == "RUN" and "pip install" in args]
     assert len(runs) == 1, runs
-    assert re.search(r"-r\s+\S*requirements\.txt\b", runs[0]), runs[0]
-    assert re.search(r"-c\s+\S*requirements\.lock\b", runs[0]), runs[0]
+    # issue #27: hash-pinned, every dependency listed (nothing resolved at build time)
+    assert re.search(r"-r\s+\S*requirements-image\.lock\b", runs[0]), runs[0]
+    assert "--require-hashes" in runs[0] and "--no-deps" in runs[0]
     assert "--no-cache-dir" in runs[0]
     users = [
         args for keyword, args in instructions[: instructions.index(("RUN", runs[0]))] if keyword == "USER"
     ]
     assert users and users[-1] == "airflow", "pip must run as the airflow user"
+
+
+def _pins(path) -> dict[str, tuple[str, int]]:
+    """name -> (version, number of --hash entries) of a pip requirements file."""
+    pins: dict[str, tuple[str, int]] = {}
+    name = None
+    for line in path.read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\[\]-]+)==(\S+)", line)
+        if match:
+            name = re.sub(r"\[.*\]", "", match.group(1)).lower().replace("_", "-")
+            pins[name] = (match.group(2), 0)
+        elif name and "--hash=sha256:" in line:
+            pins[name] = (pins[name][0], pins[name][1] + 1)
+    return pins
+
+
+def test_the_image_lock_is_hashed_and_agrees_with_the_dev_lock() -> None:
+    image, dev = _pins(ROOT / "requirements-image.lock"), _pins(ROOT / "requirements.lock")
+    assert image, "requirements-image.lock holds no pins"
+    assert all(hashes >= 1 for _, hashes in image.values()), "a pin without a hash"
+    for name, (version, _) in image.items():
+        assert dev.get(name, (version,))[0] == version, (name, version, dev.get(name))
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        match = re.match(r"^\s*([A-Za-z0-9_.-]+)", line)
+        if match and not line.lstrip().startswith("#"):
+            assert match.group(1).lower().replace("_", "-") in image, match.group(1)
 
 
 def test_dockerfile_copy_sources_exist(dockerfile: str) -> None:
@@ -326,7 +356,7 @@ def test_dockerfile_copy_sources_exist(dockerfile: str) -> None:
     for args in copies:
         parts = [p for p in args.split() if not p.startswith("--")]
         sources.update(parts[:-1])
-    assert {"requirements.txt", "requirements.lock"} <= sources
+    assert {"requirements-image.lock"} <= sources
     for source in sources:
         assert (ROOT / source).exists(), source
 
@@ -344,7 +374,7 @@ def test_dockerignore_keeps_local_state_out() -> None:
     }
     assert {".git", ".venv", ".pgdata"} <= patterns
     # everything the Dockerfile copies must stay in the build context
-    assert not {"requirements.txt", "requirements.lock", "dags", "include", "plugins"} & patterns
+    assert not {"requirements-image.lock", "dags", "include", "plugins"} & patterns
 
 
 # --- docker compose itself (only where the plugin is installed) ---------------------------
@@ -373,3 +403,8 @@ def test_docker_compose_config() -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_dags_start_paused(common_env: dict) -> None:
+    """Issue #27: like `make airflow`, a fresh compose stack runs nothing until asked."""
+    assert with_defaults(common_env["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"]) == "true"

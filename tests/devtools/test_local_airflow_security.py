@@ -212,3 +212,34 @@ def test_a_task_log_is_read_from_the_log_folder_through_the_rest_api(stack) -> N
     assert all(Path(s).is_file() for s in sources), sources
     assert not [e for e in events if "Could not read served logs" in e], events[:10]
     assert len(events) > len(sources) + 2, f"the log has no lines of the task: {events}"
+
+
+@pytest.mark.slow
+def test_task_logs_are_the_owners_only(stack) -> None:
+    """Issue #27: every log folder 0700 and every log file 0600 once a task has run."""
+    base_url, home, api = stack
+    test_a_task_log_is_read_from_the_log_folder_through_the_rest_api(stack)  # a task has logged
+    logs = [home / "logs", *(home / "logs").rglob("*")]
+    assert any(p.is_file() for p in logs), "no task log written"
+    loose = [
+        (str(p), oct(stat.S_IMODE(p.stat().st_mode)))
+        for p in [*logs, home / local_airflow.LOG_NAME]
+        if p.exists() and stat.S_IMODE(p.stat().st_mode) & 0o077
+    ]
+    assert loose == [], loose
+
+
+@pytest.mark.slow
+def test_no_secret_of_make_airflow_is_in_any_argv(stack) -> None:
+    """Issue #27: the admin password and the JWT secret are in files and the environment, never
+    in an argv (every local account reads those)."""
+    import psutil
+
+    base_url, home, api = stack
+    secrets_ = ["sec-test-password", (home / ".jwt_secret").read_text().strip()]
+    argvs = []
+    for proc in _stack_processes():
+        with contextlib.suppress(psutil.Error):
+            argvs.append(" ".join(proc.cmdline()))
+    assert len(argvs) >= 4, argvs
+    assert [a for a in argvs if any(s in a for s in secrets_)] == []

@@ -116,3 +116,30 @@ def test_clean_shows_why_the_server_did_not_stop_and_keeps_the_data(project_copy
     assert done.returncode != 0
     assert "could not stop server" in done.stderr and "nothing removed" in done.stderr
     assert (project_copy / ".pgdata" / "PG_VERSION").exists()
+
+
+#: Every variable a user gives make (the stable interfaces, the new commands, `make clean`'s YES).
+USER_VARIABLES = [
+    "START", "END", "INTERACTIONS", "PSQL_ARGS", "EXECUTOR", "WORKERS", "ROWS",
+    "JOBS", "SCENARIO", "SOURCE", "SOURCE_SCHEMA", "YES",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("variable", USER_VARIABLES)
+def test_make_never_expands_a_user_value(variable, tmp_path):
+    """`X='$(shell ...)'` runs nothing and the command sees the value exactly as typed."""
+    marker = tmp_path / "pwned"
+    value = f"$(shell touch {marker})a$$b $$(HOME) c'd `true`"
+    probe = tmp_path / "probe.mk"
+    probe.write_text(f"probe-env:\n\t@printenv {variable}\n")
+    done = subprocess.run(
+        ["make", "-s", "-f", "Makefile", "-f", str(probe), "probe-env", f"{variable}={value}"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert not marker.exists(), f"make ran the $(shell ...) in {variable}"
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == value + "\n"

@@ -49,10 +49,27 @@ def test_far_future_dates_are_rejected_with_one_line(text):
     assert "\n" not in str(caught.value)
 
 
-def test_the_horizon_itself_is_accepted():
+def test_the_horizon_itself_is_accepted(monkeypatch):
+    monkeypatch.delenv(config.FUTURE_DAYS_ENV, raising=False)
+    validate_day(latest_day())
+    assert latest_day() == TODAY + dt.timedelta(days=config.DEFAULT_DAYS_AHEAD)
+    assert plan(batch_date=str(latest_day()))[0]["day"] == str(latest_day())
+    monkeypatch.setenv(config.FUTURE_DAYS_ENV, "1")
     validate_day(latest_day())
     assert latest_day() == TODAY + dt.timedelta(days=config.MAX_DAYS_AHEAD)
     assert plan(batch_date=str(latest_day()))[0]["day"] == str(latest_day())
+
+
+@pytest.mark.parametrize("ahead", [config.DEFAULT_DAYS_AHEAD + 1, 30, config.MAX_DAYS_AHEAD])
+def test_a_day_ahead_of_the_horizon_needs_the_explicit_opt_in(ahead, monkeypatch):
+    """Issue #27: a run at today + 366 would move the customer base's statuses a year ahead."""
+    day = str(TODAY + dt.timedelta(days=ahead))
+    monkeypatch.delenv(config.FUTURE_DAYS_ENV, raising=False)
+    with pytest.raises(ValueError, match=f"{config.FUTURE_DAYS_ENV}=1 allows") as caught:
+        plan(batch_date=day)
+    assert "\n" not in str(caught.value)
+    monkeypatch.setenv(config.FUTURE_DAYS_ENV, "1")
+    assert plan(batch_date=day)[0]["day"] == day
 
 
 @pytest.mark.parametrize("value", [9_999, config.MAX_NEW_CUSTOMERS_PER_DAY + 1, 10**6])
@@ -61,8 +78,9 @@ def test_new_customers_per_day_is_bounded(value):
         plan(new_customers_per_day=value)
 
 
-def test_the_customer_base_the_largest_accepted_input_needs_is_bounded():
+def test_the_customer_base_the_largest_accepted_input_needs_is_bounded(monkeypatch):
     """The largest accepted sign-up rate at the horizon stays within MAX_CUSTOMER_BASE, or is refused."""
+    monkeypatch.setenv(config.FUTURE_DAYS_ENV, "1")  # the farthest horizon
     settings = BatchSettings(new_customers_per_day=config.MAX_NEW_CUSTOMERS_PER_DAY)
     day = latest_day()
     if base_size(settings.seed, settings.signups, day) <= config.MAX_CUSTOMER_BASE:
@@ -72,9 +90,10 @@ def test_the_customer_base_the_largest_accepted_input_needs_is_bounded():
             validate_run(day, settings)
 
 
-def test_the_largest_volume_at_the_horizon_is_accepted_with_a_capped_base():
+def test_the_largest_volume_at_the_horizon_is_accepted_with_a_capped_base(monkeypatch):
     """Issue #14: the base follows the volume only up to MAX_DERIVED_NEW_CUSTOMERS_PER_DAY; the
     largest accepted volume at the latest day is accepted, its base within MAX_CUSTOMER_BASE."""
+    monkeypatch.setenv(config.FUTURE_DAYS_ENV, "1")  # the farthest horizon
     settings = BatchSettings(interactions_per_day=config.MAX_INTERACTIONS_PER_DAY)
     assert settings.signups == config.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
     assert plan(batch_date=str(latest_day()), interactions_per_day=config.MAX_INTERACTIONS_PER_DAY)
@@ -121,12 +140,17 @@ def test_the_dag_param_schema_shows_the_bound():
     assert config.MAX_NEW_CUSTOMERS_PER_DAY <= config.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
 
 
-def test_a_far_future_date_writes_nothing(schema_url):
+def test_a_far_future_date_writes_nothing(schema_url, monkeypatch):
+    monkeypatch.delenv(config.FUTURE_DAYS_ENV, raising=False)
     from include.storage.days import ensure_customer_base, load_day
 
     with connect(schema_url) as conn:
         before = conn.execute("SELECT count(*) FROM customers").fetchone()[0]
-        for day in (dt.date(2100, 1, 1), dt.date(9999, 12, 31)):
+        for day in (
+            TODAY + dt.timedelta(days=config.MAX_DAYS_AHEAD),
+            dt.date(2100, 1, 1),
+            dt.date(9999, 12, 31),
+        ):
             with pytest.raises(ValueError):
                 ensure_customer_base(conn, day, BatchSettings())
             with pytest.raises(ValueError):
@@ -186,3 +210,19 @@ def test_the_customer_base_is_written_in_chunks_with_the_same_rows(make_database
         got = table_checksums(url)
         sums.append({k: v for k, v in got.items() if "customer" in k})
     assert sums[0] == sums[1] and sums[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-03-02\n", "2026-03-02\r\n", "２０２６-03-02", "2026-03-02 ", "x2026-03-02"]
+)
+def test_the_batch_date_param_accepts_exactly_a_date(text):
+    """Issue #27: the DAG's pattern (Airflow's own Param validation) refuses a trailing newline."""
+    from airflow.sdk import Param
+    from airflow.sdk.definitions.param import ParamValidationError
+
+    from dags.customer_care_pipeline import dag
+
+    param = dag.params.get_param("batch_date")
+    with pytest.raises(ParamValidationError):
+        Param(param.value, **param.schema).resolve(text)
+    assert Param(param.value, **param.schema).resolve("2026-03-02") == "2026-03-02"
