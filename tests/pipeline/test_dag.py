@@ -83,7 +83,8 @@ def test_task_graph_runs_in_the_documented_order(pipeline_dag):
     def downstream(task_id):
         return sorted(t.task_id for t in pipeline_dag.get_task(task_id).downstream_list)
 
-    assert sorted(pipeline_dag.task_ids) == sorted(TASK_ORDER)
+    assert sorted(pipeline_dag.task_ids) == sorted([*TASK_ORDER, "export_day"])
+    assert downstream("check_published_day") == ["export_day", "render_report"]
     assert downstream("validate_run") == [
         "create_schema",
         "extend_customer_base",
