@@ -16,6 +16,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+import numpy as np
 import psycopg
 from airflow.sdk import ObjectStoragePath
 
@@ -69,7 +70,8 @@ def export_day(conn: psycopg.Connection, day: dt.date, url: str | None = None) -
         if not is_published(conn, day):
             _remove_day(root, day)
             return DayExport(day, 0, 0, str(root))
-        entries = [_file_entry(conn, root, day, spec) for spec in day_files(day)]
+        params = {**query_params(day), "suspended_ids": _suspended_before_churn(conn, day)}
+        entries = [_file_entry(conn, root, day, spec, params) for spec in day_files(day)]
         document = {"format": MANIFEST_FORMAT, "day": day.isoformat(), "files": entries}
         _write_whole(manifest, (json.dumps(document, indent=1, sort_keys=True) + "\n").encode())
     rows = next(e["rows"] for e in entries if e["table"] == "customer_interactions")
@@ -93,19 +95,45 @@ def _export_session(conn: psycopg.Connection, day: dt.date) -> None:
     conn.execute(_LOCK_DAY_SHARED, (day.toordinal(),))
 
 
-def _query(conn: psycopg.Connection, spec: LakeFile, day: dt.date) -> str:
+def _suspended_before_churn(conn: psycopg.Connection, day: dt.date) -> list[int]:
+    """Customers churned after the month's snapshot date who were suspended until then.
+
+    PostgreSQL keeps a churned customer's status after churning only; before it, the status
+    is the generator's (a pure function of seed and id), so a day re-exported after later
+    days are loaded gives the same rows.
+    """
+    from include.generator.customers import is_suspended
+
+    state = conn.execute("SELECT base_seed FROM customer_base_state").fetchone()
+    if state is None:
+        return []
+    as_of = query_params(day)["as_of"]
+    ids = np.array(
+        conn.execute(
+            "SELECT customer_id FROM customers WHERE churn_date > %s AND registration_date <= %s "
+            "ORDER BY customer_id",
+            (as_of, day),
+        ).fetchall(),
+        dtype=np.int64,
+    ).reshape(-1)
+    return ids[is_suspended(state[0], ids)].tolist()
+
+
+def _query(conn: psycopg.Connection, spec: LakeFile, params: dict) -> str:
     text = (EXPORT_SQL_DIR / spec.sql_file).read_text()
     with psycopg.ClientCursor(conn) as cur:
-        return cur.mogrify(text.strip().rstrip(";"), query_params(day))
+        return cur.mogrify(text.strip().rstrip(";"), params)
 
 
-def _file_entry(conn: psycopg.Connection, root: ObjectStoragePath, day: dt.date, spec: LakeFile) -> dict:
+def _file_entry(
+    conn: psycopg.Connection, root: ObjectStoragePath, day: dt.date, spec: LakeFile, params: dict
+) -> dict:
     path = root / spec.path
     if spec.monthly:
         known = _monthly_entry(root, day, spec)
         if known is not None and path.exists():
             return known
-    query = _query(conn, spec, day)
+    query = _query(conn, spec, params)
     rows, sha256, size = _write_file(conn, path, query, {"cca.table": spec.table})
     _verify(conn, path, query, rows, sha256)
     return {"table": spec.table, "path": spec.path, "rows": rows, "sha256": sha256, "bytes": size}

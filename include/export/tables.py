@@ -91,11 +91,9 @@ def query_params(day: dt.date) -> dict[str, dt.date]:
 
 
 def dimension_as_of_sql(root: str, table: str, day: dt.date) -> str:
-    """DuckDB SQL for a versioned dimension (or a reference table) as at the end of `day`.
-
-    The month's snapshot plus the versions that began in the month up to `day` (from the
-    latest exported day of the month that is not after `day`: the caller passes `changes_day`
-    through `day`), keeping each key's latest version.
+    """DuckDB SQL for a versioned dimension (or a reference table) as at the end of `day`, an
+    exported day: the month's snapshot plus the day's file of the month's changes, keeping each
+    key's latest version. `root` is the lake as DuckDB reads it (a folder, or s3://bucket/prefix).
     """
     root = root.rstrip("/")
     snapshot = f"'{root}/{snapshot_path(table, day)}'"
@@ -106,6 +104,19 @@ def dimension_as_of_sql(root: str, table: str, day: dt.date) -> str:
     return (
         f"SELECT * EXCLUDE (changed_on, version) FROM ("
         f"SELECT * FROM read_parquet({snapshot}) UNION ALL BY NAME "
-        f"SELECT * FROM read_parquet({changes}) WHERE changed_on <= DATE '{day.isoformat()}') "
+        f"SELECT * FROM read_parquet({changes})) "
         f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY changed_on DESC, version DESC) = 1"
     )
+
+
+def duckdb_views(root: str, day: dt.date) -> dict[str, str]:
+    """CREATE VIEW statements giving DuckDB the seed's tables: every exported day's rows (the
+    day column from the Hive path), and the dimensions as at the end of `day`."""
+    root = root.rstrip("/")
+    views = {
+        table: f"SELECT * FROM read_parquet('{root}/{table}/day=*/*.parquet', hive_partitioning = true)"
+        for table in DAY_TABLES
+    }
+    for table in (*VERSIONED_DIMENSIONS, *REFERENCE_TABLES):
+        views[table] = dimension_as_of_sql(root, table, day)
+    return {name: f"CREATE OR REPLACE VIEW {name} AS {sql}" for name, sql in views.items()}
