@@ -70,13 +70,23 @@ def export_day(conn: psycopg.Connection, day: dt.date, url: str | None = None) -
         if not is_published(conn, day):
             _remove_day(root, day)
             return DayExport(day, 0, 0, str(root))
-        params = {**query_params(day), "suspended_ids": _suspended_before_churn(conn, day)}
+        params = query_params(day)
         entries = [_file_entry(conn, root, day, spec, params) for spec in day_files(day)]
         document = {"format": MANIFEST_FORMAT, "day": day.isoformat(), "files": entries}
         _write_whole(manifest, (json.dumps(document, indent=1, sort_keys=True) + "\n").encode())
     rows = next(e["rows"] for e in entries if e["table"] == "customer_interactions")
     log.info("exported %s: %s interactions, %d files under %s", day, f"{rows:,}", len(entries), root)
     return DayExport(day, rows, len(entries), str(root))
+
+
+def export_table(conn: psycopg.Connection, day: dt.date, table: str, url: str) -> dict:
+    """One of the day's files written and verified (no manifest): what `make bench` times."""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        raise RuntimeError("export_table needs a connection outside a transaction (it opens its own)")
+    spec = next(s for s in day_files(day) if s.table == table)
+    with conn.transaction():
+        _export_session(conn, day)
+        return _file_entry(conn, lake_root(url), day, spec, query_params(day))
 
 
 def read_manifest(day: dt.date, url: str | None = None) -> dict | None:
@@ -120,7 +130,11 @@ def _suspended_before_churn(conn: psycopg.Connection, day: dt.date) -> list[int]
 
 
 def _query(conn: psycopg.Connection, spec: LakeFile, params: dict) -> str:
+    """The file's SELECT with its parameters as literals (COPY takes no bound parameters).
+    The customers' files also need the suspended churners, found once per export (in `params`)."""
     text = (EXPORT_SQL_DIR / spec.sql_file).read_text()
+    if "%(suspended_ids)s" in text and "suspended_ids" not in params:
+        params["suspended_ids"] = _suspended_before_churn(conn, params["day"])
     with psycopg.ClientCursor(conn) as cur:
         return cur.mogrify(text.strip().rstrip(";"), params)
 

@@ -84,7 +84,7 @@ def day_files(day: dt.date) -> list[LakeFile]:
     return files
 
 
-def query_params(day: dt.date) -> dict[str, dt.date]:
+def query_params(day: dt.date) -> dict[str, object]:
     """The parameters of every export query: the day, its month's change window, the snapshot's date."""
     first = month_start(day)
     return {"day": day, "first_day": first, "last_day": day, "as_of": first - dt.timedelta(days=1)}
