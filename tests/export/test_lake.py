@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -73,7 +74,7 @@ def two_days(make_database):
     with connect(url) as conn:
         apply_schema(conn)
     load(url, D1)
-    lake = Path(__import__("tempfile").mkdtemp(prefix="cca-lake-"))
+    lake = Path(tempfile.mkdtemp(prefix="cca-lake-"))
     export(url, D1, lake)
     before = {
         "hashes": file_hashes(lake),
@@ -158,6 +159,8 @@ def test_the_seeds_sample_queries_on_the_lake_give_postgres_answers(two_days):
 def test_a_deleted_or_reloaded_day_leaves_the_lake_equal_to_the_database(two_days, use_database, capsys):
     url, lake, _ = two_days
     use_database(url)
+    export(url, D2, lake)
+    assert (lake / "customer_interactions" / f"day={D2}").exists()
     with connect(url) as conn:  # the user deletes D2
         conn.execute(
             "DELETE FROM customer_interactions WHERE start_timestamp >= %s AND start_timestamp < %s",
