@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -68,13 +67,13 @@ def as_of(lake: Path, table: str, day: dt.date, columns: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def two_days(make_database):
+def two_days(make_database, tmp_path_factory):
     """A database with D1 then D2 loaded, and D1's lake and dimensions captured before D2 was."""
     url = make_database()
     with connect(url) as conn:
         apply_schema(conn)
     load(url, D1)
-    lake = Path(tempfile.mkdtemp(prefix="cca-lake-"))
+    lake = tmp_path_factory.mktemp("lake")
     export(url, D1, lake)
     before = {
         "hashes": file_hashes(lake),

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import tempfile
-from pathlib import Path
 
 from devtools.database import connect
 from include.analytics import refresh_day
@@ -18,9 +16,11 @@ DAY = dt.date(2026, 3, 4)
 SETTINGS = BatchSettings(interactions_per_day=300, new_customers_per_day=20)
 
 
-def test_a_day_on_s3_has_the_same_bytes_as_on_a_local_folder_and_is_removed_alike(schema_url, s3_lake):
+def test_a_day_on_s3_has_the_same_bytes_as_on_a_local_folder_and_is_removed_alike(
+    schema_url, s3_lake, tmp_path
+):
     url = f"{s3_lake}/lake"
-    local = Path(tempfile.mkdtemp(prefix="cca-lake-"))
+    local = tmp_path
     with connect(schema_url) as conn:
         load_day(conn, DAY, SETTINGS)
         refresh_day(conn, DAY)
