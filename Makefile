@@ -20,6 +20,9 @@ START ?=
 END ?=
 INTERACTIONS ?=
 export START END INTERACTIONS
+# make export START END: as typed ($(value ...) keeps a '$'), through the environment
+override START := $(value START)
+override END := $(value END)
 # psql arguments for `make psql`, split like a shell would but never run by one.
 PSQL_ARGS ?=
 export PSQL_ARGS
@@ -32,7 +35,7 @@ ROWS ?= 50000
 export SOURCE SOURCE_SCHEMA ROWS
 
 .PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps \
-	migrate migrate-demo compose-env
+	migrate migrate-demo compose-env export
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -52,6 +55,10 @@ run: $(STAMP)  ## run the DAG for the last 7 days on the database in use, print 
 backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]
 	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]" >&2; exit 2; fi
 	@$(CCA) backfill "$$START" "$$END" --interactions "$$INTERACTIONS"
+
+export: $(STAMP)  ## make export START=YYYY-MM-DD END=YYYY-MM-DD: loaded days as Parquet under CCA_EXPORT_URL (docs/lake.md)
+	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make export START=YYYY-MM-DD END=YYYY-MM-DD" >&2; exit 2; fi
+	@$(CCA) export "$$START" "$$END"
 
 migrate: $(STAMP)  ## make migrate SOURCE=<dsn> [SOURCE_SCHEMA=<schema>]: migrate the earlier 20-table model
 	@if [ -z "$$SOURCE" ]; then echo "error: usage: make migrate SOURCE=<dsn> [SOURCE_SCHEMA=<schema>]" >&2; exit 2; fi

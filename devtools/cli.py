@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "migrate",
     "compose_env",
     "realism",
+    "export",
 )
 
 

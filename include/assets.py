@@ -11,3 +11,6 @@ PUBLISHED_DAY = Asset(
 )
 #: The day's rows of the analytics.* summary tables (task refresh_summaries).
 SUMMARIES = Asset(name="customer_care.summaries", uri="customer-care://customer_care_db/analytics")
+#: A day exported to the Parquet lake under CCA_EXPORT_URL, manifest written (task export_day):
+#: a warehouse load or a dbt run can be scheduled on it. Extra: day, url, manifest, rows.
+LAKE_DAY = Asset(name="customer_care.lake_day", uri="customer-care://lake/day")

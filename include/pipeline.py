@@ -22,7 +22,14 @@ from include.storage.days import (
 )
 
 #: Keys a run's conf may hold (the DAG's params); anything else is a typo to reject.
-PARAM_KEYS = ("batch_date", "interactions_per_day", "seed", "new_customers_per_day", "max_rows_per_shard")
+PARAM_KEYS = (
+    "batch_date",
+    "interactions_per_day",
+    "seed",
+    "new_customers_per_day",
+    "max_rows_per_shard",
+    "export",  # export_day on or off for this run (include/export)
+)
 
 
 def resolve_batch_date(

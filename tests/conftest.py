@@ -16,6 +16,8 @@ from pathlib import Path
 # or reports land in the project's reports/ instead of the tests' own directory.
 TEST_HOME = Path(__file__).resolve().parents[1] / ".airflow-test"
 os.environ["CCA_REPORTS_DIR"] = str(TEST_HOME / "reports")
+# The DAG's export_day writes the Parquet lake here, not into the project's data/lake.
+os.environ["CCA_EXPORT_URL"] = (TEST_HOME / "lake").as_uri()
 
 import pytest  # noqa: E402
 

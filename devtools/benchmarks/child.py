@@ -1,4 +1,4 @@
-"""Child-process side of devtools.benchmarks.processes: `python -m devtools.benchmarks.child rss|backfill ...`.
+"""Child-process side of devtools.benchmarks.processes: `python -m devtools.benchmarks.child rss|backfill|export_rss ...`.
 
 Prints one `BENCH_RESULT {json}` line on stdout at the end.
 """
@@ -33,6 +33,20 @@ def rss(url: str, day: str, n_rows: str) -> dict:
         "baseline_rss_mb": baseline,
         "vm_hwm_mb": _vm_hwm_mb(),
     }
+
+
+def export_rss(url: str, day: str, lake: str) -> dict:
+    """The day's interactions written to the lake as Parquet and verified (include/export)."""
+    from devtools.database import connect
+    from include.export.lake import export_table
+
+    baseline = _rss_mb()
+    with connect(url) as conn:
+        conn.commit()
+        started = time.perf_counter()
+        entry = export_table(conn, dt.date.fromisoformat(day), "customer_interactions", lake)
+        seconds = time.perf_counter() - started
+    return {"rows": entry["rows"], "seconds": seconds, "peak_rss_mb": _rss_mb(), "baseline_rss_mb": baseline}
 
 
 def _vm_hwm_mb() -> float:
@@ -70,7 +84,7 @@ def backfill(url: str, first: str, n_days: str, per_day: str) -> dict:
 
 
 def run_child(argv: list[str]) -> int:
-    commands = {"rss": rss, "backfill": backfill}
+    commands = {"rss": rss, "backfill": backfill, "export_rss": export_rss}
     if not argv or argv[0] not in commands:
         print(f"usage: python -m devtools.benchmarks.child {'|'.join(commands)} ARGS...", file=sys.stderr)
         return 2

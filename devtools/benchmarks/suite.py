@@ -21,7 +21,7 @@ from devtools.docs_pages import PERFORMANCE_PAGE, write_performance_page
 
 
 def benchmarks() -> dict[str, Callable[[Bench], None]]:
-    from devtools.benchmarks import celery_day, history, processes, queries, scheduler, throughput
+    from devtools.benchmarks import celery_day, history, lake, processes, queries, scheduler, throughput
 
     return {
         "generate": throughput.generate,
@@ -35,6 +35,7 @@ def benchmarks() -> dict[str, Callable[[Bench], None]]:
         "celery_day": celery_day.celery_day,
         "queries": queries.queries,  # analysts' queries against the seed's layout
         "scheduler_backfill": scheduler.scheduler_backfill,
+        "export": lake.export,  # the Parquet lake (include/export)
     }
 
 

@@ -263,6 +263,12 @@ def _build(seed: int, new_per_day: int, last: int, reference: Reference) -> Cust
     return CustomerBase(seed=seed, through=index_day(last), customer_id=ids, registration_day=reg, **out)
 
 
+def is_suspended(seed: int, ids: np.ndarray) -> np.ndarray:
+    """Whether each customer is suspended while not churned: PostgreSQL keeps only the status
+    after churn, so the lake asks here what it was before (include/export)."""
+    return uniform(seed, np.asarray(ids, dtype=np.int64), 4) < config.SUSPENDED_SHARE
+
+
 def _draw(seed: int, ids: np.ndarray, reg: np.ndarray, reference: Reference) -> dict[str, np.ndarray]:
     """Attributes and plan timeline of these customers: pure functions of (seed, id, registration)."""
     segment = np.searchsorted(
@@ -273,7 +279,7 @@ def _draw(seed: int, ids: np.ndarray, reg: np.ndarray, reference: Reference) -> 
     # Sign-ups churn a lifetime after registering; initial customers were active on EPOCH and
     # (memoryless) have a whole lifetime left from there.
     churn = np.where(reg >= 0, reg + lifetime + 1, lifetime)
-    suspended = uniform(seed, ids, 4) < config.SUSPENDED_SHARE
+    suspended = is_suspended(seed, ids)
     z = np.minimum(normal(seed, ids, 5), config.PROPENSITY_MAX_Z)
     propensity = np.exp(config.PROPENSITY_SIGMA * z)
     state = geography.draw_states(uniform(seed, ids, 6))

@@ -1,0 +1,1 @@
+SELECT * FROM analytics.daily_agent_performance WHERE summary_date = %(day)s::date ORDER BY agent_id

@@ -1,0 +1,1 @@
+SELECT * FROM analytics.daily_channel_summary WHERE summary_date = %(day)s::date ORDER BY channel_id
