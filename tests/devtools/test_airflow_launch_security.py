@@ -26,7 +26,7 @@ def test_celery_banner_never_prints_a_password_of_yours(monkeypatch, capsys, tmp
     monkeypatch.setenv(local_airflow.PASSWORD_ENV, "pw-of-mine-5k2")
     monkeypatch.setattr("devtools.airflow_env.DEFAULT_HOME", tmp_path)
     monkeypatch.setattr(celery_stack, "start_stack", lambda *a, **k: _FakeStack())
-    monkeypatch.setattr(celery_stack, "watch", lambda stack: {})  # "every process exited"
+    monkeypatch.setattr("devtools.airflow_stack.watch", lambda stack: {})  # "every process exited"
     celery_stack.serve(8080, 1)
     out = capsys.readouterr().out
     assert "Airflow is up" in out and "worker1@host" in out
