@@ -498,3 +498,34 @@ PATIENCE_MEAN_SECONDS = {"Voice": 900, "Messaging": 420, "Store": 3_000}
 #: (assumption after vendor reports).
 BOT_HANDOFF_SHARE = 0.35
 BOT_SESSION_LOGNORMAL = (110, 0.6)
+
+# ================================================================== issue #24: customers and outcomes
+# (one block, appended: contacts that change accounts, callers who behave, people where they
+# live, holidays that change what people call about; read by include/generator/outcomes.py,
+# consequences.py, geography.py and customers.py)
+#: Escalation by contact type: points moved from Resolved to Escalated (negative: the other
+#: way), on top of the skill's shift. Escalation queues take "complex and complaint calls"
+#: (SQM Group, "Escalations: service recovery at its best", 2021); telecom escalation rates run
+#: 8-20 % (generatekpi.com, escalation rate benchmarks) around the overall ~10 %
+#: (celsiusindustries.com). Sizes per type are an assumption within that range.
+TYPE_ESCALATION_SHIFT = {
+    "COMPLAINT": 0.09,
+    "TECH_SUPPORT": 0.05,
+    "DATA_ISSUE": 0.04,
+    "CANCELLATION": 0.04,
+    "DEVICE_SUPPORT": 0.02,
+    "ROAMING": 0.01,
+    "BILLING": 0.0,
+    "NEW_SERVICE": -0.02,
+    "PLAN_CHANGE": -0.03,
+    "PAYMENT": -0.05,
+    "PROMOTION": -0.05,
+    "INFO_REQUEST": -0.06,
+}
+#: A caller who abandons in the queue tries again: about a third of them call back (a common
+#: rule of thumb, responsedesign.com; contact-center-facts), after an exponential delay with
+#: this mean, on the same channel about the same thing, within RETRY_WINDOW_MINUTES (the
+#: retry is the customer's next contact of that kind in the block, a repeat contact).
+ABANDONED_RETRY_SHARE = 0.35
+RETRY_DELAY_MEAN_MINUTES = 12
+RETRY_WINDOW_MINUTES = 120

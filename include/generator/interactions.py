@@ -546,7 +546,7 @@ def finish_block(
     served_contacts = outcomes.Served(
         rng=rng, itype=itype, channel=channel, pick=pick, bot=a.bot, handed_off=a.handed_off,
         from_bot=a.from_bot, planted=a.planted, regional=a.regional, abandoned=abandoned,
-        served=served, skill=skill, queue_s=queue, handle_s=handle,
+        served=served, skill=skill, queue_s=queue, handle_s=handle, arrival_us=a.utc_us, live=live,
     )  # fmt: skip
     pool = outcomes.Pool(ids=ctx.pool_ids, zone=ctx.pool_zone, language=ctx.pool_language)
     out = outcomes.outcomes(served_contacts, plan, pool)

@@ -19,7 +19,9 @@ TYPES = tuple(config.INTERACTION_TYPES)
 RESOLUTIONS = tuple(config.RESOLUTION_MIX)
 LANGUAGES = tuple(config.LANGUAGE_MIX)
 SKILLS = (*workforce.SKILLS, None)  # None: no agent (bots, abandoned)
-SUMMARIES = tuple(text for code in TYPES for text in config.SUMMARY_TEMPLATES[code])
+#: Conversation summaries: two notes per type, then None (NO_SUMMARY: NULL, no conversation).
+SUMMARIES = (*(text for code in TYPES for text in config.SUMMARY_TEMPLATES[code]), None)
+NO_SUMMARY = len(SUMMARIES) - 1
 #: resolution codes (index into RESOLUTIONS)
 RESOLVED, PENDING, ESCALATED, CANCELLED = (RESOLUTIONS.index(r) for r in RESOLUTIONS)
 #: planted markers (interactions.Arrivals.planted): the first contact of a later day's repeat
@@ -50,6 +52,8 @@ class Served:
     skill: np.ndarray  # index into SKILLS (3: no agent)
     queue_s: np.ndarray  # wait before the answer (live) or the reply (messages), seconds
     handle_s: np.ndarray
+    arrival_us: np.ndarray  # microseconds after the day's UTC midnight
+    live: np.ndarray  # a live contact for an agent's seat (voice, chat, store)
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,11 @@ class Pool:
     language: np.ndarray
 
 
+ESCALATION_SHIFT = lookup(config.TYPE_ESCALATION_SHIFT, TYPES)
+
+
 def resolve(s: Served) -> tuple[np.ndarray, np.ndarray]:
-    """(resolution, escalated). The served mix, shifted by skill (towards escalation) and by
+    """(resolution, escalated). The served mix, shifted by skill and type (towards escalation) and by
     channel and type (towards pending: first-contact resolution differs by both). Abandoned:
     Cancelled. Bots contain the contact (Resolved) or hand it to a human (Pending: not an
     escalation, the human contact that follows carries the outcome)."""
@@ -72,9 +79,10 @@ def resolve(s: Served) -> tuple[np.ndarray, np.ndarray]:
         lookup(config.CHANNEL_RESOLUTION_SHIFT, CHANNELS)[s.channel]
         + lookup(config.TYPE_RESOLUTION_SHIFT, TYPES)[s.itype]
     )
+    to_escalated = shift_by_skill + ESCALATION_SHIFT[s.itype]
     base = np.array(list(config.RESOLUTION_MIX.values()))
-    cut_resolved = np.maximum(base[0] - shift_by_skill - pending_shift, 0.05)
-    cut_pending = np.maximum(base[0] + base[1] - shift_by_skill, cut_resolved)
+    cut_resolved = np.maximum(base[0] - to_escalated - pending_shift, 0.05)
+    cut_pending = np.maximum(base[0] + base[1] - to_escalated, cut_resolved)
     u = s.rng.random(n)
     resolution = np.select([u < cut_resolved, u < cut_pending], [RESOLVED, PENDING], ESCALATED).astype(
         np.int8
@@ -90,15 +98,17 @@ def resolve(s: Served) -> tuple[np.ndarray, np.ndarray]:
     return resolution, escalated
 
 
-def same_day_repeats(s: Served, resolution: np.ndarray, zone: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def same_day_repeats(
+    s: Served, resolution: np.ndarray, zone: np.ndarray, keep: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(repeat, source row). A later contact of the customer of an earlier unresolved one
     about the same type, in the same time zone (so the repeat's local time stays where it was
     drawn). A repeat is never itself taken as the first contact: each one keeps the customer
     of a contact that is theirs. (Bot sessions and their hand-offs stay the customer's who
-    started them; planted cross-day contacts keep their customer.)"""
+    started them; planted cross-day contacts and the rows in `keep` keep their customer.)"""
     n = len(s.itype)
     repeat_u, source_u = s.rng.random(n), s.rng.random(n)
-    may_repeat = (repeat_u < config.REPEAT_CONTACT_SHARE) & ~s.from_bot & ~s.bot & (s.planted == 0)
+    may_repeat = (repeat_u < config.REPEAT_CONTACT_SHARE) & ~s.from_bot & ~s.bot & (s.planted == 0) & ~keep
     unresolved = (resolution != RESOLVED) & ~s.handed_off & ~may_repeat
     repeat = s.planted == PLANTED_REPEAT
     source = np.arange(n)
@@ -153,14 +163,71 @@ def satisfaction(
 
 
 def summaries(s: Served) -> np.ndarray:
-    """The conversation summary: one of the type's notes (index into SUMMARIES)."""
-    return (s.itype * 2 + (s.rng.random(len(s.itype)) < 0.5)).astype(np.int16)
+    """The conversation summary: one of the type's notes (index into SUMMARIES); none
+    (NO_SUMMARY) for a caller who hung up in the queue: there was no conversation."""
+    note = (s.itype * 2 + (s.rng.random(len(s.itype)) < 0.5)).astype(np.int16)
+    return np.where(s.abandoned, NO_SUMMARY, note).astype(np.int16)
+
+
+def abandoned_retries(s: Served, zone: np.ndarray) -> np.ndarray:
+    """The row each contact's customer comes from (itself, or the abandoned contact it retries).
+
+    ABANDONED_RETRY_SHARE of the callers who hang up in a queue try again after an
+    exponential delay: the first later live contact of the block on the same channel, about
+    the same type, in the same time zone (so its local time stays where it was drawn), inside
+    the retry window, becomes theirs. Rows, queues and agents stay as served: only whose
+    contact it is changes, and the retry starts after the caller hung up."""
+    n = len(s.itype)
+    source = np.arange(n)
+    u, delay_u = s.rng.random(n), s.rng.random(n)
+    retrying = np.flatnonzero(s.abandoned & (u < config.ABANDONED_RETRY_SHARE))
+    free = s.live & ~s.bot & ~s.from_bot & (s.planted == 0)
+    if not len(retrying) or not free.any():
+        return source
+    kind = (zone.astype(np.int64) * len(TYPES) + s.itype) * len(CHANNELS) + s.channel
+    rows = np.flatnonzero(free)
+    order = np.argsort(kind[rows] * _KIND_STRIDE + s.arrival_us[rows], kind="stable")
+    rows = rows[order]
+    keys = kind[rows] * _KIND_STRIDE + s.arrival_us[rows]
+    hung_up = s.arrival_us[retrying] + s.queue_s[retrying].astype(np.int64) * 1_000_000
+    delay = -np.log1p(-delay_u[retrying]) * config.RETRY_DELAY_MEAN_MINUTES * 60e6
+    earliest = kind[retrying] * _KIND_STRIDE + hung_up + 1_000_000 + delay.astype(np.int64)
+    latest = kind[retrying] * _KIND_STRIDE + hung_up + config.RETRY_WINDOW_MINUTES * 60_000_000
+    pos = np.searchsorted(keys, earliest)
+    taken = np.zeros(len(keys), dtype=bool)
+    for _ in range(_RETRY_ROUNDS):  # callers who want the same contact: the first keeps it
+        at = np.minimum(pos, len(keys) - 1)
+        inside = (pos < len(keys)) & (keys[at] <= latest)
+        wanting = np.flatnonzero(inside & ~taken[at])
+        winners = wanting[np.unique(at[wanting], return_index=True)[1]]
+        source[rows[at[winners]]] = retrying[winners]
+        taken[at[winners]] = True
+        again = inside.copy()
+        again[winners] = False
+        retrying, pos, latest = retrying[again], pos[again] + 1, latest[again]
+        if not len(retrying):
+            break
+    while not np.array_equal(source, source[source]):  # a retry of a retry: the first caller's
+        source = source[source]
+    return source
+
+
+_KIND_STRIDE = 1 << 40  # (zone, type, channel) above the arrival's microseconds in one sort key
+_RETRY_ROUNDS = 4
 
 
 def outcomes(s: Served, plan: DayPlan, pool: Pool) -> dict[str, np.ndarray]:
     """The outcome columns of a block (the stage's one entry point), in the generator's draw order."""
     resolution, escalated = resolve(s)
-    repeat, source = same_day_repeats(s, resolution, pool.zone[s.pick])
+    zone = pool.zone[s.pick]
+    retry_of = abandoned_retries(s, zone)
+    retried = retry_of != np.arange(len(retry_of))
+    s.pick = s.pick[retry_of]
+    # Retries and the abandoned calls they retry keep their customer.
+    keep = retried.copy()
+    keep[retry_of[retried]] = True
+    repeat, source = same_day_repeats(s, resolution, zone, keep)
+    repeat |= retried
     pick = s.pick[source]
     fcr = (resolution == RESOLVED) & ~escalated & ~repeat
     score, answered = satisfaction(s, plan, resolution, repeat)
