@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from include.generator import config, geography, outcomes, repeats, workforce
+from include.generator import accounts, config, content, geography, outcomes, repeats, workforce
 from include.generator.calendar import DayPlan, day_plan
 from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, day_index
 from include.generator.outcomes import CHANNELS, LANGUAGES, RESOLUTIONS, SKILLS, SUMMARIES, TYPES  # noqa: F401
@@ -66,6 +66,7 @@ def channel_weights(plan: DayPlan) -> np.ndarray:
     p = np.array(list(config.CHANNEL_MIX.values()), dtype=float)
     if plan.day.weekday() >= 5:
         p *= _lookup(config.WEEKEND_CHANNEL_LIFT, CHANNELS, default=1.0)
+    p *= content.channel_lift(plan.day)  # issue #24: Black Friday
     if plan.stores_closed:
         p[IN_STORE] = 0.0
     return p / p.sum()
@@ -98,6 +99,8 @@ class DayContext:
     on_duty: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     # per block: (slots, pool indices, types) of the first contacts of later repeats, and of
     # the repeats of earlier days' contacts (include/generator/repeats.py)
+    # per block: (slots, pool indices, types) of the contacts announcing account events (accounts.py)
+    planted_accounts: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
     planted_sources: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
     planted_repeats: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
@@ -172,7 +175,8 @@ def day_context(
         raise ValueError(f"no active customers on {day}")
     weights = base.propensity[active] * TIER_CONTACT_FACTOR[base.tier_on(d)[active]]
     cdf = np.cumsum(weights)
-    plan = day_plan(day, seed)
+    announced = accounts.announced_on(day, seed, base, n_rows, active)  # issue #24
+    plan = content.day_mix(day_plan(day, seed), n_rows, announced.counts())
     zone = base.zone[active]
     region = np.zeros(0, dtype=np.int64)
     region_cdf = np.zeros(0)
@@ -245,6 +249,7 @@ def day_context(
         shifts=both,
         today_shifts=len(today.queue),
         on_duty=_on_duty(both),
+        planted_accounts=announced.by_block(pool_of),
         planted_sources=in_pool(planted.sources),
         planted_repeats=in_pool(planted.targets),
     )
@@ -313,7 +318,11 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
         itype[regional] = rng.choice(len(TYPES), size=k, p=plan.regional_type_p)
     # Cross-day repeat pairs: their customer and type in the slots they claim.
     planted = np.zeros(n, dtype=np.int8)
-    for marker, by_block in ((1, ctx.planted_sources), (2, ctx.planted_repeats)):
+    for marker, by_block in (
+        (outcomes.PLANTED_ACCOUNT_EVENT, ctx.planted_accounts),  # first: repeats' slots win
+        (outcomes.PLANTED_REPEAT_SOURCE, ctx.planted_sources),
+        (outcomes.PLANTED_REPEAT, ctx.planted_repeats),
+    ):
         slots, members, types = by_block.get(block, _NO_SLOTS)
         fits = slots < n // 2  # (a day sized by hand may have other blocks than its volume's)
         slots = slots[fits]

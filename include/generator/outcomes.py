@@ -27,6 +27,8 @@ RESOLVED, PENDING, ESCALATED, CANCELLED = (RESOLUTIONS.index(r) for r in RESOLUT
 #: planted markers (interactions.Arrivals.planted): the first contact of a later day's repeat
 PLANTED_REPEAT_SOURCE = 1
 PLANTED_REPEAT = 2
+#: ... a contact announcing an account event (accounts.py: a cancellation, a plan change, a bill)
+PLANTED_ACCOUNT_EVENT = 3
 
 
 def lookup(mapping: dict, keys: tuple, dtype: type = float, default: float = 0) -> np.ndarray:
