@@ -320,7 +320,9 @@ CSAT_HANDLE_EFFECT = -0.15
 CSAT_REPEAT_EFFECT = -0.40
 CSAT_NOISE = 0.85
 
-LANGUAGE_MIX = {"en": 0.84, "es": 0.12, "fr": 0.04}
+#: The languages the contact center serves. A customer's preferred one follows the state
+#: (geography.STATE_LANGUAGE_SHARE, ACS): these national shares (ACS 2019) are for reference.
+LANGUAGE_MIX = {"en": 0.8615, "es": 0.135, "fr": 0.0035}
 
 # ------------------------------------------------------------------ customers and plans
 SEGMENT_MIX = {"Premium": 0.20, "Standard": 0.50, "Basic": 0.30}
