@@ -120,3 +120,21 @@ def test_the_contacts_announcing_account_events_are_a_function_of_seed_and_day(r
     assert len(a.customer) > 500
     assert np.array_equal(now.customer_id[a.customer], later.customer_id[b.customer])
     assert np.array_equal(a.slot, b.slot) and np.array_equal(a.itype, b.itype)
+
+
+def test_skill_grows_with_tenure(reference):
+    """Half of 3-year veterans were Junior (issue #24): nobody stays Junior past a year now."""
+    from include.generator import workforce
+
+    roster = workforce.build_roster(SEED, VOLUME, reference)
+    gen, employed = workforce.holders_on(roster, DAY)
+    slots = np.flatnonzero(employed)
+    d = day_index(DAY)
+    skill = workforce.skill_on(roster, slots, gen[slots], d)
+    tenure = d - roster.hire_day[slots, gen[slots]]
+    junior = skill == workforce.SKILLS.index("Junior")
+    assert junior[tenure < 365].mean() > 0.3  # most hires start Junior
+    assert not junior[tenure >= 365].any()
+    assert (skill[tenure >= 3 * 365] == workforce.SKILLS.index("Expert")).mean() > (
+        skill[tenure < 365] == workforce.SKILLS.index("Expert")
+    ).mean()
