@@ -101,7 +101,7 @@ def signups_per_day(seed: int, new_per_day: int, last_index: int) -> np.ndarray:
     with fewer sign-ups a day has a prefix of each day's sign-ups of a run with more."""
     days = np.arange(last_index + 1, dtype=np.int64)
     weekday = np.array(config.WEEKDAY_SIGNUPS)[(np.array([config.EPOCH.weekday()]) + days) % 7]
-    noise = 0.5 + uniform(seed, days, field=901)
+    noise = 0.5 + uniform(seed, days, FIELDS["signup_noise"])
     return np.minimum(np.rint(new_per_day * weekday * noise), config.SIGNUPS_ID_LIMIT).astype(np.int64)
 
 
@@ -237,7 +237,7 @@ def _build(seed: int, new_per_day: int, last: int, reference: Reference) -> Cust
     del starts
     initial_ids = config.INITIAL_ID_BASE + np.arange(1, initial_customers(new_per_day) + 1, dtype=np.int64)
     # Active on EPOCH: the ages of a stationary base are exponential with the mean lifetime.
-    age = -np.log1p(-uniform(seed, initial_ids, field=902)) * config.MEAN_LIFETIME_DAYS
+    age = -np.log1p(-uniform(seed, initial_ids, FIELDS["initial_age"])) * config.MEAN_LIFETIME_DAYS
     initial_days = -1 - np.floor(np.minimum(age, 365 * config.INITIAL_MAX_AGE_YEARS)).astype(np.int64)
     ids = np.concatenate([initial_ids, daily_ids])
     reg = np.concatenate([initial_days, day_of]).astype(np.int32)
@@ -266,20 +266,39 @@ def _build(seed: int, new_per_day: int, last: int, reference: Reference) -> Cust
 def _draw(seed: int, ids: np.ndarray, reg: np.ndarray, reference: Reference) -> dict[str, np.ndarray]:
     """Attributes and plan timeline of these customers: pure functions of (seed, id, registration)."""
     segment = np.searchsorted(
-        np.cumsum(list(config.SEGMENT_MIX.values())), uniform(seed, ids, 1), side="right"
+        np.cumsum(list(config.SEGMENT_MIX.values())), uniform(seed, ids, FIELDS["segment"]), side="right"
     )
     segment = np.minimum(segment, len(SEGMENTS) - 1).astype(np.int8)
-    lifetime = np.ceil(-np.log1p(-uniform(seed, ids, 3)) * config.MEAN_LIFETIME_DAYS).astype(np.int32)
+    lifetime = np.ceil(-np.log1p(-uniform(seed, ids, FIELDS["lifetime"])) * config.MEAN_LIFETIME_DAYS).astype(
+        np.int32
+    )
     # Sign-ups churn a lifetime after registering; initial customers were active on EPOCH and
     # (memoryless) have a whole lifetime left from there.
     churn = np.where(reg >= 0, reg + lifetime + 1, lifetime)
-    suspended = uniform(seed, ids, 4) < config.SUSPENDED_SHARE
-    z = np.minimum(normal(seed, ids, 5), config.PROPENSITY_MAX_Z)
+    suspended = uniform(seed, ids, FIELDS["suspended"]) < config.SUSPENDED_SHARE
+    z = np.minimum(normal(seed, ids, FIELDS["propensity"]), config.PROPENSITY_MAX_Z)
     propensity = np.exp(config.PROPENSITY_SIGMA * z)
-    state = geography.draw_states(uniform(seed, ids, 6))
-    zone = geography.draw_zones(state, uniform(seed, ids, 7))
+    state = geography.draw_states(uniform(seed, ids, FIELDS["state"]))
+    zone = geography.draw_zones(state, uniform(seed, ids, FIELDS["time_zone"]))
     language = geography.draw_languages(state, uniform(seed, ids, FIELDS["language"]), LANGUAGES)
 
+    timeline = _plan_timeline(seed, ids, reg, segment, churn, reference)
+    return {
+        "segment": segment,
+        "churn_day": churn.astype(np.int32),
+        "suspended": suspended,
+        "propensity": propensity,
+        "state": state,
+        "zone": zone,
+        "language": language,
+        **timeline,
+    }
+
+
+def _plan_timeline(
+    seed: int, ids: np.ndarray, reg: np.ndarray, segment: np.ndarray, churn: np.ndarray, reference: Reference
+) -> dict[str, np.ndarray]:
+    """Each customer's plan events (day, plan, tier, change type), up to MAX_PLAN_CHANGES, before churn."""
     k = config.MAX_PLAN_CHANGES + 1
     n = len(ids)
     event_day = np.full((n, k), _NEVER, dtype=np.int32)
@@ -287,22 +306,24 @@ def _draw(seed: int, ids: np.ndarray, reg: np.ndarray, reference: Reference) -> 
     event_plan = np.zeros((n, k), dtype=np.int16)
     event_type = np.zeros((n, k), dtype=np.int8)
     start_tiers = np.array([config.SEGMENT_START_TIERS[s] for s in SEGMENTS])
-    tier = start_tiers[segment, (uniform(seed, ids, 2) < 0.5).astype(int)]
-    business = uniform(seed, ids, 9) < config.BUSINESS_SHARE
+    tier = start_tiers[segment, (uniform(seed, ids, FIELDS["start_tier"]) < 0.5).astype(int)]
+    business = uniform(seed, ids, FIELDS["business"]) < config.BUSINESS_SHARE
     low_b, high_b = config.BUSINESS_TIERS
     tier = np.where(business, np.where(segment == SEGMENTS.index("Premium"), high_b, low_b), tier)
     day = reg.astype(np.int64)
     for e in range(k):
         if e > 0:
-            gap = np.ceil(-np.log1p(-uniform(seed, ids, 10 + e)) * config.PLAN_CHANGE_MEAN_DAYS)
+            gap = np.ceil(
+                -np.log1p(-uniform(seed, ids, FIELDS["plan_change_gap"] + e)) * config.PLAN_CHANGE_MEAN_DAYS
+            )
             day = day + np.maximum(gap, 1).astype(np.int64)
-            up = uniform(seed, ids, 20 + e) < config.UPGRADE_SHARE
+            up = uniform(seed, ids, FIELDS["plan_change_up"] + e) < config.UPGRADE_SHARE
             up = np.where(tier == 4, False, np.where(tier == 1, True, up))
             up = np.where(business, tier == low_b, up)
             step = np.where(business, high_b - low_b, 1)
             tier = tier + np.where(up, step, -step)
             event_type[:, e] = np.where(up, 1, 2)
-        pick = uniform(seed, ids, 30 + e)
+        pick = uniform(seed, ids, FIELDS["plan_pick"] + e)
         plans = np.zeros(n, dtype=np.int16)
         for (family, t), options in reference.plan_ids_by_family_tier.items():
             chosen = options[np.minimum((pick * len(options)).astype(int), len(options) - 1)]
@@ -312,13 +333,6 @@ def _draw(seed: int, ids: np.ndarray, reg: np.ndarray, reference: Reference) -> 
         event_tier[:, e] = tier
         event_plan[:, e] = plans
     return {
-        "segment": segment,
-        "churn_day": churn.astype(np.int32),
-        "suspended": suspended,
-        "propensity": propensity,
-        "state": state,
-        "zone": zone,
-        "language": language,
         "event_day": event_day,
         "event_plan": event_plan,
         "event_tier": event_tier,
