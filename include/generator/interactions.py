@@ -97,10 +97,10 @@ class DayContext:
     today_shifts: int  # shifts[:today_shifts] are today's
     # (queue, interval) -> shifts on duty (CSR: counts, offsets, shifts), and the next staffed interval
     on_duty: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-    # per block: (slots, pool indices, types) of the first contacts of later repeats, and of
-    # the repeats of earlier days' contacts (include/generator/repeats.py)
     # per block: (slots, pool indices, types) of the contacts announcing account events (accounts.py)
     planted_accounts: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    # per block: (slots, pool indices, types) of the first contacts of later repeats, and of
+    # the repeats of earlier days' contacts (include/generator/repeats.py)
     planted_sources: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
     planted_repeats: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
