@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import statistics
 
+from devtools.commands import realism_customers
 from include.generator.config import CONTACT_RATE_RANGE
 
 #: figure -> (low, high, source); None bounds are open.
@@ -66,6 +67,7 @@ PUBLISHED = {
     "live contacts answered off shift or on a break": (0, 0, "agents work their shifts"),
     "invalid NANP phone numbers": (0.0, 0.0, "NANP: NPA and NXX start with 2-9"),
     "plan changes across consumer/Business": (0.0, 0.0, "plan families"),
+    **realism_customers.PUBLISHED,  # issue #24: customers and outcomes
 }
 
 _DAILY = """
@@ -239,6 +241,7 @@ def measure(conn) -> dict[str, float | None]:
         "live contacts answered off shift or on a break": conn.execute(_OFF_SHIFT).fetchone()[0],
         "invalid NANP phone numbers": conn.execute(_PHONES).fetchone()[0],
         "plan changes across consumer/Business": conn.execute(_PLAN_FAMILIES).fetchone()[0],
+        **realism_customers.measure(conn),  # issue #24: customers and outcomes
     }
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from include.generator import config, geography
 from include.generator.reference import Reference
-from include.generator.stable_random import normal, uniform
+from include.generator.stable_random import FIELDS, normal, uniform
 
 SEGMENTS = tuple(config.SEGMENT_MIX)
 LANGUAGES = tuple(config.LANGUAGE_MIX)
@@ -101,7 +101,7 @@ def signups_per_day(seed: int, new_per_day: int, last_index: int) -> np.ndarray:
     with fewer sign-ups a day has a prefix of each day's sign-ups of a run with more."""
     days = np.arange(last_index + 1, dtype=np.int64)
     weekday = np.array(config.WEEKDAY_SIGNUPS)[(np.array([config.EPOCH.weekday()]) + days) % 7]
-    noise = 0.5 + uniform(seed, days, field=901)
+    noise = 0.5 + uniform(seed, days, FIELDS["signup_noise"])
     return np.minimum(np.rint(new_per_day * weekday * noise), config.SIGNUPS_ID_LIMIT).astype(np.int64)
 
 
@@ -237,7 +237,7 @@ def _build(seed: int, new_per_day: int, last: int, reference: Reference) -> Cust
     del starts
     initial_ids = config.INITIAL_ID_BASE + np.arange(1, initial_customers(new_per_day) + 1, dtype=np.int64)
     # Active on EPOCH: the ages of a stationary base are exponential with the mean lifetime.
-    age = -np.log1p(-uniform(seed, initial_ids, field=902)) * config.MEAN_LIFETIME_DAYS
+    age = -np.log1p(-uniform(seed, initial_ids, FIELDS["initial_age"])) * config.MEAN_LIFETIME_DAYS
     initial_days = -1 - np.floor(np.minimum(age, 365 * config.INITIAL_MAX_AGE_YEARS)).astype(np.int64)
     ids = np.concatenate([initial_ids, daily_ids])
     reg = np.concatenate([initial_days, day_of]).astype(np.int32)
@@ -266,29 +266,45 @@ def _build(seed: int, new_per_day: int, last: int, reference: Reference) -> Cust
 def is_suspended(seed: int, ids: np.ndarray) -> np.ndarray:
     """Whether each customer is suspended while not churned: PostgreSQL keeps only the status
     after churn, so the lake asks here what it was before (include/export)."""
-    return uniform(seed, np.asarray(ids, dtype=np.int64), 4) < config.SUSPENDED_SHARE
+    return uniform(seed, np.asarray(ids, dtype=np.int64), FIELDS["suspended"]) < config.SUSPENDED_SHARE
 
 
 def _draw(seed: int, ids: np.ndarray, reg: np.ndarray, reference: Reference) -> dict[str, np.ndarray]:
     """Attributes and plan timeline of these customers: pure functions of (seed, id, registration)."""
     segment = np.searchsorted(
-        np.cumsum(list(config.SEGMENT_MIX.values())), uniform(seed, ids, 1), side="right"
+        np.cumsum(list(config.SEGMENT_MIX.values())), uniform(seed, ids, FIELDS["segment"]), side="right"
     )
     segment = np.minimum(segment, len(SEGMENTS) - 1).astype(np.int8)
-    lifetime = np.ceil(-np.log1p(-uniform(seed, ids, 3)) * config.MEAN_LIFETIME_DAYS).astype(np.int32)
+    lifetime = np.ceil(-np.log1p(-uniform(seed, ids, FIELDS["lifetime"])) * config.MEAN_LIFETIME_DAYS).astype(
+        np.int32
+    )
     # Sign-ups churn a lifetime after registering; initial customers were active on EPOCH and
     # (memoryless) have a whole lifetime left from there.
     churn = np.where(reg >= 0, reg + lifetime + 1, lifetime)
     suspended = is_suspended(seed, ids)
-    z = np.minimum(normal(seed, ids, 5), config.PROPENSITY_MAX_Z)
+    z = np.minimum(normal(seed, ids, FIELDS["propensity"]), config.PROPENSITY_MAX_Z)
     propensity = np.exp(config.PROPENSITY_SIGMA * z)
-    state = geography.draw_states(uniform(seed, ids, 6))
-    zone = geography.draw_zones(state, uniform(seed, ids, 7))
-    language = np.minimum(
-        np.searchsorted(np.cumsum(list(config.LANGUAGE_MIX.values())), uniform(seed, ids, 8), side="right"),
-        len(config.LANGUAGE_MIX) - 1,
-    ).astype(np.int8)
+    state = geography.draw_states(uniform(seed, ids, FIELDS["state"]))
+    zone = geography.draw_zones(state, uniform(seed, ids, FIELDS["time_zone"]))
+    language = geography.draw_languages(state, uniform(seed, ids, FIELDS["language"]), LANGUAGES)
 
+    timeline = _plan_timeline(seed, ids, reg, segment, churn, reference)
+    return {
+        "segment": segment,
+        "churn_day": churn.astype(np.int32),
+        "suspended": suspended,
+        "propensity": propensity,
+        "state": state,
+        "zone": zone,
+        "language": language,
+        **timeline,
+    }
+
+
+def _plan_timeline(
+    seed: int, ids: np.ndarray, reg: np.ndarray, segment: np.ndarray, churn: np.ndarray, reference: Reference
+) -> dict[str, np.ndarray]:
+    """Each customer's plan events (day, plan, tier, change type), up to MAX_PLAN_CHANGES, before churn."""
     k = config.MAX_PLAN_CHANGES + 1
     n = len(ids)
     event_day = np.full((n, k), _NEVER, dtype=np.int32)
@@ -296,22 +312,24 @@ def _draw(seed: int, ids: np.ndarray, reg: np.ndarray, reference: Reference) -> 
     event_plan = np.zeros((n, k), dtype=np.int16)
     event_type = np.zeros((n, k), dtype=np.int8)
     start_tiers = np.array([config.SEGMENT_START_TIERS[s] for s in SEGMENTS])
-    tier = start_tiers[segment, (uniform(seed, ids, 2) < 0.5).astype(int)]
-    business = uniform(seed, ids, 9) < config.BUSINESS_SHARE
+    tier = start_tiers[segment, (uniform(seed, ids, FIELDS["start_tier"]) < 0.5).astype(int)]
+    business = uniform(seed, ids, FIELDS["business"]) < config.BUSINESS_SHARE
     low_b, high_b = config.BUSINESS_TIERS
     tier = np.where(business, np.where(segment == SEGMENTS.index("Premium"), high_b, low_b), tier)
     day = reg.astype(np.int64)
     for e in range(k):
         if e > 0:
-            gap = np.ceil(-np.log1p(-uniform(seed, ids, 10 + e)) * config.PLAN_CHANGE_MEAN_DAYS)
+            gap = np.ceil(
+                -np.log1p(-uniform(seed, ids, FIELDS["plan_change_gap"] + e)) * config.PLAN_CHANGE_MEAN_DAYS
+            )
             day = day + np.maximum(gap, 1).astype(np.int64)
-            up = uniform(seed, ids, 20 + e) < config.UPGRADE_SHARE
+            up = uniform(seed, ids, FIELDS["plan_change_up"] + e) < config.UPGRADE_SHARE
             up = np.where(tier == 4, False, np.where(tier == 1, True, up))
             up = np.where(business, tier == low_b, up)
             step = np.where(business, high_b - low_b, 1)
             tier = tier + np.where(up, step, -step)
             event_type[:, e] = np.where(up, 1, 2)
-        pick = uniform(seed, ids, 30 + e)
+        pick = uniform(seed, ids, FIELDS["plan_pick"] + e)
         plans = np.zeros(n, dtype=np.int16)
         for (family, t), options in reference.plan_ids_by_family_tier.items():
             chosen = options[np.minimum((pick * len(options)).astype(int), len(options) - 1)]
@@ -321,13 +339,6 @@ def _draw(seed: int, ids: np.ndarray, reg: np.ndarray, reference: Reference) -> 
         event_tier[:, e] = tier
         event_plan[:, e] = plans
     return {
-        "segment": segment,
-        "churn_day": churn.astype(np.int32),
-        "suspended": suspended,
-        "propensity": propensity,
-        "state": state,
-        "zone": zone,
-        "language": language,
         "event_day": event_day,
         "event_plan": event_plan,
         "event_tier": event_tier,
@@ -351,27 +362,15 @@ def faker_vocabulary() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     from faker.providers.address.en_US import Provider as Address
     from faker.providers.person.en_US import Provider as Person
 
-    def uniform_words(words) -> tuple[np.ndarray, np.ndarray]:
-        return _weighted(dict.fromkeys(words, 1.0))
-
     return {
         "first": _weighted({**Person.first_names_female, **Person.first_names_male}),
         "last": _weighted(dict(Person.last_names)),
-        "street_suffix": uniform_words(Address.street_suffixes),
-        "city_prefix": uniform_words(Address.city_prefixes),
-        "city_suffix": uniform_words(Address.city_suffixes),
+        "street_suffix": _weighted(dict.fromkeys(Address.street_suffixes, 1.0)),
     }
 
 
-def phone_numbers(seed: int, ids: np.ndarray, states: np.ndarray) -> np.ndarray:
-    """Valid NANP numbers, "(NPA) NXX-XXXX": an area code of the customer's state, an exchange
-    2-9 that is not an N11 service code, and a line number (no 555-01XX fictional range)."""
-    npa = geography.area_codes(states, uniform(seed, ids, 50))
-    nxx = 200 + (uniform(seed, ids, 51) * 800).astype(np.int64)
-    nxx = np.where(nxx % 100 == 11, nxx + 1, nxx)  # 211, 311, ... 911 are service codes
-    line = (uniform(seed, ids, 52) * 10_000).astype(np.int64)
-    line = np.where((nxx == 555) & (line >= 100) & (line < 200), line + 100, line)
-    return np.array([f"({a}) {b}-{c:04d}" for a, b, c in zip(npa, nxx, line, strict=True)], dtype=object)
+#: numpy's variable-width strings: whole columns are formatted and joined in C.
+_S = np.dtypes.StringDType()
 
 
 def _pick(vocabulary: tuple[np.ndarray, np.ndarray], seed: int, ids: np.ndarray, field: int) -> np.ndarray:
@@ -380,48 +379,102 @@ def _pick(vocabulary: tuple[np.ndarray, np.ndarray], seed: int, ids: np.ndarray,
     return words[np.minimum(np.searchsorted(cdf, uniform(seed, ids, field), side="right"), len(words) - 1)]
 
 
+def phone_numbers(seed: int, ids: np.ndarray, states: np.ndarray, cities: np.ndarray) -> np.ndarray:
+    """Valid NANP numbers, "(NPA) NXX-XXXX": an exchange (area code and NXX) libphonenumber
+    places in the customer's city (else state), and a line number (no 555-01XX fictional range)."""
+    npa, nxx = geography.draw_exchanges(states, cities, uniform(seed, ids, FIELDS["area_code"]))
+    line = (uniform(seed, ids, FIELDS["line_number"]) * 10_000).astype(np.int64)
+    line = np.where((nxx == 555) & (line >= 100) & (line < 200), line + 100, line)
+    return _join("(", npa.astype(_S), ") ", nxx.astype(_S), "-", np.strings.zfill(line.astype(_S), 4))
+
+
+def email_addresses(seed: int, ids: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Plausible, unique addresses: the name in one of the usual styles, a number and a common
+    domain. The number is a bijection of the customer id (a multiplicative permutation), not
+    the id: the name part has no digits, so two customers never share an address."""
+    compact = np.where(ids >= config.INITIAL_ID_BASE, ids - config.INITIAL_ID_BASE + _SIGNUP_IDS_BELOW, ids)
+    number = (compact * _EMAIL_MULTIPLIER + seed) % _EMAIL_NUMBERS
+    first, last = _clean(first), _clean(last)
+    initial = np.strings.slice(first, 0, 1)
+    style = (uniform(seed, ids, FIELDS["email_style"]) * 4).astype(np.int64)
+    local = np.select(
+        [style == 0, style == 1, style == 2],
+        [_join(first, ".", last), _join(first, last), _join(initial, last)],
+        _join(first, "_", last),
+    ).astype(_S)
+    domains, cdf = _EMAIL_DOMAINS
+    domain = domains[
+        np.searchsorted(cdf, uniform(seed, ids, FIELDS["email_domain"]), side="right").clip(
+            0, len(domains) - 1
+        )
+    ]
+    return _join(local, number.astype(_S), "@", domain)
+
+
+def _clean(words: np.ndarray) -> np.ndarray:
+    """Lower case, no spaces, apostrophes or hyphens (e-mail local parts)."""
+    out = np.strings.lower(words.astype(_S))
+    for mark in (" ", "'", "-"):
+        out = np.strings.replace(out, mark, "")
+    return out
+
+
+#: Sign-up ids are (day + 1) * 10,000 + k: below this for 27 years of days; initial customers
+#: (INITIAL_ID_BASE + j) are numbered from here, so every customer has its own compact number.
+_SIGNUP_IDS_BELOW = 100_000_000
+_EMAIL_NUMBERS = 1 << 28  # compact numbers stay below this; an odd multiplier permutes them
+_EMAIL_MULTIPLIER = 2_654_435_761
+_EMAIL_DOMAINS = (
+    np.array(list(config.EMAIL_DOMAIN_SHARE), dtype=_S),
+    np.cumsum(list(config.EMAIL_DOMAIN_SHARE.values())) / sum(config.EMAIL_DOMAIN_SHARE.values()),
+)
+
+
+def contact_columns(
+    seed: int, ids: np.ndarray, states: np.ndarray, zones: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Name, email, phone, address, city and state per customer (numpy strings): a pure
+    function of (seed, id, state, zone). The city is drawn by population among the cities of
+    the customer's state and time zone, the phone from that city's exchanges."""
+    vocab = faker_vocabulary()
+
+    def pick(name: str, field: str) -> np.ndarray:
+        return _pick(vocab[name], seed, ids, FIELDS[field]).astype(_S)
+
+    first, last = pick("first", "first_name"), pick("last", "last_name")
+    street, suffix = pick("last", "street"), pick("street_suffix", "street_suffix")
+    city = geography.draw_cities(states, zones, uniform(seed, ids, FIELDS["city"]))
+    number = (100 + (uniform(seed, ids, FIELDS["house_number"]) * 99_900).astype(np.int64)).astype(_S)
+    return {
+        "name": _join(first, " ", last),
+        "email": email_addresses(seed, ids, first, last),
+        "phone": phone_numbers(seed, ids, states, city),
+        "address": _join(number, " ", street, " ", suffix),
+        "city": geography.places().city_name[city].astype(_S),
+        "state": np.array(geography.STATES, dtype=_S)[states],
+    }
+
+
 def customer_attributes(
-    seed: int, ids: np.ndarray, states: np.ndarray
+    seed: int, ids: np.ndarray, states: np.ndarray, zones: np.ndarray
 ) -> list[tuple[str, str, str, str, str, str]]:
     """Name, email, phone, address, city, state per customer: a pure function of (seed, id).
 
-    `states` (indexes into geography.STATES) come from the customer base, so the phone's
-    area code and the time zone agree with the state."""
-    vocab = faker_vocabulary()
-
-    def pick(name: str, field: int) -> np.ndarray:
-        return _pick(vocab[name], seed, ids, field)
-
-    first, last, street = pick("first", 40), pick("last", 41), pick("last", 42)
-    suffix, prefix, city_suffix = (
-        pick("street_suffix", 43),
-        pick("city_prefix", 44),
-        pick("city_suffix", 45),
-    )
-    state = np.array(geography.STATES, dtype=object)[states]
-    phone = phone_numbers(seed, ids, states)
-    city_first = pick("first", 47)
-    number = 100 + (uniform(seed, ids, 49) * 99_900).astype(np.int64)
-    rows = []
-    for i, cid in enumerate(ids.tolist()):
-        email = f"{first[i]}.{last[i]}.{cid}@example.com".lower().replace(" ", "").replace("'", "")
-        rows.append(
-            (
-                f"{first[i]} {last[i]}",
-                email,
-                phone[i],
-                f"{number[i]} {street[i]} {suffix[i]}",
-                f"{prefix[i]} {city_first[i]}{city_suffix[i]}",
-                state[i],
-            )
+    `states` and `zones` (indexes into geography.STATES, TIME_ZONES) come from the customer
+    base, so the city, the phone's area code and the time zone agree with the state."""
+    columns = contact_columns(seed, ids, states, zones)
+    return list(
+        zip(
+            *(columns[k].tolist() for k in ("name", "email", "phone", "address", "city", "state")),
+            strict=True,
         )
-    return rows
+    )
 
 
 def customer_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tuple]:
     """customers rows (in table column order) for the masked customers, status as of a day."""
     index = np.flatnonzero(mask)
-    attributes = customer_attributes(base.seed, base.customer_id[index], base.state[index])
+    attributes = customer_attributes(base.seed, base.customer_id[index], base.state[index], base.zone[index])
     rows = []
     for i, attrs in zip(index, attributes, strict=True):
         cid = int(base.customer_id[i])
@@ -475,25 +528,18 @@ def plan_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tuple]:
 
 
 # ------------------------------------------------------------------ the same rows as COPY text
-#: numpy's variable-width strings: whole columns are formatted and joined in C.
-_S = np.dtypes.StringDType()
-
-
-@lru_cache(maxsize=1)
-def _vocabulary_text() -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The Faker vocabulary as numpy strings (no COPY escapes needed: checked here)."""
-    out = {}
-    for name, (words, cdf) in faker_vocabulary().items():
-        assert not any(c in w for w in words for c in "\\\t\n\r"), name
-        out[name] = (words.astype(_S), cdf)
-    return out
-
-
 def _join(*columns: np.ndarray | str) -> np.ndarray:
     out = columns[0]
     for column in columns[1:]:
         out = np.strings.add(out, column)
     return out
+
+
+def _copy_escape(column: np.ndarray) -> np.ndarray:
+    """COPY text escapes (a backslash, tab, newline or carriage return in a value)."""
+    for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        column = np.strings.replace(column, raw, escaped)
+    return column
 
 
 def _dates(days: np.ndarray) -> np.ndarray:
@@ -515,28 +561,9 @@ def customer_copy_text(base: CustomerBase, mask: np.ndarray, as_of: int) -> byte
     """customer_rows(base, mask, as_of) as COPY text (CUSTOMER_COLUMNS), built a column at a time:
     a fresh database at 20,000 interactions a day takes millions of customers at once."""
     index = np.flatnonzero(mask)
-    seed, ids, states = base.seed, base.customer_id[index], base.state[index]
-    vocab = _vocabulary_text()
-
-    def pick(name: str, field: int) -> np.ndarray:
-        return _pick(vocab[name], seed, ids, field)
-
-    first, last, street = pick("first", 40), pick("last", 41), pick("last", 42)
-    suffix, prefix, city_suffix = pick("street_suffix", 43), pick("city_prefix", 44), pick("city_suffix", 45)
-    city_first = pick("first", 47)
-    number = (100 + (uniform(seed, ids, 49) * 99_900).astype(np.int64)).astype(_S)
-    npa = geography.area_codes(states, uniform(seed, ids, 50))
-    nxx = 200 + (uniform(seed, ids, 51) * 800).astype(np.int64)
-    nxx = np.where(nxx % 100 == 11, nxx + 1, nxx)
-    line = (uniform(seed, ids, 52) * 10_000).astype(np.int64)
-    line = np.where((nxx == 555) & (line >= 100) & (line < 200), line + 100, line)
-    phone = _join("(", npa.astype(_S), ") ", nxx.astype(_S), "-", np.strings.zfill(line.astype(_S), 4))
-
-    def clean(words: np.ndarray) -> np.ndarray:
-        return np.strings.replace(np.strings.replace(np.strings.lower(words), " ", ""), "'", "")
-
-    cid = ids.astype(_S)
-    email = _join(clean(first), ".", clean(last), ".", cid, "@example.com")
+    ids = base.customer_id[index]
+    c = contact_columns(base.seed, ids, base.state[index], base.zone[index])
+    c = {k: _copy_escape(v) for k, v in c.items()}
     reg = base.registration_day[index]
     churn = base.churn_day[index]
     churned = churn <= as_of
@@ -546,13 +573,13 @@ def customer_copy_text(base: CustomerBase, mask: np.ndarray, as_of: int) -> byte
     ).astype("U19")
     return _lines(
         [
-            cid,
-            _join(first, " ", last),
-            email,
-            phone,
-            _join(number, " ", street, " ", suffix),
-            _join(prefix, " ", city_first, city_suffix),
-            np.array(geography.STATES, dtype=_S)[states],
+            ids.astype(_S),
+            c["name"],
+            c["email"],
+            c["phone"],
+            c["address"],
+            c["city"],
+            c["state"],
             _dates(reg),
             np.array(SEGMENTS, dtype=_S)[base.segment[index]],
             status,

@@ -13,18 +13,13 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from include.generator import config, geography, repeats, workforce
+from include.generator import accounts, config, content, geography, outcomes, repeats, workforce
 from include.generator.calendar import DayPlan, day_plan
 from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, day_index
+from include.generator.outcomes import CHANNELS, LANGUAGES, RESOLUTIONS, SKILLS, SUMMARIES, TYPES  # noqa: F401
 from include.generator.reference import Reference
 from include.generator.stable_random import normal
 
-CHANNELS = tuple(config.CHANNEL_MIX)
-TYPES = tuple(config.INTERACTION_TYPES)
-RESOLUTIONS = tuple(config.RESOLUTION_MIX)
-LANGUAGES = tuple(config.LANGUAGE_MIX)
-SKILLS = (*workforce.SKILLS, None)  # None: no agent (bots, abandoned)
-SUMMARIES = tuple(text for code in TYPES for text in config.SUMMARY_TEMPLATES[code])
 PG_EPOCH = dt.date(2000, 1, 1)
 US_PER_DAY = 86_400_000_000
 US_PER_HOUR = 3_600_000_000
@@ -71,6 +66,7 @@ def channel_weights(plan: DayPlan) -> np.ndarray:
     p = np.array(list(config.CHANNEL_MIX.values()), dtype=float)
     if plan.day.weekday() >= 5:
         p *= _lookup(config.WEEKEND_CHANNEL_LIFT, CHANNELS, default=1.0)
+    p *= content.channel_lift(plan.day)  # issue #24: Black Friday
     if plan.stores_closed:
         p[IN_STORE] = 0.0
     return p / p.sum()
@@ -101,6 +97,8 @@ class DayContext:
     today_shifts: int  # shifts[:today_shifts] are today's
     # (queue, interval) -> shifts on duty (CSR: counts, offsets, shifts), and the next staffed interval
     on_duty: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    # per block: (slots, pool indices, types) of the contacts announcing account events (accounts.py)
+    planted_accounts: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
     # per block: (slots, pool indices, types) of the first contacts of later repeats, and of
     # the repeats of earlier days' contacts (include/generator/repeats.py)
     planted_sources: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -177,7 +175,8 @@ def day_context(
         raise ValueError(f"no active customers on {day}")
     weights = base.propensity[active] * TIER_CONTACT_FACTOR[base.tier_on(d)[active]]
     cdf = np.cumsum(weights)
-    plan = day_plan(day, seed)
+    announced = accounts.announced_on(day, seed, base, n_rows, active)  # issue #24
+    plan = content.day_mix(day_plan(day, seed), n_rows, announced.counts())
     zone = base.zone[active]
     region = np.zeros(0, dtype=np.int64)
     region_cdf = np.zeros(0)
@@ -250,6 +249,7 @@ def day_context(
         shifts=both,
         today_shifts=len(today.queue),
         on_duty=_on_duty(both),
+        planted_accounts=announced.by_block(pool_of),
         planted_sources=in_pool(planted.sources),
         planted_repeats=in_pool(planted.targets),
     )
@@ -318,7 +318,11 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
         itype[regional] = rng.choice(len(TYPES), size=k, p=plan.regional_type_p)
     # Cross-day repeat pairs: their customer and type in the slots they claim.
     planted = np.zeros(n, dtype=np.int8)
-    for marker, by_block in ((1, ctx.planted_sources), (2, ctx.planted_repeats)):
+    for marker, by_block in (
+        (outcomes.PLANTED_ACCOUNT_EVENT, ctx.planted_accounts),  # first: repeats' slots win
+        (outcomes.PLANTED_REPEAT_SOURCE, ctx.planted_sources),
+        (outcomes.PLANTED_REPEAT, ctx.planted_repeats),
+    ):
         slots, members, types = by_block.get(block, _NO_SLOTS)
         fits = slots < n // 2  # (a day sized by hand may have other blocks than its volume's)
         slots = slots[fits]
@@ -548,91 +552,18 @@ def finish_block(
     end_us = start_us + (queue.astype(np.int64) + np.where(duration_null, 0, duration)) * 1_000_000
     end_us = np.maximum(end_us, start_us + 1_000_000)
 
-    # Outcome: the served mix, shifted by skill (towards escalation) and by channel and type
-    # (towards pending: first-contact resolution differs by both). Abandoned: Cancelled. Bots
-    # contain the contact (Resolved) or hand it to a human (Pending: not an escalation, the
-    # human contact that follows carries the outcome).
-    shift_by_skill = np.array([config.SKILL_RESOLUTION_SHIFT[s] for s in SKILLS])[skill]
-    pending_shift = (
-        _lookup(config.CHANNEL_RESOLUTION_SHIFT, CHANNELS)[channel]
-        + _lookup(config.TYPE_RESOLUTION_SHIFT, TYPES)[itype]
-    )
-    base = np.array(list(config.RESOLUTION_MIX.values()))
-    cut_resolved = np.maximum(base[0] - shift_by_skill - pending_shift, 0.05)
-    cut_pending = np.maximum(base[0] + base[1] - shift_by_skill, cut_resolved)
-    u = rng.random(n)
-    resolution = np.select([u < cut_resolved, u < cut_pending], [0, 1], 2).astype(np.int8)
-    resolution = np.where(a.bot, np.where(a.handed_off, 1, 0), resolution)
-    resolution = np.where(abandoned, 3, resolution).astype(np.int8)
-    # The first contact of a later day's repeat was not resolved.
-    resolution = np.where((a.planted == 1) & (resolution == 0), 1, resolution).astype(np.int8)
-    escalated = (resolution == 2) | (
-        (resolution == 0) & ~a.bot & (rng.random(n) < config.RESOLVED_AFTER_ESCALATION)
-    )
-
-    # Same-day repeat contacts: a later contact of the customer of an earlier unresolved one
-    # about the same type, in the same time zone (so the repeat's local time stays where it
-    # was drawn). A repeat is never itself taken as the first contact: each one keeps the
-    # customer of a contact that is theirs. (Bot sessions and their hand-offs stay the
-    # customer's who started them; planted cross-day contacts keep their customer.)
-    zone = ctx.pool_zone[pick]
-    repeat_u, source_u = rng.random(n), rng.random(n)
-    may_repeat = (repeat_u < config.REPEAT_CONTACT_SHARE) & ~a.from_bot & ~a.bot & (a.planted == 0)
-    unresolved = (resolution != 0) & ~a.handed_off & ~may_repeat
-    repeat = a.planted == 2
-    source = np.arange(n)
-    group_key = zone.astype(np.int64) * len(TYPES) + itype
-    order = np.argsort(group_key, kind="stable")
-    bounds = np.flatnonzero(np.diff(group_key[order])) + 1
-    for rows in np.split(order, bounds):
-        open_rows = unresolved[rows]
-        earlier = np.concatenate([[0], np.cumsum(open_rows)[:-1]])
-        wants = may_repeat[rows] & (earlier > 0)
-        if not wants.any():
-            continue
-        candidates = rows[np.flatnonzero(open_rows)]
-        chosen = candidates[
-            (source_u[rows] * np.maximum(earlier, 1)).astype(np.int64).clip(0, len(candidates) - 1)
-        ]
-        repeat[rows] |= wants
-        source[rows] = np.where(wants, chosen, rows)
-    pick = pick[source]
-    customer = ctx.pool_ids[pick]
-    fcr = (resolution == 0) & ~escalated & ~repeat
-
-    # CSAT 1..5 from outcome, skill, wait and handle time; answered by only a share of customers.
-    median = _lookup({c: v[0] for c, v in config.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS, default=1.0)[
-        channel
-    ]
-    expected_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel]
-    latent = (
-        config.CSAT_BASE
-        + np.array([config.CSAT_RESOLUTION_EFFECT[r] for r in RESOLUTIONS])[resolution]
-        + np.array([config.CSAT_SKILL_EFFECT[s] for s in SKILLS])[skill]
-        + np.where(
-            a.bot, 0, config.CSAT_WAIT_EFFECT * np.log2(np.maximum(queue, 1) / expected_wait).clip(-2, 4)
-        )
-        + np.where(served, config.CSAT_HANDLE_EFFECT * np.log2(np.maximum(handle, 1) / median).clip(-2, 4), 0)
-        + np.where(repeat, config.CSAT_REPEAT_EFFECT, 0)
-        + np.where(a.regional, plan.regional_csat_effect, 0)
-        + plan.type_csat[itype]
-        + config.CSAT_NOISE * rng.standard_normal(n)
-    )
-    satisfaction = np.clip(np.rint(latent), 1, 5).astype(np.int16)
-    # Who answers the survey depends on how it went: unhappy and delighted customers answer
-    # more. A caller who hung up in the queue gets no survey.
-    by_score = np.array([0.0] + [config.SURVEY_RESPONSE_BY_SCORE[k] for k in range(1, 6)])
-    answered = (
-        rng.random(n) < _lookup(config.SURVEY_RESPONSE_RATE, CHANNELS)[channel] * by_score[satisfaction]
-    ) & ~abandoned
-
-    language = ctx.pool_language[pick]
-    summary = (itype * 2 + (rng.random(n) < 0.5)).astype(np.int16)
+    served_contacts = outcomes.Served(
+        rng=rng, itype=itype, channel=channel, pick=pick, bot=a.bot, handed_off=a.handed_off,
+        from_bot=a.from_bot, planted=a.planted, regional=a.regional, abandoned=abandoned,
+        served=served, skill=skill, queue_s=queue, handle_s=handle, arrival_us=a.utc_us, live=live,
+    )  # fmt: skip
+    pool = outcomes.Pool(ids=ctx.pool_ids, zone=ctx.pool_zone, language=ctx.pool_language)
+    out = outcomes.outcomes(served_contacts, plan, pool)
 
     ids = first_id(ctx.day) + first + 1 + np.arange(n, dtype=np.int64)
     return {
         "interaction_id": ids,
-        "customer_id": customer.astype(np.int64),
+        "customer_id": out["customer_id"],
         "channel_id": _lookup(ref.channel_ids, CHANNELS, np.int16)[channel],
         "interaction_type_id": _lookup(ref.interaction_type_ids, TYPES, np.int16)[itype],
         "agent_id": agent_id.astype(np.int32),
@@ -642,14 +573,14 @@ def finish_block(
         "duration_seconds": duration,
         "duration_null": duration_null,
         "queue_time_seconds": queue,
-        "resolution": resolution,
-        "is_escalated": escalated,
-        "first_contact_resolution": fcr,
-        "is_repeat_contact": repeat,
-        "satisfaction_score": satisfaction,
-        "satisfaction_null": ~answered,
-        "summary": summary,
-        "language": language,
+        "resolution": out["resolution"],
+        "is_escalated": out["is_escalated"],
+        "first_contact_resolution": out["first_contact_resolution"],
+        "is_repeat_contact": out["is_repeat_contact"],
+        "satisfaction_score": out["satisfaction_score"],
+        "satisfaction_null": out["satisfaction_null"],
+        "summary": out["summary"],
+        "language": out["language"],
     }
 
 

@@ -24,11 +24,12 @@ import numpy as np
 from include.generator import config
 from include.generator.calendar import day_plan, day_volume
 from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, base_size, day_index
+from include.generator.stable_random import STREAMS
 from include.generator.workforce import site_sizes  # a day's blocks are its sites
 
 LAGS = len(config.REPEAT_LAG_DAY_WEIGHTS)  # a repeat comes 1..LAGS days after its first contact
 _CANDIDATES = 4  # customer draws per pair: the first one active on both days is taken
-_STREAM = 1_000_003  # the pairs' random stream of a day (blocks use 0, 1, ...)
+_STREAM = STREAMS["repeat_pairs"]  # the pairs' random stream of a day (blocks use 0, 1, ...)
 
 
 @dataclass(frozen=True)

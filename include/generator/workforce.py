@@ -473,7 +473,9 @@ def schedule_day(
         keep, holder, filled = keep[present], holder[present], int(present.sum())
         parts["queue"].append(np.full(filled, q))
         parts["agent"].append(roster.agent_id[holder, gen[holder]])
-        parts["skill"].append(roster.skill[holder, gen[holder]])
+        parts["skill"].append(
+            skill_on(roster, holder, gen[holder], _day(day))
+        )  # issue #24: grows with tenure
         parts["start"].append(starts[keep])
         parts["length"].append(lengths[keep])
         parts["brk"].append(breaks[keep])
@@ -641,7 +643,7 @@ def agent_rows(roster: Roster, slots: np.ndarray, gens: np.ndarray, as_of: dt.da
                 f"EMP{int(ids[i])}",
                 department,
                 f"{group} {int(roster.slot_number[slot]) // TEAM_SIZE + 1}",
-                SKILLS[roster.skill[slot, gen]],
+                SKILLS[skill_on(roster, slot, gen, d)],
                 hired,
                 bool(roster.leave_day[slot, gen] > d),
                 dt.datetime.combine(hired, dt.time(8), dt.UTC),
@@ -705,3 +707,15 @@ def routing_rows(reference: Reference) -> list[tuple]:
                 )
             )
     return rows
+
+
+# ------------------------------------------------------------------ issue #24: skill grows with tenure
+def skill_on(roster: Roster, slots: np.ndarray | int, gens: np.ndarray | int, day: int) -> np.ndarray:
+    """Skill (index into SKILLS) of agents on day index `day`: the skill they were hired with, or
+    the level their tenure has reached (config.SKILL_PROMOTION_DAYS: Senior, then Expert) if
+    higher (new agents take 60-90 days to reach baseline performance, revenuetools.io)."""
+    tenure = day - roster.hire_day[slots, gens].astype(np.int64)
+    steps = np.zeros(np.shape(tenure), dtype=np.int64)
+    for days in config.SKILL_PROMOTION_DAYS:
+        steps += tenure >= days
+    return np.maximum(roster.skill[slots, gens], np.minimum(steps, len(SKILLS) - 1))

@@ -136,7 +136,11 @@ class _Layout:
                 template += text.to_bytes(4, "big") + _SESSION_PREFIX + bytes(_SESSION_DIGITS)
             else:
                 _, key, words = spec
-                encoded = [len(w.encode()).to_bytes(4, "big") + w.encode() for w in words]
+                # None: NULL (a length of -1 and no bytes), e.g. the summary of an abandoned call
+                encoded = [
+                    b"\xff" * 4 if w is None else len(w.encode()).to_bytes(4, "big") + w.encode()
+                    for w in words
+                ]
                 width = max(len(e) for e in encoded)
                 fields[name] = (f"V{width}", off)
                 table = np.array([e.ljust(width, b"\0") for e in encoded], dtype=f"V{width}")

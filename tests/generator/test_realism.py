@@ -172,12 +172,12 @@ def test_states_weighted_by_population_with_consistent_time_zones(reference):
 
 def test_phone_numbers_are_valid_nanp_with_the_states_area_code(reference):
     base = build_customer_base(SEED, 5, WEDNESDAY, reference)
-    attrs = customer_attributes(SEED, base.customer_id[:5_000], base.state[:5_000])
+    attrs = customer_attributes(SEED, base.customer_id[:5_000], base.state[:5_000], base.zone[:5_000])
     pattern = re.compile(r"^\(([2-9]\d\d)\) ([2-9]\d\d)-(\d{4})$")
     for _, _, phone, _, _, state in attrs:
         m = pattern.match(phone)
         assert m, phone
-        assert int(m[1]) in geography.STATE_AREA_CODES[state]
+        assert int(m[1]) in geography.state_area_codes(state)
         assert m[2][1:] != "11"
 
 
