@@ -16,7 +16,7 @@ from collections.abc import Callable
 from markupsafe import Markup
 
 from include.reporting import svg
-from include.reporting.model import ReportData, ServiceDay
+from include.reporting.model import AgentRow, ReportData, ServiceDay
 
 #: Colour-blind friendly categorical palette (Okabe-Ito / Tableau mix), one per channel.
 PALETTE = (
@@ -203,27 +203,26 @@ def aht_chart(data: ReportData) -> str:
     for t in ticks:
         parts.append(
             f'<line x1="{svg.num(x(t))}" x2="{svg.num(x(t))}" y1="{top}" y2="{bottom}" stroke="{svg.GRID}"/>'
-            f'<text x="{svg.num(x(t))}" y="{bottom + 16}" text-anchor="middle" font-size="12" '
-            f'fill="{svg.MUTED}">{t:g}</text>'
+            + svg.text(x(t), bottom + 16, f"{t:g}", svg.MUTED, anchor="middle")
         )
     for i, r in enumerate(rows):
         minutes = r.avg_handle_seconds / 60
         yy = top + i * row_h
         name = r.interaction_name if len(r.interaction_name) <= 22 else r.interaction_name[:21] + "…"
         parts.append(
-            f'<text x="{label_w - 8}" y="{svg.num(yy + row_h / 2 + 4)}" text-anchor="end" font-size="12" '
-            f'fill="{svg.INK}">{svg.esc(name)}</text>'
-            f'<rect x="{label_w}" y="{svg.num(yy + 4)}" width="{svg.num(max(1.0, x(minutes) - label_w))}" '
+            svg.text(label_w - 8, yy + row_h / 2 + 4, name, svg.INK, anchor="end")
+            + f'<rect x="{label_w}" y="{svg.num(yy + 4)}" width="{svg.num(max(1.0, x(minutes) - label_w))}" '
             f'height="{row_h - 8}" rx="2" fill="{PALETTE[0]}"><title>{svg.esc(r.interaction_name)}: '
             f"{minutes:.1f} min over {r.interactions:,} interactions</title></rect>"
-            f'<text x="{svg.num(x(minutes) + 6)}" y="{svg.num(yy + row_h / 2 + 4)}" font-size="12" '
-            f'fill="{svg.INK}">{minutes:.1f}</text>'
+            + svg.text(x(minutes) + 6, yy + row_h / 2 + 4, f"{minutes:.1f}", svg.INK)
         )
+    parts.append(f'<line x1="{label_w}" x2="{label_w}" y1="{top}" y2="{bottom}" stroke="#9ca3af"/>')
     parts.append(
-        f'<line x1="{label_w}" x2="{label_w}" y1="{top}" y2="{bottom}" stroke="#9ca3af"/>'
-        f'<text x="{svg.num(label_w + plot_w / 2)}" y="{height - 6}" text-anchor="middle" font-size="12" '
-        f'fill="{svg.MUTED}">Average handle time (minutes)</text></svg>'
+        svg.text(
+            label_w + plot_w / 2, height - 6, "Average handle time (minutes)", svg.MUTED, anchor="middle"
+        )
     )
+    parts.append("</svg>")
     return "".join(parts)
 
 
@@ -234,6 +233,11 @@ def _csat_colour(pct: float | None) -> str:
     return "#15803d" if pct >= 80 else "#b45309" if pct >= 60 else "#b91c1c"
 
 
+#: x of each leaderboard column (the bar column is BOARD_BAR_W wide); rows are BOARD_ROW_H high.
+BOARD_COLUMNS = {"rank": 16, "agent": 52, "bar": 320, "csat": 740, "sat": 880, "aht": 1040}
+BOARD_BAR_W, BOARD_ROW_H = 320, 36
+
+
 @_markup
 def agent_chart(data: ReportData) -> str:
     """Top-10 leaderboard as an SVG table: volume bars plus quality and speed columns."""
@@ -241,10 +245,8 @@ def agent_chart(data: ReportData) -> str:
     rows = data.agents[:10]
     if not rows:
         return svg.empty_svg(chart, title)
-    width, head_h, row_h = 1120, 34, 36
+    width, head_h, row_h, cols = 1120, 34, BOARD_ROW_H, BOARD_COLUMNS
     height = head_h + row_h * len(rows) + 8
-    cols = {"rank": 16, "agent": 52, "bar": 320, "csat": 740, "sat": 880, "aht": 1040}
-    bar_w = 320
     max_n = max(r.interactions for r in rows) or 1
     parts = [svg.svg_open(chart, width, height, title)]
     headers = [
@@ -263,38 +265,39 @@ def agent_chart(data: ReportData) -> str:
     parts.append(f'<line x1="0" x2="{width}" y1="{head_h - 4}" y2="{head_h - 4}" stroke="#d1d5db"/>')
     for i, r in enumerate(rows):
         yy = head_h + i * row_h
-        mid = yy + row_h / 2
         if i % 2 == 1:
             parts.append(f'<rect x="0" y="{yy}" width="{width}" height="{row_h}" fill="#f9fafb"/>')
-        name = r.agent_name if len(r.agent_name) <= 26 else r.agent_name[:25] + "…"
-        room = int((cols["bar"] - cols["agent"] - 16 - svg.text_width(name, 13.5)) / (12 * 0.58)) - 3
-        team = r.team if len(r.team) <= room else (r.team[: room - 1] + "…" if room >= 5 else "")
-        bw = max(1.0, r.interactions / max_n * bar_w)
-        parts.append(
-            f'<text x="{cols["rank"]}" y="{svg.num(mid + 4)}" font-size="13" fill="{svg.MUTED}">{i + 1}</text>'
-            f'<text x="{cols["agent"]}" y="{svg.num(mid + 4)}" font-size="13" fill="{svg.INK}">'
-            f'<tspan font-weight="600">{svg.esc(name)}</tspan>'
-            + (f'<tspan fill="{svg.MUTED}" font-size="12"> · {svg.esc(team)}</tspan>' if team else "")
-            + "</text>"
-            f'<rect x="{cols["bar"]}" y="{svg.num(yy + 9)}" width="{svg.num(bw)}" height="{row_h - 18}" rx="3" '
-            f'fill="{PALETTE[0]}"><title>{svg.esc(r.agent_name)} · {svg.esc(r.team)}: {r.interactions:,} interactions'
-            "</title></rect>"
-            f'<text x="{svg.num(cols["bar"] + bw + 8)}" y="{svg.num(mid + 4)}" font-size="13" fill="{svg.INK}">'
-            f"{r.interactions:,}</text>"
-        )
-        chip = _csat_colour(r.csat_pct)
-        parts.append(
-            f'<rect x="{cols["csat"] - 34}" y="{svg.num(mid - 11)}" width="68" height="22" rx="11" '
-            f'fill="{chip}" fill-opacity="0.12"/>'
-            f'<text x="{cols["csat"]}" y="{svg.num(mid + 4)}" text-anchor="middle" font-size="13" '
-            f'font-weight="600" fill="{chip}">{svg.esc(fmt_pct(r.csat_pct))}</text>'
-            f'<text x="{cols["sat"]}" y="{svg.num(mid + 4)}" text-anchor="middle" font-size="13" '
-            f'fill="{svg.INK}">{svg.esc(fmt_sat(r.avg_satisfaction))}</text>'
-            f'<text x="{cols["aht"]}" y="{svg.num(mid + 4)}" text-anchor="middle" font-size="13" '
-            f'fill="{svg.INK}">{svg.esc(fmt_minutes(r.avg_handle_seconds))}</text>'
-        )
+        parts.append(_leaderboard_row(i + 1, r, yy, max_n))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _leaderboard_row(rank: int, r: AgentRow, yy: int, max_n: int) -> str:
+    """One agent: rank, name and team (cut to fit), volume bar, CSAT chip, satisfaction, handle time."""
+    cols, row_h = BOARD_COLUMNS, BOARD_ROW_H
+    mid = yy + row_h / 2
+    name = r.agent_name if len(r.agent_name) <= 26 else r.agent_name[:25] + "…"
+    room = int((cols["bar"] - cols["agent"] - 16 - svg.text_width(name, 13.5)) / (12 * 0.58)) - 3
+    team = r.team if len(r.team) <= room else (r.team[: room - 1] + "…" if room >= 5 else "")
+    bw = max(1.0, r.interactions / max_n * BOARD_BAR_W)
+    chip = _csat_colour(r.csat_pct)
+    return (
+        svg.text(cols["rank"], mid + 4, str(rank), svg.MUTED, size=13)
+        + f'<text x="{cols["agent"]}" y="{svg.num(mid + 4)}" font-size="13" fill="{svg.INK}">'
+        f'<tspan font-weight="600">{svg.esc(name)}</tspan>'
+        + (f'<tspan fill="{svg.MUTED}" font-size="12"> · {svg.esc(team)}</tspan>' if team else "")
+        + "</text>"
+        f'<rect x="{cols["bar"]}" y="{svg.num(yy + 9)}" width="{svg.num(bw)}" height="{row_h - 18}" rx="3" '
+        f'fill="{PALETTE[0]}"><title>{svg.esc(r.agent_name)} · {svg.esc(r.team)}: {r.interactions:,} interactions'
+        "</title></rect>"
+        + svg.text(cols["bar"] + bw + 8, mid + 4, f"{r.interactions:,}", svg.INK, size=13)
+        + f'<rect x="{cols["csat"] - 34}" y="{svg.num(mid - 11)}" width="68" height="22" rx="11" '
+        f'fill="{chip}" fill-opacity="0.12"/>'
+        f'<text x="{cols["csat"]}" y="{svg.num(mid + 4)}" text-anchor="middle" font-size="13" '
+        f'font-weight="600" fill="{chip}">{svg.esc(fmt_pct(r.csat_pct))}</text>'
+        + svg.text(cols["sat"], mid + 4, fmt_sat(r.avg_satisfaction), svg.INK, anchor="middle", size=13)
+        + svg.text(cols["aht"], mid + 4, fmt_minutes(r.avg_handle_seconds), svg.INK, anchor="middle", size=13)
+    )
 
 
 STAFF_COLOUR = "#cbd5e1"
