@@ -25,7 +25,7 @@ import psycopg
 from markupsafe import Markup
 
 from include.config import SQL_DIR
-from include.reporting import charts
+from include.reporting import charts, svg
 from include.reporting.model import AgentRow, ChannelDay, Kpis, QualityDay, ReportData, ServiceDay, TypeAht
 
 __all__ = [
@@ -145,7 +145,7 @@ def build_html(data: ReportData) -> str:
             has_data=has_data,
             charts=CHARTS,
             # A constant of ours, inside <style> where entities are not decoded: not escaped.
-            font=Markup(charts.FONT),
+            font=Markup(svg.FONT),
         )
     )
 
