@@ -14,7 +14,10 @@ CCA := $(VENV)/bin/cca
 START ?=
 END ?=
 INTERACTIONS ?=
-export START END INTERACTIONS
+# make backfill JOBS=N: days loaded side by side (empty: the machine's cores)
+JOBS ?=
+override JOBS := $(value JOBS)
+export START END INTERACTIONS JOBS
 # psql arguments for `make psql`, split like a shell would but never run by one.
 PSQL_ARGS ?=
 export PSQL_ARGS
@@ -45,9 +48,9 @@ venv: $(STAMP)  ## install everything into .venv (pinned by requirements.lock)
 run: $(STAMP)  ## run the DAG for the last 7 days on the database in use, print a summary
 	@$(CCA) run
 
-backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]
-	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]" >&2; exit 2; fi
-	@$(CCA) backfill "$$START" "$$END" --interactions "$$INTERACTIONS"
+backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N] [JOBS=N days at once]
+	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N] [JOBS=N]" >&2; exit 2; fi
+	@$(CCA) backfill "$$START" "$$END" --interactions "$$INTERACTIONS" --jobs "$$JOBS"
 
 migrate: $(STAMP)  ## make migrate SOURCE=<dsn> [SOURCE_SCHEMA=<schema>]: migrate the earlier 20-table model
 	@if [ -z "$$SOURCE" ]; then echo "error: usage: make migrate SOURCE=<dsn> [SOURCE_SCHEMA=<schema>]" >&2; exit 2; fi
