@@ -125,12 +125,15 @@ class Progress:
     def __init__(self, total: int) -> None:
         self.total = total
         self.done: list[DayResult] = []
+        #: Seconds from the start to the end of each day in `done` (the bench's year projection).
+        self.finished: list[float] = []
         self.begun = time.perf_counter()
 
     def add(self, result: DayResult, failed: list[str]) -> bool:
         """Print the day's line; False if it failed."""
         day, state, elapsed, _ = result
         self.done.append(result)
+        self.finished.append(time.perf_counter() - self.begun)
         k = len(self.done)
         if state != "success":
             print(
@@ -142,10 +145,10 @@ class Progress:
         return True
 
 
-def run_days(days: list[dt.date], conf: dict, dag=None) -> list[DayResult]:
+def run_days(days: list[dt.date], conf: dict, dag=None, progress: Progress | None = None) -> list[DayResult]:
     """dag.test() for each day in this process; stops at the first failed run."""
     dag = dag or load_dag()
-    progress = Progress(len(days))
+    progress = progress or Progress(len(days))
     for day in days:
         if not progress.add(*run_day(dag, day, conf)):
             break
@@ -176,14 +179,16 @@ def register_dag() -> None:
         sync_bag_to_db(bag, bundle.name, bundle.version)
 
 
-def run_days_in_workers(days: list[dt.date], conf: dict, jobs: int) -> list[DayResult]:
+def run_days_in_workers(
+    days: list[dt.date], conf: dict, jobs: int, progress: Progress | None = None
+) -> list[DayResult]:
     """`jobs` runners (`python -m devtools.runner`), each dag.test() over its share of the days.
 
     Their lines pass through; their results come back as RESULT_PREFIX lines. After a failed
     day the others finish the day they are on and stop (their stdin closes).
     """
     register_dag()
-    progress = Progress(len(days))
+    progress = progress or Progress(len(days))
     lock = threading.Lock()
     workers = [
         subprocess.Popen(
@@ -333,7 +338,7 @@ def parse_jobs(jobs: str | None, n_days: int) -> int:
 
     sqlite = os.environ.get(METADATA_CONN_ENV, "").strip().startswith("sqlite")
     if jobs in (None, ""):
-        return 1 if sqlite else max(1, min(os.cpu_count() or 1, n_days))
+        return 1 if sqlite else max(1, min(default_jobs(), n_days))
     try:
         count = int(jobs)
     except ValueError:
@@ -345,8 +350,20 @@ def parse_jobs(jobs: str | None, n_days: int) -> int:
     return min(count, n_days)
 
 
-#: More runners than this only queue on the locks and the cores.
-MAX_JOBS = 32
+#: More runners than this only queue on the locks and the cores (and each holds a few
+#: connections: 16 stay within a server's default 100).
+MAX_JOBS = 16
+#: What a runner may hold at 20,000 a day (a base bucket, a day's arrays): the default JOBS
+#: never asks for more memory than the machine has free.
+RUNNER_MEMORY_BYTES = 1_500 * 2**20
+
+
+def default_jobs() -> int:
+    """The machine's cores, as many as its free memory holds runners."""
+    import psutil
+
+    fits = psutil.virtual_memory().available // RUNNER_MEMORY_BYTES
+    return max(1, min(os.cpu_count() or 1, fits, MAX_JOBS))
 
 
 def execute(

@@ -103,3 +103,18 @@ def test_make_run_and_backfill_use_make_airflows_metadata_database(fresh_url, mo
     ours = runner_metadata_conn()
     theirs = local_airflow.airflow_env(8095, tmp_path, database_url=fresh_url)[METADATA_CONN_ENV]
     assert ours == theirs and ours.startswith("postgresql+psycopg://")
+
+
+def test_several_runners_need_a_postgresql_metadata_database(monkeypatch):
+    """SQLite takes one writer at a time: JOBS>1 is refused with one line, the default is one."""
+    from devtools.runner import parse_jobs
+
+    monkeypatch.setenv(METADATA_CONN_ENV, "sqlite:////tmp/airflow.db")
+    assert parse_jobs("", 30) == 1
+    with pytest.raises(ValueError, match="JOBS=2 needs a PostgreSQL metadata database"):
+        parse_jobs("2", 30)
+    monkeypatch.setenv(METADATA_CONN_ENV, "postgresql+psycopg://u@h/airflow")
+    assert parse_jobs("3", 30) == 3 and parse_jobs("3", 2) == 2
+    assert 1 <= parse_jobs("", 30) <= (os.cpu_count() or 1)
+    with pytest.raises(ValueError, match="JOBS must be between 1 and"):
+        parse_jobs("0", 30)
