@@ -65,11 +65,33 @@ def _metadata_tables_exist(sqlalchemy_conn: str) -> bool:
         return conn.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()[0]
 
 
-def metadata_is_postgres() -> bool:
-    """Several runners at once need a server database (SQLite takes one writer at a time)."""
+#: A scheduler whose heartbeat is younger than this is alive (Airflow's health check uses 30 s).
+SCHEDULER_ALIVE_SECONDS = 60
+
+
+def refuse_a_live_scheduler_of_the_dag() -> None:
+    """One metadata database means `make airflow`'s scheduler sees these runs: with the DAG
+    unpaused it would queue their tasks too, and each would run twice. Refused, before anything
+    is written; paused (`make airflow`'s default) or stopped, nothing else runs them."""
     from devtools.airflow_env import METADATA_CONN_ENV
 
-    return os.environ.get(METADATA_CONN_ENV, "").startswith("postgresql")
+    meta = os.environ.get(METADATA_CONN_ENV, "")
+    if not meta.startswith("postgresql"):
+        return
+    from devtools.database import connect
+
+    with connect(meta.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        live = conn.execute(
+            "SELECT EXISTS (SELECT FROM job WHERE job_type = 'SchedulerJob' AND state = 'running' "
+            "AND latest_heartbeat > now() - make_interval(secs => %s)) "
+            "AND EXISTS (SELECT FROM dag WHERE dag_id = %s AND NOT is_paused)",
+            (SCHEDULER_ALIVE_SECONDS, DAG_ID),
+        ).fetchone()[0]
+    if live:
+        raise ValueError(
+            f"make airflow's scheduler is running with {DAG_ID} unpaused and would run these days' tasks "
+            "as well: pause the DAG in the UI (or stop make airflow) and run this again"
+        )
 
 
 def quiet_airflow() -> None:
@@ -405,6 +427,7 @@ def execute(
     days_to_run = day_list
 
     prepare_airflow(url)
+    refuse_a_live_scheduler_of_the_dag()
     quiet_airflow()
     started = time.perf_counter()
     if runners > 1:

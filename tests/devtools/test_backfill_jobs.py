@@ -80,6 +80,19 @@ def test_two_days_at_a_time_give_the_rows_of_one_at_a_time_and_show_in_the_metad
     assert runs == [(day, "success") for day in DAYS]
     assert durations >= 8 * len(DAYS)
 
+    # make airflow's scheduler alive with the DAG unpaused would run the same tasks as well:
+    # refused with one line, before a day runs; paused again, the backfill goes ahead.
+    with database.connect(metadata) as conn:
+        conn.execute(
+            "INSERT INTO job (state, job_type, start_date, latest_heartbeat, hostname) "
+            "VALUES ('running', 'SchedulerJob', now(), now(), 'test')"
+        )
+        conn.execute("UPDATE dag SET is_paused = false WHERE dag_id = %s", (DAG_ID,))
+        conn.commit()
+    refused = _backfill(two, metadata, "2")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "scheduler is running" in refused.stderr and "[1/" not in refused.stdout
+
 
 def test_jobs_is_checked_before_anything_is_written(fresh_url):
     done = subprocess.run(
