@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -149,6 +150,8 @@ class Progress:
         self.done: list[DayResult] = []
         #: Seconds from the start to the end of each day in `done` (the bench's year projection).
         self.finished: list[float] = []
+        #: The largest peak RSS a runner process reported (MB; the bench's memory per runner).
+        self.runner_peak_rss_mb = 0.0
         self.begun = time.perf_counter()
 
     def add(self, result: DayResult, failed: list[str]) -> bool:
@@ -237,6 +240,7 @@ def run_days_in_workers(
             item = json.loads(line[len(RESULT_PREFIX) :])
             with lock:
                 result = (dt.date.fromisoformat(item["day"]), item["state"], item["seconds"], item["tasks"])
+                progress.runner_peak_rss_mb = max(progress.runner_peak_rss_mb, item.get("peak_rss_mb", 0.0))
                 if not progress.add(result, item["failed"]):
                     stop_all()
 
@@ -279,6 +283,7 @@ def worker_main(argv: list[str]) -> int:
             break
         (day, state, seconds, tasks), failed = run_day(dag, day, conf)
         item = {"day": day.isoformat(), "state": state, "seconds": seconds, "tasks": tasks, "failed": failed}
+        item["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
         print(RESULT_PREFIX + json.dumps(item), flush=True)
         if state != "success":
             return 1

@@ -77,6 +77,8 @@ def backfill(url: str, first: str, n_days: str, per_day: str, jobs: str = "1") -
         "prepare_seconds": prepare,
         "parse_seconds": parse,
         "finished": sorted(progress.finished),
+        # JOBS=1: this process ran the days; JOBS=N: the largest of the runners
+        "peak_rss_mb": progress.runner_peak_rss_mb if int(jobs) > 1 else _rss_mb(),
         "days": [
             {"day": d.isoformat(), "state": state, "seconds": s, "tasks": tasks}
             for d, state, s, tasks in results

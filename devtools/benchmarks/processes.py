@@ -118,6 +118,10 @@ def _backfill_with(bench: Bench, jobs: int) -> None:
     if batches != len(days):
         raise RuntimeError(f"the DAG runs succeeded but loaded {batches} of {len(days)} days (no tasks ran?)")
     _year_figures(bench, jobs, days, result["finished"])
+    # a runner's memory: a year's backfill holds one base bucket per runner (under 1.5 GB at 20,000)
+    bench.figure(
+        f"backfill_{'jobs_1' if jobs == 1 else 'jobs_cores'}_peak_rss_mb_per_runner", result["peak_rss_mb"]
+    )
 
 
 def _year_figures(bench: Bench, jobs: int, days: list[dict], finished: list[float]) -> None:
