@@ -19,10 +19,14 @@ $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(eval over
 START ?=
 END ?=
 INTERACTIONS ?=
-export START END INTERACTIONS
-# make export START END: as typed ($(value ...) keeps a '$'), through the environment
+# make backfill JOBS=N: days loaded side by side (empty: the machine's cores)
+JOBS ?=
+# as typed ($(value ...) keeps a '$') when they come from the environment too
 override START := $(value START)
 override END := $(value END)
+override INTERACTIONS := $(value INTERACTIONS)
+override JOBS := $(value JOBS)
+export START END INTERACTIONS JOBS
 # psql arguments for `make psql`, split like a shell would but never run by one.
 PSQL_ARGS ?=
 export PSQL_ARGS
@@ -52,9 +56,9 @@ venv: $(STAMP)  ## install everything into .venv (pinned by requirements.lock)
 run: $(STAMP)  ## run the DAG for the last 7 days on the database in use, print a summary
 	@$(CCA) run
 
-backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]
-	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N]" >&2; exit 2; fi
-	@$(CCA) backfill "$$START" "$$END" --interactions "$$INTERACTIONS"
+backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N] [JOBS=N days at once]
+	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N] [JOBS=N]" >&2; exit 2; fi
+	@$(CCA) backfill "$$START" "$$END" --interactions "$$INTERACTIONS" --jobs "$$JOBS"
 
 export: $(STAMP)  ## make export START=YYYY-MM-DD END=YYYY-MM-DD: loaded days as Parquet under CCA_EXPORT_URL (docs/lake.md)
 	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make export START=YYYY-MM-DD END=YYYY-MM-DD" >&2; exit 2; fi

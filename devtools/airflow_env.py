@@ -2,6 +2,10 @@
 
 Used by the runner (`make run`/`make backfill`, `dag.test()` in one process), by the
 `make airflow` launcher (adds the servers' settings on top) and by the tests.
+
+One metadata database for all three: a database `airflow` on the server in use (the embedded
+one, or `CCA_DATABASE_URL`'s), so the runs of `make run` and `make backfill` show in
+`make airflow`'s UI.
 """
 
 from __future__ import annotations
@@ -9,11 +13,55 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from include.config import CONN_ID, PROJECT_ROOT
+from include.config import CONN_ID, DATABASE_URL_ENV, PROJECT_ROOT
 
 #: Airflow's state for `make run`/`make airflow` (git-ignored); the tests use their own.
 DEFAULT_HOME = Path(os.environ.get("AIRFLOW_HOME", PROJECT_ROOT / ".airflow"))
+#: Airflow's metadata database on the project's server, shared by make run/backfill/airflow.
+METADATA_DATABASE = "airflow"
+#: Airflow's own setting for its metadata database (SQLAlchemy URL).
+METADATA_CONN_ENV = "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"
+
+
+def sqlalchemy_url(url: str) -> str:
+    """A libpq DSN as a SQLAlchemy URL for psycopg 3: `postgresql+psycopg://user@/db?host=/socket/dir`.
+
+    SQLAlchemy hands the query string (`host=/socket/dir`, `sslmode=...`) to psycopg as connect
+    arguments, so the Unix-socket form of the embedded server works as is. An empty password
+    (`postgres:@`) is dropped.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"):
+        raise ValueError(f"not a PostgreSQL URL (scheme {parts.scheme!r})")
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        netloc = f"{userinfo.rstrip(':')}@{host}"
+    return parts._replace(scheme="postgresql+psycopg", netloc=netloc).geturl()
+
+
+def metadata_database_url(name: str = METADATA_DATABASE) -> str:
+    """libpq DSN of Airflow's metadata database, created if missing.
+
+    `CCA_DATABASE_URL` set: database `name` on that server; else on the embedded server.
+    """
+    from devtools.database import embedded_url, ensure_database, with_database
+
+    user_url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if user_url:
+        ensure_database(user_url, name)  # CREATE DATABASE works from any database of the server
+        return with_database(user_url, name)
+    return embedded_url(name)
+
+
+def runner_metadata_conn(env: dict[str, str] | None = None) -> str:
+    """The metadata database of `make run`/`make backfill`: `make airflow`'s (database `airflow`
+    on the server in use), unless AIRFLOW__DATABASE__SQL_ALCHEMY_CONN names another (the tests
+    keep theirs apart from the user's history that way)."""
+    explicit = (env if env is not None else os.environ).get(METADATA_CONN_ENV, "").strip()
+    return explicit or sqlalchemy_url(metadata_database_url())
 
 
 def airflow_env(

@@ -34,12 +34,11 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from devtools.airflow_env import DEFAULT_HOME
+from devtools.airflow_env import DEFAULT_HOME, metadata_database_url, sqlalchemy_url
 from devtools.airflow_stack import Stack, start_airflow, wait_until_ready
 from devtools.airflow_stack import serve as serve_stack
-from include.config import CONN_ID, DATABASE_URL_ENV
+from include.config import CONN_ID
 
 PORT_ENV = "CCA_AIRFLOW_PORT"
 PASSWORD_ENV = "CCA_AIRFLOW_PASSWORD"
@@ -49,7 +48,6 @@ UNPAUSE_ENV = "CCA_AIRFLOW_UNPAUSE"
 DEFAULT_PORT = 8080
 DEFAULT_PASSWORD = "admin"
 USERNAME = "admin"
-METADATA_DATABASE = "airflow"
 #: LocalExecutor forks this many workers up front (Airflow's default of 32 is ~4 GB of RSS). A worker
 #: stays busy a moment after its task has finished, so with 4 a backfill's 4 active runs queued
 #: behind each other (~1.5 s a task); 8 removed that wait (`make bench --only scheduler_backfill`).
@@ -65,37 +63,6 @@ LOG_NAME = "airflow.log"
 
 class AirflowStartError(RuntimeError):
     """Airflow did not come up; the message ends with the tail of its log."""
-
-
-def sqlalchemy_url(url: str) -> str:
-    """A libpq DSN as a SQLAlchemy URL for psycopg 3: `postgresql+psycopg://user@/db?host=/socket/dir`.
-
-    SQLAlchemy hands the query string (`host=/socket/dir`, `sslmode=...`) to psycopg as connect
-    arguments, so the Unix-socket form of the embedded server works as is. An empty password
-    (`postgres:@`) is dropped.
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"):
-        raise ValueError(f"not a PostgreSQL URL (scheme {parts.scheme!r})")
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
-        netloc = f"{userinfo.rstrip(':')}@{host}"
-    return parts._replace(scheme="postgresql+psycopg", netloc=netloc).geturl()
-
-
-def metadata_database_url(name: str = METADATA_DATABASE) -> str:
-    """libpq DSN of Airflow's metadata database, created if missing.
-
-    `CCA_DATABASE_URL` set: database `name` on that server; else on the embedded server.
-    """
-    from devtools.database import embedded_url, ensure_database, with_database
-
-    user_url = os.environ.get(DATABASE_URL_ENV, "").strip()
-    if user_url:
-        ensure_database(user_url, name)  # CREATE DATABASE works from any database of the server
-        return with_database(user_url, name)
-    return embedded_url(name)
 
 
 def prepare_home(home: Path, password: str) -> None:

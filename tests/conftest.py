@@ -32,6 +32,9 @@ pytest_plugins = ["tests.browser_summary"]
 # with the tests' own AIRFLOW_HOME) before anything imports it.
 assert TEST_HOME == PROJECT_ROOT / ".airflow-test"
 os.environ.update(airflow_env(None, TEST_HOME))
+# The tests' runs stay out of the user's history: `make run`/`make backfill` would otherwise record
+# them in `make airflow`'s metadata database (devtools.airflow_env.runner_metadata_conn).
+os.environ.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{TEST_HOME}/airflow.db")
 
 
 @pytest.fixture(scope="session")

@@ -61,21 +61,38 @@ def _vm_hwm_mb() -> float:
     return -1.0
 
 
-def backfill(url: str, first: str, n_days: str, per_day: str) -> dict:
-    from devtools.runner import load_dag, prepare_airflow, run_days
+def backfill(url: str, first: str, n_days: str, per_day: str, jobs: str = "1") -> dict:
+    from devtools.runner import (
+        Progress,
+        load_dag,
+        prepare_airflow,
+        quiet_airflow,
+        run_days,
+        run_days_in_workers,
+    )
 
     started = time.perf_counter()
     prepare_airflow(url)  # sets AIRFLOW_CONN_* / CCA paths in os.environ, migrates metadata once
+    quiet_airflow()
     prepare = time.perf_counter() - started
-    started = time.perf_counter()
-    dag = load_dag()
-    parse = time.perf_counter() - started
     start = dt.date.fromisoformat(first)
     days = [start + dt.timedelta(days=i) for i in range(int(n_days))]
-    results = run_days(days, {"interactions_per_day": int(per_day)}, dag=dag)
+    progress = Progress(len(days))
+    conf = {"interactions_per_day": int(per_day)}
+    started = time.perf_counter()
+    if int(jobs) > 1:
+        parse = 0.0  # each runner parses the DAG itself, within its first day
+        results = run_days_in_workers(days, conf, int(jobs), progress=progress)
+    else:
+        dag = load_dag()
+        parse = time.perf_counter() - started
+        results = run_days(days, conf, dag=dag, progress=progress)
     return {
         "prepare_seconds": prepare,
         "parse_seconds": parse,
+        "finished": sorted(progress.finished),
+        # JOBS=1: this process ran the days; JOBS=N: the largest of the runners
+        "peak_rss_mb": progress.runner_peak_rss_mb if int(jobs) > 1 else _rss_mb(),
         "days": [
             {"day": d.isoformat(), "state": state, "seconds": s, "tasks": tasks}
             for d, state, s, tasks in results

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+from devtools import database
+from devtools.airflow_env import METADATA_CONN_ENV, sqlalchemy_url
 from devtools.benchmarks.bench import Bench
 from include.config import DATABASE_URL_ENV, PROJECT_ROOT
 from include.storage.days import ensure_customer_base
@@ -59,59 +61,98 @@ def peak_rss(bench: Bench) -> None:
 
 
 def backfill(bench: Bench) -> None:
-    """The real DAG, one dag.test() per day via devtools.runner, in a child with its own AIRFLOW_HOME."""
+    """The real DAG through devtools.runner (`make backfill`), on a fresh database each time: one
+    day at a time (JOBS=1) and the machine's cores side by side (JOBS=cores, the default)."""
+    cores = max(1, os.cpu_count() or 1)
+    for jobs in dict.fromkeys((1, cores)):
+        _backfill_with(bench, jobs)
+
+
+def _backfill_with(bench: Bench, jobs: int) -> None:
+    """A child runs the days on a fresh database, with Airflow's metadata in a scratch PostgreSQL
+    database (several runners need a server; the user's history stays out of it)."""
     sizes = bench.sizes
-    bench.reset()
-    home = bench.workdir / "airflow"
+    suffix = f"{os.getpid()}_jobs{jobs}"
+    data_db, metadata_db = f"bench_backfill_{suffix}", f"bench_airflow_runner_{suffix}"
+    for name in (data_db, metadata_db):
+        database.drop_database(bench.admin_url, name)
+        database.ensure_database(bench.admin_url, name)
+    url = database.with_database(bench.admin_url, data_db)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    # A throw-away Airflow home (SQLite metadata), reports and data in the scratch database.
     env.update(
         {
-            "AIRFLOW_HOME": str(home),
-            DATABASE_URL_ENV: bench.url,
+            "AIRFLOW_HOME": str(bench.workdir / f"airflow-jobs{jobs}"),
+            METADATA_CONN_ENV: sqlalchemy_url(database.with_database(bench.admin_url, metadata_db)),
+            DATABASE_URL_ENV: url,
             "CCA_REPORTS_DIR": str(bench.workdir / "reports"),
         }
     )
+    args = [
+        "backfill",
+        url,
+        BACKFILL_FIRST_DAY.isoformat(),
+        str(sizes.backfill_days),
+        str(sizes.backfill_per_day),
+    ]
     started = time.perf_counter()
-    result = _child(
-        bench,
-        [
-            "backfill",
-            bench.url,
-            BACKFILL_FIRST_DAY.isoformat(),
-            str(sizes.backfill_days),
-            str(sizes.backfill_per_day),
-        ],
-        env,
-        timeout=3600,
-    )
-    wall = time.perf_counter() - started
-    days = result["days"]
+    try:
+        result = _child(bench, [*args, str(jobs)], env, timeout=3600)
+        wall = time.perf_counter() - started
+        with database.connect(url) as conn:
+            rows, batches = conn.execute(
+                "SELECT (SELECT count(*) FROM customer_interactions), (SELECT count(*) FROM interaction_batches)"
+            ).fetchone()
+    finally:
+        for name in (data_db, metadata_db):
+            database.drop_database(bench.admin_url, name)
+    days = sorted(result["days"], key=lambda d: d["day"])
     failed = [d for d in days if d["state"] != "success"]
-    rows, batches = bench.conn.execute(
-        "SELECT (SELECT count(*) FROM customer_interactions), (SELECT count(*) FROM interaction_batches)"
-    ).fetchone()
     bench.note(
-        f"backfill: {len(days)} day(s) x ~{sizes.backfill_per_day:,} interactions via devtools.runner.run_days; "
-        f"{rows:,} rows loaded; airflow db migrate {result['prepare_seconds']:.1f}s, "
+        f"backfill JOBS={jobs}: {len(days)} day(s) x ~{sizes.backfill_per_day:,} interactions via devtools.runner "
+        f"on a fresh database; {rows:,} rows loaded; airflow db migrate {result['prepare_seconds']:.1f}s, "
         f"DAG parse {result['parse_seconds']:.1f}s, child wall {wall:.1f}s"
     )
-    bench.note("backfill days: " + ", ".join(f"{d['day']} {d['seconds']:.2f}s" for d in days))
+    bench.note(f"backfill JOBS={jobs} days: " + ", ".join(f"{d['day']} {d['seconds']:.2f}s" for d in days))
     if failed or len(days) != sizes.backfill_days:
         raise RuntimeError(f"DAG run failed for {failed[0]['day'] if failed else 'a day'}")
     if batches != len(days):
         raise RuntimeError(f"the DAG runs succeeded but loaded {batches} of {len(days)} days (no tasks ran?)")
-    steady = days[1:] or days[:1]  # the first day also writes the customer base
+    _year_figures(bench, jobs, days, result["finished"])
+    # a runner's memory: a year's backfill holds one base bucket per runner (under 1.5 GB at 20,000)
+    bench.figure(
+        f"backfill_{'jobs_1' if jobs == 1 else 'jobs_cores'}_peak_rss_mb_per_runner", result["peak_rss_mb"]
+    )
+
+
+def _year_figures(bench: Bench, jobs: int, days: list[dict], finished: list[float]) -> None:
+    """A year projected: the first day (it writes the customer base) + 364 x the median day.
+
+    JOBS=1: the median of the later days' own seconds. JOBS=N: days end about N at a time, so a
+    day's share of the wall time is (last end - first end) / (days - 1), the first day being
+    the wall time to the first end.
+    """
+    first, steady = days[0], days[1:] or days[:1]
+    if jobs == 1:
+        median_day = statistics.median(d["seconds"] for d in steady)
+    else:
+        median_day = (finished[-1] - finished[0]) / max(1, len(finished) - 1)
+    tag = "" if jobs == 1 else "_jobs_cores"
+    bench.figure(f"backfill{tag}_first_day_seconds", float(first["seconds"] if jobs == 1 else finished[0]))
+    bench.figure(f"backfill{tag}_median_day_seconds", median_day)
+    projection = (first["seconds"] if jobs == 1 else finished[0]) + 364 * median_day
+    bench.figure(f"backfill_year_projection_seconds{'_jobs_1' if jobs == 1 else '_jobs_cores'}", projection)
+    if jobs != 1:
+        bench.note(f"backfill_jobs_cores: JOBS={jobs} (os.cpu_count)")
+        return
+    bench.figure("backfill_first_day_base_seconds", float(first["tasks"].get("extend_customer_base", 0.0)))
     mean = statistics.fmean(d["seconds"] for d in steady)
-    bench.figure("backfill_first_day_seconds", float(days[0]["seconds"]))
     bench.figure("backfill_seconds_per_day", mean)
     bench.figure("backfill_projected_365_days_seconds", mean * 365)
     # Where a day goes: each task (its work plus Airflow's cost of running it; a task that
     # does almost nothing, like validate_run, shows that cost), and Airflow between tasks.
-    medians = {
-        task: statistics.median(d["tasks"].get(task, 0.0) for d in steady) for task in steady[0]["tasks"]
-    }
-    bench.note("backfill task medians: " + ", ".join(f"{task} {s:.2f}s" for task, s in medians.items()))
+    for task in steady[0]["tasks"]:
+        median = statistics.median(d["tasks"].get(task, 0.0) for d in steady)
+        bench.figure(f"backfill_task_{task}_median_seconds", median)
     bench.figure(
         "backfill_between_tasks_seconds_per_day",
         statistics.fmean(d["seconds"] - sum(d["tasks"].values()) for d in steady),

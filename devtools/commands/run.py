@@ -11,6 +11,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     back = sub.add_parser("backfill", help="run the DAG once per day from START to END (inclusive)")
     back.add_argument("start")
     back.add_argument("end")
+    back.add_argument(
+        "--jobs", default=None, help="days loaded side by side (default: the machine's cores; make's JOBS=N)"
+    )
     for parser in (run, back):
         parser.add_argument("--interactions", default=None, help="average interactions per day")
     run.set_defaults(handler=lambda a: _execute("run", a))
@@ -22,4 +25,4 @@ def _execute(command: str, args: argparse.Namespace) -> int:
 
     if command == "run":
         return execute("run", args.interactions, days=args.days)
-    return execute("backfill", args.interactions, start=args.start, end=args.end)
+    return execute("backfill", args.interactions, start=args.start, end=args.end, jobs=args.jobs)
