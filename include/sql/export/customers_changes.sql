@@ -11,7 +11,7 @@ SELECT * FROM (
     FROM customers
     WHERE registration_date BETWEEN %(first_day)s::date AND %(last_day)s::date
     UNION ALL
-    SELECT churn_date, 2, customer_id, customer_name, email, phone, address, city, state,
+    SELECT churn_date AS changed_on, 2 AS version, customer_id, customer_name, email, phone, address, city, state,
            registration_date, customer_segment, status, churn_date, created_at, time_zone, preferred_language
     FROM customers
     WHERE churn_date BETWEEN %(first_day)s::date AND %(last_day)s::date
