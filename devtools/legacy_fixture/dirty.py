@@ -68,7 +68,8 @@ DIRTY_VALUES: dict[str, str] = {
     "customer_interactions_pkey; ALTER TABLE customer_interactions ALTER interaction_id DROP NOT NULL; INSERT INTO customer_interactions (interaction_id, customer_id, "
     "channel_id, interaction_type_id, start_timestamp, end_timestamp, interaction_status, interaction_mode) "
     "SELECT NULL, customer_id, channel_id, interaction_type_id, start_timestamp, end_timestamp, "
-    "interaction_status, interaction_mode FROM customer_interactions WHERE interaction_id = " + _NTH.format(5),
+    "interaction_status, interaction_mode FROM customer_interactions WHERE interaction_id = "
+    + _NTH.format(5),
     "Infinity and NaN fees": "ALTER TABLE service_plans ALTER monthly_fee TYPE numeric, "
     "ALTER data_allowance_gb TYPE numeric; "
     + _NEW_PLAN
@@ -79,7 +80,8 @@ DIRTY_VALUES: dict[str, str] = {
     "UPDATE customers SET registration_date = 'unknown' WHERE customer_id = "
     "(SELECT customer_id FROM customers ORDER BY customer_id OFFSET 3 LIMIT 1); "
     "ALTER TABLE customer_interactions ALTER number_of_attempts TYPE text; "
-    "UPDATE customer_interactions SET number_of_attempts = 'several' WHERE interaction_id = " + _NTH.format(6),
+    "UPDATE customer_interactions SET number_of_attempts = 'several' WHERE interaction_id = "
+    + _NTH.format(6),
     "BC date": "UPDATE customers SET registration_date = '0044-03-15 BC', created_at = '0044-03-15 BC' "
     "WHERE customer_id = (SELECT customer_id FROM customers ORDER BY customer_id OFFSET 4 LIMIT 1); "
     "UPDATE customer_interactions SET start_timestamp = '0044-03-15 10:00:00 BC' WHERE interaction_id = "
@@ -87,9 +89,11 @@ DIRTY_VALUES: dict[str, str] = {
     "dates outside the window (years 44, 2099, 9999)": "UPDATE customer_interactions SET start_timestamp = "
     "start_timestamp - interval '1980 years', end_timestamp = end_timestamp - interval '1980 years' "
     "WHERE interaction_id = " + _NTH.format(8) + "; UPDATE customer_interactions SET start_timestamp = "
-    "'2099-06-01 10:00', end_timestamp = '2099-06-01 10:05' WHERE interaction_id = " + _NTH.format(9)
+    "'2099-06-01 10:00', end_timestamp = '2099-06-01 10:05' WHERE interaction_id = "
+    + _NTH.format(9)
     + "; UPDATE customer_interactions SET start_timestamp = '9999-06-01 10:00', end_timestamp = "
-    "'9999-06-01 10:05' WHERE interaction_id = " + _NTH.format(10)
+    "'9999-06-01 10:05' WHERE interaction_id = "
+    + _NTH.format(10)
     + "; UPDATE customers SET last_activity_date = '9999-12-31' WHERE account_status = 'churned'",
 }
 
@@ -110,9 +114,9 @@ def make_sql_ascii(url: str) -> None:
     drop_database(admin, name)
     with connect(admin, autocommit=True) as conn:
         conn.execute(
-            sql.SQL("CREATE DATABASE {} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0").format(
-                sql.Identifier(name)
-            )
+            sql.SQL(
+                "CREATE DATABASE {} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+            ).format(sql.Identifier(name))
         )
 
 

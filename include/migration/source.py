@@ -214,7 +214,9 @@ def stage(
         source.execute("SET LOCAL client_encoding TO 'SQL_ASCII'")
     for table, columns in SOURCE_COLUMNS.items():
         target_table = staging_table(table)
-        as_text = {c for c, t in columns.items() if t != "text" and found[table][c] not in COMPATIBLE_TYPES[t]}
+        as_text = {
+            c for c, t in columns.items() if t != "text" and found[table][c] not in COMPATIBLE_TYPES[t]
+        }
         target.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(target_table))
         target.execute(
             sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(
@@ -227,10 +229,14 @@ def stage(
         )
         cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
         out_cols = sql.SQL(", ").join(
-            sql.SQL("{}::text").format(sql.Identifier(c)) if c in as_text or t == "text" else sql.Identifier(c)
+            sql.SQL("{}::text").format(sql.Identifier(c))
+            if c in as_text or t == "text"
+            else sql.Identifier(c)
             for c, t in columns.items()
         )
-        copy_out = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT").format(out_cols, sql.Identifier(schema, table))
+        copy_out = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT").format(
+            out_cols, sql.Identifier(schema, table)
+        )
         copy_in = sql.SQL("COPY {} ({}) FROM STDIN").format(target_table, cols)
         with source.cursor().copy(copy_out) as out, target.cursor().copy(copy_in) as into:
             for data in out:  # one row per chunk
@@ -273,7 +279,9 @@ def reject_bad_keys(target: psycopg.Connection, table: str) -> None:
     staging table for migration.rejections (the first by its full text is kept)."""
     keys = KEYS[table]
     key_cols = sql.SQL(", ").join(sql.Identifier(k) for k in keys)
-    key_text = sql.SQL(" || '/' || ").join(sql.SQL("coalesce({}::text, '')").format(sql.Identifier(k)) for k in keys)
+    key_text = sql.SQL(" || '/' || ").join(
+        sql.SQL("coalesce({}::text, '')").format(sql.Identifier(k)) for k in keys
+    )
     names = ", ".join(keys)
     target.execute(
         sql.SQL(

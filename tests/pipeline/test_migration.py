@@ -10,13 +10,13 @@ import argparse
 import datetime as dt
 import re
 
-import psycopg
 import pytest
 
 from devtools.database import connect
+from devtools.legacy_fixture.dirty import DIRTY_VALUES, make_sql_ascii, plant_dirty_values, plant_latin1_name
 from devtools.legacy_fixture.generate import DEFAULT_DAYS, DEFAULT_START, build_legacy, checksums
 from include.config import SQL_DIR
-from include.migration import SourceShapeError, format_report, migrate
+from include.migration import MigrationFailed, SourceShapeError, format_report, migrate
 from include.migration.source import NOT_MIGRATED, SOURCE_COLUMNS
 from tests.support import table_checksums
 
@@ -241,7 +241,7 @@ def test_killed_connection_mid_publish_reruns_to_the_clean_result(make_database,
             if phase == "day 2024-03-15":
                 killer.execute("SELECT pg_terminate_backend(%s)", (pid,))
 
-        with pytest.raises(psycopg.OperationalError):
+        with pytest.raises(MigrationFailed, match="in phase 'publish'"):
             migrate(target, source, "public", after_phase=kill)
     run_migration(url, legacy_url)
     assert all_checksums(url) == all_checksums(clean_url)
@@ -504,3 +504,173 @@ def test_the_html_report_covers_a_migrated_day(migrated, tmp_path):
     assert count > 0
     assert day.isoformat() in html and "Mobile App" in html
     assert f"{count:,}" in html or str(count) in html
+
+
+# ---------------------------------------------------------------- dirty data and failures (issue #27)
+DIRTY_ROWS = 3_000
+
+
+def assert_every_row_counted(result, source_url: str) -> None:
+    for table in SOURCE_COLUMNS:
+        read = result.rows(table, "read")
+        assert read == source_count(source_url, table), table
+        assert read == result.rows(table, "migrated") + result.rows(table, "rejected"), table
+
+
+def reasons(result, table: str, outcome: str = "rejected") -> dict[str, int]:
+    return {r[2]: r[3] for r in result.report if r[0] == table and r[1] == outcome}
+
+
+@pytest.fixture(scope="module")
+def dirty_migrated(make_database):
+    """The fixture with every dirty value of DIRTY_VALUES planted, migrated once."""
+    source = make_database()
+    with connect(source) as conn:
+        build_legacy(conn, DIRTY_ROWS, seed=7)
+        plant_dirty_values(conn)
+    url = make_database()
+    return url, run_migration(url, source), source
+
+
+def test_every_dirty_value_is_counted_and_the_migration_completes(dirty_migrated):
+    url, result, source = dirty_migrated
+    assert_every_row_counted(result, source)
+    interactions = reasons(result, "customer_interactions")
+    # -infinity, BC, year 44, 2099, 9999: rejected, never a partition.
+    assert interactions["start_timestamp outside the date window"] == 5
+    assert interactions["duplicate interaction_id (the first row with it is kept)"] == 1
+    assert interactions["missing or unreadable interaction_id"] >= 1
+    assert reasons(result, "customers")["duplicate customer_id (the first row with it is kept)"] == 1
+    plans = reasons(result, "service_plans")
+    assert plans["monthly_fee not a number (NaN or Infinity)"] == 2
+    assert plans["monthly_fee too large (100,000,000 or more)"] == 1
+    repaired = reasons(result, "customer_interactions", "migrated")
+    assert repaired["repaired: end_timestamp from duration_seconds"] >= 1  # 150 years late, duration kept
+    assert repaired["repaired: end_timestamp from the steps"] >= 3  # 150 years late, infinity
+    customers = reasons(result, "customers", "migrated")
+    assert customers["repaired: registration_date from created_at"] >= 1  # 'unknown'
+    assert customers["repaired: registration_date from the first plan"] >= 1  # BC
+    with connect(url) as conn:
+        assert conn.execute(
+            "SELECT data_allowance_gb::float, voice_minutes, sms_allowance FROM service_plans WHERE plan_code = 'LEGACY_UNL_70'"
+        ).fetchone() == (999999.99, 2147483647, 2147483647)  # -1: unlimited
+        names = conn.execute(
+            "SELECT string_agg(plan_name, '|' ORDER BY service_plan_id) FROM service_plans "
+            "WHERE plan_name LIKE 'Postpaid 25%'"
+        ).fetchone()[0]
+        assert re.fullmatch(r"Postpaid 25\|Postpaid 25 \(legacy \d+\)", names), names
+        codes = {
+            r[0]
+            for r in conn.execute("SELECT plan_code FROM service_plans WHERE plan_code LIKE 'LEGACY_PRE_10%'")
+        }
+        assert len(codes) == 2 and "LEGACY_PRE_10" in codes
+        types = {
+            r[0]
+            for r in conn.execute(
+                "SELECT interaction_name FROM interaction_types WHERE interaction_name LIKE 'Top%'"
+            )
+        }
+        assert len(types) == 3, types
+        channels = conn.execute(
+            "SELECT count(*) FROM channels WHERE channel_code LIKE 'LEGACY_VIDEO_SUPPORT%'"
+        ).fetchone()
+        assert channels[0] == 2
+        days = [r[0] for r in conn.execute("SELECT day FROM migration.migrated_days ORDER BY 1")]
+        assert days[0] >= DEFAULT_START and days[-1] < DEFAULT_START + dt.timedelta(days=DEFAULT_DAYS)
+        partitions = conn.execute(
+            "SELECT count(*) FROM pg_class WHERE relnamespace = 'interaction_days'::regnamespace "
+            "AND relname ~ '^d(0044|2099|9999)'"
+        ).fetchone()[0]
+        assert partitions == 0
+        # A 9999 expiry or last activity never makes a plan end centuries ahead.
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM customer_service_plans WHERE end_date > '2200-01-01'"
+            ).fetchone()[0]
+            == 0
+        )
+
+
+def test_a_dirty_source_migrates_again_to_the_same_tables(dirty_migrated):
+    url, _, source = dirty_migrated
+    before = all_checksums(url)
+    run_migration(url, source)
+    assert all_checksums(url) == before
+
+
+@pytest.mark.parametrize("dirty", list(DIRTY_VALUES))
+def test_each_dirty_value_alone_completes_with_every_row_counted(make_database, dirty):
+    source = make_database()
+    with connect(source) as conn:
+        build_legacy(conn, 500, seed=3)
+        plant_dirty_values(conn, [dirty])
+    result = run_migration(make_database(), source)
+    assert_every_row_counted(result, source)
+    assert result.rows("customer_interactions", "migrated") > 400
+
+
+def test_an_sql_ascii_source_is_read_with_its_latin1_text(make_database):
+    source = make_database()
+    make_sql_ascii(source)
+    with connect(source) as conn:
+        build_legacy(conn, 500, seed=3)
+        plant_latin1_name(conn)
+    url = make_database()
+    result = run_migration(url, source)
+    assert_every_row_counted(result, source)
+    with connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM customers WHERE customer_name = 'José'").fetchone()[0] == 1
+
+
+def test_a_tool_failure_names_its_phase_and_a_rerun_completes(make_database, migrated, legacy_url):
+    clean_url, _, _ = migrated
+    url = make_database()
+    with connect(url, autocommit=True) as other:
+
+        def break_staging(phase: str) -> None:
+            if phase == "staged":
+                other.execute("DROP TABLE migration.src_customers")
+
+        with pytest.raises(MigrationFailed) as failed:
+            run_migration(url, legacy_url, after_phase=break_staging)
+    message = str(failed.value)
+    assert "in phase 'customers'" in message and "src_customers" in message and "\n" not in message
+    run_migration(url, legacy_url)
+    assert all_checksums(url) == all_checksums(clean_url)
+
+
+def test_the_migration_has_the_pipelines_statement_timeout_and_says_so_in_one_line(
+    make_database, legacy_url, use_database, monkeypatch, capsys
+):
+    from devtools import cli
+
+    use_database(make_database())
+    monkeypatch.setenv("CCA_STATEMENT_TIMEOUT", "1ms")
+    assert cli.main(["migrate", "--source", legacy_url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: migration failed in phase ") and "statement timeout" in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_staging_copies_are_dropped_when_a_run_completes(migrated):
+    url, _, _ = migrated
+    with connect(url) as conn:
+        left = conn.execute(
+            "SELECT string_agg(relname, ', ') FROM pg_class WHERE relnamespace = 'migration'::regnamespace "
+            "AND relkind = 'r' AND (relname LIKE 'src%%' OR relname = 'work_interactions')"
+        ).fetchone()[0]
+    assert left is None
+
+
+def test_migration_dag_has_the_pipelines_timeouts_and_failure_alert():
+    from airflow.dag_processing.dagbag import DagBag
+
+    from include.config import PROJECT_ROOT
+    from include.notifications import FailureNotifier
+
+    dag = DagBag(str(PROJECT_ROOT / "dags")).dags["customer_care_legacy_migration"]
+    for task in dag.tasks:
+        assert task.execution_timeout == dt.timedelta(hours=2), task.task_id
+        assert any(isinstance(cb, FailureNotifier) for cb in task.on_failure_callback or []), task.task_id
+    source = (PROJECT_ROOT / "dags" / "customer_care_legacy_migration.py").read_text()
+    assert "limit_session(" in source

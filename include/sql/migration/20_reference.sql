@@ -43,17 +43,22 @@ FROM mig_channels m
 WHERE m.reason IS NULL AND m.existing_id IS NULL
   AND NOT EXISTS (SELECT FROM migration.uuid_map u WHERE u.source_table = 'channels' AND u.source_uuid = m.source_uuid);
 
--- Codes and names unique whatever the source holds (names equal but for case give the same
--- code): the first by (name, uuid) keeps it, the next ones get _2, _3, ... / (legacy 2), ...
+-- Codes and names unique whatever the source holds or earlier runs added (names equal but
+-- for case give the same code): the first by id keeps them, any other gets its id appended
+-- (LEGACY_X_105, "X (legacy 105)"). Ids never change, so neither do the names.
 INSERT INTO channels (channel_id, channel_code, channel_name, channel_type, is_synchronous, created_at)
-SELECT id, code || CASE WHEN n > 1 THEN '_' || n ELSE '' END,
-       channel_name || CASE WHEN name_n > 1 THEN ' (legacy ' || name_n || ')' ELSE '' END,
+SELECT id,
+       code || CASE WHEN n > 1 OR EXISTS (SELECT FROM channels o WHERE o.channel_code = code AND o.channel_id <> id)
+                    THEN '_' || id ELSE '' END,
+       channel_name || CASE WHEN name_n > 1 OR EXISTS (
+                                SELECT FROM channels o WHERE o.channel_name = c.channel_name AND o.channel_id <> id)
+                            THEN ' (legacy ' || id || ')' ELSE '' END,
        new_channel_type, true, '2000-01-01T00:00:00Z'
 FROM (SELECT u.target_id AS id, m.channel_name, m.new_channel_type,
              'LEGACY_' || upper(regexp_replace(m.channel_name, '[^A-Za-z0-9]+', '_', 'g')) AS code,
              row_number() OVER (PARTITION BY upper(regexp_replace(m.channel_name, '[^A-Za-z0-9]+', '_', 'g'))
-                                ORDER BY m.channel_name, m.source_uuid) AS n,
-             row_number() OVER (PARTITION BY m.channel_name ORDER BY m.source_uuid) AS name_n
+                                ORDER BY u.target_id) AS n,
+             row_number() OVER (PARTITION BY m.channel_name ORDER BY u.target_id) AS name_n
       FROM mig_channels m JOIN migration.uuid_map u ON u.source_table = 'channels' AND u.source_uuid = m.source_uuid
       WHERE m.reason IS NULL AND m.existing_id IS NULL) c
 ON CONFLICT (channel_id) DO NOTHING;
@@ -97,17 +102,24 @@ FROM mig_types m
 WHERE m.reason IS NULL AND m.existing_id IS NULL
   AND NOT EXISTS (SELECT FROM migration.uuid_map u WHERE u.source_table = 'interaction_types' AND u.source_uuid = m.source_uuid);
 
--- Codes equal but for case, and names equal to a catalog name or to another added type's
--- (case-insensitively), made unique in a fixed order (code, uuid): CODE, CODE_2, ...;
--- Name, Name (legacy) when the catalog has it, Name (legacy 2), ...
+-- Codes equal but for case, and names equal (case-insensitively) to another added type's or
+-- to one an earlier run added, made unique the same way as channels' (the first by id keeps
+-- them); a name the baseline catalog has gets " (legacy)".
 INSERT INTO interaction_types (interaction_type_id, interaction_code, interaction_name, category, priority_level, created_at)
-SELECT id, 'LEGACY_' || upper(interaction_code) || CASE WHEN code_n > 1 THEN '_' || code_n ELSE '' END,
-       interaction_name || CASE WHEN name_n > 1 THEN ' (legacy ' || name_n || ')'
+SELECT id,
+       code || CASE WHEN code_n > 1 OR EXISTS (
+                         SELECT FROM interaction_types o WHERE o.interaction_code = code AND o.interaction_type_id <> id)
+                    THEN '_' || id ELSE '' END,
+       interaction_name || CASE WHEN name_n > 1 OR EXISTS (
+                                     SELECT FROM interaction_types o WHERE lower(o.interaction_name) = lower(t.interaction_name)
+                                     AND o.interaction_type_id <> id AND o.interaction_type_id >= 100)
+                                THEN ' (legacy ' || id || ')'
                                 WHEN in_catalog THEN ' (legacy)' ELSE '' END,
        category, priority_level, '2000-01-01T00:00:00Z'
-FROM (SELECT u.target_id AS id, m.interaction_code, m.interaction_name, m.category, m.priority_level,
-             row_number() OVER (PARTITION BY upper(m.interaction_code) ORDER BY m.interaction_code, m.source_uuid) AS code_n,
-             row_number() OVER (PARTITION BY lower(m.interaction_name) ORDER BY m.interaction_code, m.source_uuid) AS name_n,
+FROM (SELECT u.target_id AS id, 'LEGACY_' || upper(m.interaction_code) AS code, m.interaction_name, m.category,
+             m.priority_level,
+             row_number() OVER (PARTITION BY upper(m.interaction_code) ORDER BY u.target_id) AS code_n,
+             row_number() OVER (PARTITION BY lower(m.interaction_name) ORDER BY u.target_id) AS name_n,
              EXISTS (SELECT FROM interaction_types n WHERE lower(n.interaction_name) = lower(m.interaction_name)
                      AND n.interaction_type_id < 100) AS in_catalog
       FROM mig_types m JOIN migration.uuid_map u ON u.source_table = 'interaction_types' AND u.source_uuid = m.source_uuid
@@ -164,14 +176,21 @@ WHERE m.reason IS NULL AND m.existing_id IS NULL
 -- Codes and names made unique as for interaction types.
 INSERT INTO service_plans (service_plan_id, plan_code, plan_name, plan_type, plan_tier, monthly_fee,
                            data_allowance_gb, voice_minutes, sms_allowance, is_active, created_at)
-SELECT id, 'LEGACY_' || upper(plan_code) || CASE WHEN code_n > 1 THEN '_' || code_n ELSE '' END,
-       plan_name || CASE WHEN name_n > 1 THEN ' (legacy ' || name_n || ')'
+SELECT id,
+       code || CASE WHEN code_n > 1 OR EXISTS (
+                         SELECT FROM service_plans o WHERE o.plan_code = code AND o.service_plan_id <> id)
+                    THEN '_' || id ELSE '' END,
+       plan_name || CASE WHEN name_n > 1 OR EXISTS (
+                              SELECT FROM service_plans o WHERE lower(o.plan_name) = lower(p.plan_name)
+                              AND o.service_plan_id <> id AND o.service_plan_id >= 100)
+                         THEN ' (legacy ' || id || ')'
                          WHEN in_catalog THEN ' (legacy)' ELSE '' END,
        plan_type, plan_tier, monthly_fee, data_allowance_gb, voice_minutes, sms_allowance,
        is_active, '2000-01-01T00:00:00Z'
-FROM (SELECT u.target_id AS id, m.*,
-             row_number() OVER (PARTITION BY upper(m.plan_code) ORDER BY m.plan_code, m.source_uuid) AS code_n,
-             row_number() OVER (PARTITION BY lower(m.plan_name) ORDER BY m.plan_code, m.source_uuid) AS name_n,
+FROM (SELECT u.target_id AS id, 'LEGACY_' || upper(m.plan_code) AS code, m.plan_name, m.plan_type, m.plan_tier,
+             m.monthly_fee, m.data_allowance_gb, m.voice_minutes, m.sms_allowance, m.is_active,
+             row_number() OVER (PARTITION BY upper(m.plan_code) ORDER BY u.target_id) AS code_n,
+             row_number() OVER (PARTITION BY lower(m.plan_name) ORDER BY u.target_id) AS name_n,
              EXISTS (SELECT FROM service_plans p WHERE lower(p.plan_name) = lower(m.plan_name)
                      AND p.service_plan_id < 100) AS in_catalog
       FROM mig_plans m JOIN migration.uuid_map u ON u.source_table = 'service_plans' AND u.source_uuid = m.source_uuid
@@ -211,15 +230,17 @@ FROM mig_agents m
 WHERE m.reason IS NULL AND m.existing_id IS NULL
   AND NOT EXISTS (SELECT FROM migration.uuid_map u WHERE u.source_table = 'agents' AND u.source_uuid = m.source_uuid);
 
--- A code held by two agents (a source without its unique key): AGT1, AGT1#2, ...
+-- A code held by two agents (a source without its unique key): the first by id keeps it,
+-- the other gets its id appended (AGT1#100005).
 INSERT INTO agents (agent_id, agent_name, employee_id, department, team, skill_level, hire_date, is_active, created_at)
-SELECT u.target_id, m.agent_name,
-       m.agent_code || CASE WHEN m.code_n > 1 THEN '#' || m.code_n ELSE '' END,
-       m.department, 'Migrated ' || m.department, m.skill_level,
-       m.hire_date, m.is_active, '2000-01-01T00:00:00Z'
-FROM (SELECT *, row_number() OVER (PARTITION BY agent_code ORDER BY source_uuid) AS code_n
-      FROM mig_agents WHERE reason IS NULL AND existing_id IS NULL) m
-JOIN migration.uuid_map u ON u.source_table = 'agents' AND u.source_uuid = m.source_uuid
+SELECT id, agent_name,
+       agent_code || CASE WHEN code_n > 1 OR EXISTS (
+                               SELECT FROM agents o WHERE o.employee_id = m.agent_code AND o.agent_id <> id)
+                          THEN '#' || id ELSE '' END,
+       department, 'Migrated ' || department, skill_level, hire_date, is_active, '2000-01-01T00:00:00Z'
+FROM (SELECT u.target_id AS id, a.*, row_number() OVER (PARTITION BY a.agent_code ORDER BY u.target_id) AS code_n
+      FROM mig_agents a JOIN migration.uuid_map u ON u.source_table = 'agents' AND u.source_uuid = a.source_uuid
+      WHERE a.reason IS NULL AND a.existing_id IS NULL) m
 ON CONFLICT (agent_id) DO UPDATE SET agent_name = EXCLUDED.agent_name, department = EXCLUDED.department,
     team = EXCLUDED.team, skill_level = EXCLUDED.skill_level, hire_date = EXCLUDED.hire_date,
     is_active = EXCLUDED.is_active;
