@@ -157,6 +157,7 @@ def execute(command: str, interactions: str | None, *, start: str = "", end: str
     from devtools.database import connect, database_url
     from include.generator.config import DEFAULT_SEED, MAX_INTERACTIONS_PER_DAY
     from include.storage.customers import check_customer_base
+    from include.storage.days import refuse_migrated_days
 
     conf: dict = {}
     if interactions not in (None, ""):
@@ -173,8 +174,10 @@ def execute(command: str, interactions: str | None, *, start: str = "", end: str
         day_list = [today - dt.timedelta(days=i) for i in range(days, 0, -1)]
     url = database_url()
     with connect(url) as conn:
-        # Another seed's or an earlier release's customers: one line now, not a failed task.
+        # Another seed's or an earlier release's customers, or a migrated day: one line now,
+        # not a failed task.
         check_customer_base(conn, DEFAULT_SEED)
+        refuse_migrated_days(conn, day_list[0], day_list[-1])
     days_to_run = day_list
 
     prepare_airflow(url)

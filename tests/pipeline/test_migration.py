@@ -674,3 +674,74 @@ def test_migration_dag_has_the_pipelines_timeouts_and_failure_alert():
         assert any(isinstance(cb, FailureNotifier) for cb in task.on_failure_callback or []), task.task_id
     source = (PROJECT_ROOT / "dags" / "customer_care_legacy_migration.py").read_text()
     assert "limit_session(" in source
+
+
+@pytest.fixture
+def migrated_copy(make_database, legacy_url):
+    """A database holding one clean migration, for tests that change it."""
+    url = make_database()
+    result = run_migration(url, legacy_url)
+    return url, result
+
+
+def test_a_size_file_never_silently_replaces_migrated_days(migrated_copy, tmp_path):
+    import os
+    import subprocess
+
+    from devtools.database import psql_path
+    from include.generator.settings import BatchSettings
+    from include.storage.reference import load_reference
+    from include.storage.sqlfile import REPLACE_SETTING, write_sql_file
+
+    url, result = migrated_copy
+    day = result.days[3]
+    path = tmp_path / "synthetic_data_small.sql"
+    with connect(url) as conn:
+        write_sql_file(path, [day], [200], BatchSettings(seed=7), load_reference(conn))
+
+    def load(**env: str) -> subprocess.CompletedProcess:
+        command = [psql_path(), url, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(path)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300, env={**os.environ, **env})
+
+    before = all_checksums(url)
+    done = load()
+    assert done.returncode != 0 and f"would replace migrated days ({day})" in done.stderr, done.stderr
+    assert all_checksums(url) == before, "nothing replaced, nothing lost"
+    done = load(PGOPTIONS=f"-c {REPLACE_SETTING}=on")
+    assert done.returncode == 0, done.stderr
+    with connect(url) as conn:
+        # Replaced when asked, and the ledger says so: the day is no longer recorded as migrated.
+        assert (
+            conn.execute("SELECT count(*) FROM migration.migrated_days WHERE day = %s", (day,)).fetchone()[0]
+            == 0
+        )
+        assert conn.execute("SELECT count(*) FROM interaction_days.of_day(%s)", (day,)).fetchone()[0] == 200
+        assert (
+            conn.execute("SELECT count(*) FROM migration.migrated_days").fetchone()[0] == len(result.days) - 1
+        )
+
+
+def test_backfill_over_a_migrated_day_is_refused_in_one_line_without_retries(migrated, use_database):
+    import subprocess
+    import sys
+
+    from include.config import PROJECT_ROOT
+
+    url, result, _ = migrated
+    use_database(url)
+    before = all_checksums(url)
+    day = result.days[0].isoformat()
+    done = subprocess.run(
+        [sys.executable, "-m", "devtools", "backfill", day, day],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert (
+        len(lines) == 1 and lines[0].startswith("error: ") and "migrated from the earlier schema" in lines[0]
+    )
+    assert "CCA_REPLACE_MIGRATED_DAYS=1" in lines[0] and "Traceback" not in done.stderr
+    assert all_checksums(url) == before
