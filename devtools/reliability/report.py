@@ -12,7 +12,7 @@ from devtools.reliability.scenarios import SCENARIOS, Result
 def run(only: set[str] | None = None) -> int:
     # psycopg logs the COPY it abandons when a scenario kills the connection: expected here.
     logging.getLogger("psycopg").setLevel(logging.ERROR)
-    unknown = sorted((only or set()) - set(SCENARIOS) - {"bad_inputs"})
+    unknown = sorted((only or set()) - set(SCENARIOS) - {"bad_inputs", "dirty_migration"})
     if unknown:
         raise ValueError(f"unknown scenario(s) {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
     results: list[Result] = []
@@ -38,9 +38,15 @@ def run(only: set[str] | None = None) -> int:
 
             print()
             bad_ok = all(o.ok for o in run_all(make_db))
+        dirty_ok = True
+        if not only or "dirty_migration" in only:
+            from devtools.reliability.dirty_migration import run_all as migrate_dirty
+
+            print()
+            dirty_ok = all(o.ok for o in migrate_dirty(make_db))
     survived = sum(r.survived for r in results)
     print(
         f"faults survived {survived}/{len(results)}, rows lost {sum(r.rows_lost for r in results)}, "
         f"rows duplicated {sum(r.rows_duplicated for r in results)}"
     )
-    return 0 if survived == len(results) and bad_ok else 1
+    return 0 if survived == len(results) and bad_ok and dirty_ok else 1

@@ -745,3 +745,18 @@ def test_backfill_over_a_migrated_day_is_refused_in_one_line_without_retries(mig
     )
     assert "CCA_REPLACE_MIGRATED_DAYS=1" in lines[0] and "Traceback" not in done.stderr
     assert all_checksums(url) == before
+
+
+def test_make_reliability_migrates_each_dirty_value_with_the_real_command(make_database):
+    from devtools.reliability import dirty_migration
+
+    lines: list[str] = []
+    names = ["end time 150 years late", "Infinity and NaN fees", dirty_migration.SQL_ASCII]
+    outcomes = dirty_migration.run_all(make_database, lines.append, names)
+    assert [o.name for o in outcomes] == names
+    for outcome in outcomes:
+        assert outcome.ok, outcome
+        assert outcome.read > 13_000 and outcome.rejected > 0
+    assert lines[-1] == "dirty migrations tried 3, completed with every row counted 3/3, tracebacks 0"
+    # make reliability tries every dirty value of the fixture, and the SQL_ASCII source.
+    assert dirty_migration.INPUTS == [*DIRTY_VALUES, dirty_migration.SQL_ASCII]
