@@ -598,6 +598,23 @@ def test_a_dirty_source_migrates_again_to_the_same_tables(dirty_migrated):
     assert all_checksums(url) == before
 
 
+#: Dirty values the migration used to accept as they were: what it now counts instead.
+ALONE_EXPECTED = {
+    "-infinity created_at and activation_date": (
+        "customer_service_plans",
+        "rejected",
+        "activation_date outside the date window",
+        1,
+    ),
+    "dates outside the window (years 44, 2099, 9999)": (
+        "customer_interactions",
+        "rejected",
+        "start_timestamp outside the date window",
+        3,
+    ),
+}
+
+
 @pytest.mark.parametrize("dirty", list(DIRTY_VALUES))
 def test_each_dirty_value_alone_completes_with_every_row_counted(make_database, dirty):
     source = make_database()
@@ -607,6 +624,10 @@ def test_each_dirty_value_alone_completes_with_every_row_counted(make_database, 
     result = run_migration(make_database(), source)
     assert_every_row_counted(result, source)
     assert result.rows("customer_interactions", "migrated") > 400
+    assert all(dt.date(1970, 1, 1) <= day <= dt.date.today() for day in result.days)
+    if dirty in ALONE_EXPECTED:
+        table, outcome, reason, rows = ALONE_EXPECTED[dirty]
+        assert reasons(result, table, outcome).get(reason) == rows
 
 
 def test_an_sql_ascii_source_is_read_with_its_latin1_text(make_database):
