@@ -96,6 +96,11 @@ def shard_size(value: object) -> int:
 
 
 def extend_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
+    """The run's first write: a migrated day is refused before it (MigratedDayRefused, one line)."""
+    from include.storage.days import refuse_migrated_days
+
+    refuse_migrated_days(conn, day, day)
+    conn.rollback()
     return ensure_customer_base(conn, day, settings)
 
 

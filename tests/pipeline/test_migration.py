@@ -781,3 +781,18 @@ def test_make_reliability_migrates_each_dirty_value_with_the_real_command(make_d
     assert lines[-1] == "dirty migrations tried 3, completed with every row counted 3/3, tracebacks 0"
     # make reliability tries every dirty value of the fixture, and the SQL_ASCII source.
     assert dirty_migration.INPUTS == [*DIRTY_VALUES, dirty_migration.SQL_ASCII]
+
+
+def test_the_pipeline_dag_fails_a_migrated_day_at_once_without_retries(
+    pipeline_dag, migrated_copy, use_database
+):
+    from tests.support import run_dag_instances, state_of
+
+    url, result = migrated_copy
+    use_database(url)
+    before = all_checksums(url)
+    state, tasks = run_dag_instances(pipeline_dag, result.days[0], {"interactions_per_day": 600})
+    assert state == "failed"
+    assert state_of(tasks["extend_customer_base"]) == "failed"
+    assert tasks["extend_customer_base"].try_number == 1  # failed at once, no up_for_retry
+    assert all_checksums(url) == before  # refused before the first write
