@@ -99,8 +99,8 @@ def extend_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
     """The run's first write: a migrated day is refused before it (MigratedDayRefused, one line)."""
     from include.storage.days import refuse_migrated_days
 
-    refuse_migrated_days(conn, day, day)
-    conn.rollback()
+    with conn.transaction():
+        refuse_migrated_days(conn, day, day)
     return ensure_customer_base(conn, day, settings)
 
 
