@@ -10,6 +10,7 @@ import datetime as dt
 from airflow.sdk import DAG, Param, get_current_context, task
 
 from include.config import CONN_ID
+from include.notifications import FailureNotifier
 
 DOC_MD = f"""
 ### Migration from the earlier (20-table, UUID) schema
@@ -25,7 +26,11 @@ feedback folded in. Manual trigger only. Re-running gives identical tables.
 2. `migrate_reference_and_customers` - stage the source with COPY, then channels, types,
    plans, agents, customers and plan history.
 3. `migrate_interactions` - interactions into a work table, then each day swapped in.
-4. `refresh_summaries` - the analytics summaries of the migrated days, and the report.
+4. `refresh_summaries` - the analytics summaries of the migrated days, and the report; the
+   staging copies of the source (rejected rows' personal data included) are dropped.
+
+Timeouts as in the pipeline DAG: each session's statement and idle timeouts
+(include/connections.py), a 2-hour execution timeout per task, and the failure alert.
 
 A day that already holds generated interactions is left alone (and its legacy rows reported
 as rejected) unless `replace_generated` is true. See docs/migration.md.
@@ -40,7 +45,15 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     tags=["customer-care", "postgres", "migration"],
-    default_args={"owner": "customer-care-analytics", "retries": 1, "retry_delay": dt.timedelta(seconds=30)},
+    default_args={
+        "owner": "customer-care-analytics",
+        "retries": 1,
+        "retry_delay": dt.timedelta(seconds=30),
+        # As the pipeline's: a hung task ends, every failure is logged and alerted
+        # (Slack / e-mail when configured, include/notifications.py).
+        "execution_timeout": dt.timedelta(hours=2),
+        "on_failure_callback": [FailureNotifier()],
+    },
     params={
         "source_conn_id": Param(
             "legacy_customer_care_db",
@@ -79,7 +92,9 @@ with DAG(
     def _connection(conn_id: str = CONN_ID):
         from airflow.providers.postgres.hooks.postgres import PostgresHook
 
-        return PostgresHook(postgres_conn_id=conn_id).get_conn()
+        from include.connections import limit_session
+
+        return limit_session(PostgresHook(postgres_conn_id=conn_id).get_conn())
 
     def _day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
@@ -130,11 +145,18 @@ with DAG(
 
     @task
     def refresh_summaries(migration_run: int, days: list[str]) -> list[str]:
-        from include.migration.run import MigrationResult, finish_phase, format_report, summaries_phase
+        from include.migration.run import (
+            MigrationResult,
+            drop_staging,
+            finish_phase,
+            format_report,
+            summaries_phase,
+        )
 
         with _connection() as target:
             summaries_phase(target, migration_run, [dt.date.fromisoformat(d) for d in days])
             lines = format_report(MigrationResult(report=finish_phase(target, migration_run)))
+            drop_staging(target)
         for line in lines:
             print(line)
         return lines

@@ -166,25 +166,26 @@ with DAG(
 
     @contextlib.contextmanager
     def _no_retry_for_refusals():
-        """A failed audit or another seed's customers fail the task at once: the rows are a
-        function of (seed, day), so a retry would fail the same way after its backoff."""
+        """A failed audit, another seed's customers or a migrated day fail the task at once: the
+        rows are a function of (seed, day), so a retry would fail the same way after its backoff."""
         from airflow.sdk.exceptions import AirflowFailException
 
         from include.generator.customers import CustomerBaseMismatch
         from include.quality import DataQualityError
+        from include.storage.days import MigratedDayRefused
 
         try:
             yield
-        except (CustomerBaseMismatch, DataQualityError) as refused:
+        except (CustomerBaseMismatch, DataQualityError, MigratedDayRefused) as refused:
             raise AirflowFailException(str(refused)) from refused
 
     @task
     def extend_customer_base(work: list[dict]) -> int:
+        from include.pipeline import extend_customer_base as extend
         from include.pipeline import unpack
-        from include.storage.days import ensure_customer_base
 
         with _no_retry_for_refusals(), _connection() as conn:
-            return ensure_customer_base(conn, *unpack(work[0]))
+            return extend(conn, *unpack(work[0]))
 
     @task
     def generate_interactions(shard_work: dict) -> int:

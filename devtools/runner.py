@@ -410,6 +410,7 @@ def execute(
     from devtools.database import connect, database_url
     from include.generator.config import DEFAULT_SEED, MAX_INTERACTIONS_PER_DAY
     from include.storage.customers import check_customer_base
+    from include.storage.days import refuse_migrated_days
 
     conf: dict = {}
     if interactions not in (None, ""):
@@ -427,8 +428,10 @@ def execute(
     runners = parse_jobs(jobs, len(day_list))
     url = database_url()
     with connect(url) as conn:
-        # Another seed's or an earlier release's customers: one line now, not a failed task.
+        # Another seed's or an earlier release's customers, or a migrated day: one line now,
+        # not a failed task.
         check_customer_base(conn, DEFAULT_SEED)
+        refuse_migrated_days(conn, day_list[0], day_list[-1])
     days_to_run = day_list
 
     prepare_airflow(url)

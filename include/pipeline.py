@@ -98,6 +98,15 @@ def shard_size(value: object) -> int:
     return value
 
 
+def extend_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
+    """The run's first write: a migrated day is refused before it (MigratedDayRefused, one line)."""
+    from include.storage.days import refuse_migrated_days
+
+    with conn.transaction():
+        refuse_migrated_days(conn, day, day)
+    return ensure_customer_base(conn, day, settings)
+
+
 def plan_run(day: dt.date, settings: BatchSettings, max_rows_per_shard: int) -> list[list[int]]:
     """The day's shards as validate_run hands them on: [first block, stop block, shard count]."""
     shards = plan_shards(day, settings, max_rows_per_shard)

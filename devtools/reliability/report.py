@@ -12,7 +12,7 @@ from devtools.reliability.scenarios import SCENARIOS, Result
 def run(only: set[str] | None = None) -> int:
     # psycopg logs the COPY it abandons when a scenario kills the connection: expected here.
     logging.getLogger("psycopg").setLevel(logging.ERROR)
-    unknown = sorted((only or set()) - set(SCENARIOS) - {"bad_inputs", "broker"})
+    unknown = sorted((only or set()) - set(SCENARIOS) - {"bad_inputs", "broker", "dirty_migration"})
     if unknown:
         raise ValueError(f"unknown scenario(s) {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
     results: list[Result] = []
@@ -38,6 +38,12 @@ def run(only: set[str] | None = None) -> int:
 
             print()
             bad_ok = all(o.ok for o in run_all(make_db))
+        dirty_ok = True
+        if not only or "dirty_migration" in only:
+            from devtools.reliability.dirty_migration import run_all as migrate_dirty
+
+            print()
+            dirty_ok = all(o.ok for o in migrate_dirty(make_db))
     broker = []
     if not only or "broker" in only:
         from devtools.reliability.broker import run_all as broker_checks
@@ -50,4 +56,4 @@ def run(only: set[str] | None = None) -> int:
         f"rows duplicated {sum(r.rows_duplicated for r in results)}"
         + (f", broker checks passed {sum(c.ok for c in broker)}/{len(broker)}" if broker else "")
     )
-    return 0 if survived == len(results) and bad_ok and all(c.ok for c in broker) else 1
+    return 0 if survived == len(results) and bad_ok and dirty_ok and all(c.ok for c in broker) else 1

@@ -3,7 +3,14 @@
 See docs/migration.md for the mapping, the rejection reasons and which data wins.
 """
 
-from include.migration.run import MigrationResult, format_report, migrate
+from include.migration.run import MigrationFailed, MigrationResult, format_report, migrate
 from include.migration.source import SourceShapeError, check_source
 
-__all__ = ["MigrationResult", "SourceShapeError", "check_source", "format_report", "migrate"]
+__all__ = [
+    "MigrationFailed",
+    "MigrationResult",
+    "SourceShapeError",
+    "check_source",
+    "format_report",
+    "migrate",
+]

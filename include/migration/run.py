@@ -21,8 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import psycopg
+from psycopg import sql
 
 from include.config import SQL_DIR
+from include.connections import limit_session
 from include.migration import source as src
 from include.storage.sql import apply_schema, run_sql_file
 
@@ -35,6 +37,32 @@ WORK_COLUMNS = (
     "end_timestamp, duration_seconds, queue_time_seconds, resolution_status, is_escalated, "
     "first_contact_resolution, is_repeat_contact, satisfaction_score, interaction_summary, language, created_at"
 )
+
+
+class MigrationFailed(ValueError):
+    """The tool itself failed (not the data: bad rows are counted, never raised): one line
+    naming the phase. Phases committed before it stay, and a re-run completes the migration."""
+
+    def __init__(self, phase: str, cause: BaseException) -> None:
+        first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+        super().__init__(
+            f"migration failed in phase {phase!r}: {type(cause).__name__}: {first} "
+            "(phases before it are committed; run the migration again to complete it)"
+        )
+        self.phase = phase
+
+
+@contextmanager
+def phase_errors(name: str) -> Iterator[None]:
+    """Any failure inside becomes MigrationFailed naming the phase (interrupts pass through)."""
+    try:
+        yield
+    except MigrationFailed:
+        raise
+    except src.SourceShapeError:
+        raise
+    except Exception as exc:
+        raise MigrationFailed(name, exc) from exc
 
 
 @dataclass
@@ -90,24 +118,34 @@ def migrate(
         timings[name] = round(now - clock[0], 2)
         clock[0] = now
 
-    found = check_source_shape(source, source_schema)  # nothing written before this passes
-    with migration_lock(target):
-        run_id = stage_phase(target, source, source_schema, found, source_label or source_schema)
+    with phase_errors("check the source"):
+        limit_session(source)  # the pipeline's statement and idle timeouts (include/connections.py)
+        limit_session(target)
+        found = check_source_shape(source, source_schema)  # nothing written before this passes
+    with phase_errors("prepare the target"), migration_lock(target):
+        with phase_errors("stage"):
+            run_id = stage_phase(target, source, source_schema, found, source_label or source_schema)
         lap("stage")
         hook("staged")
-        customers_phase(target, run_id)
+        with phase_errors("customers"):
+            customers_phase(target, run_id)
         lap("customers")
         hook("customers")
-        prepare_interactions_phase(target, run_id, start_date, end_date, replace_generated)
+        with phase_errors("interactions"):
+            prepare_interactions_phase(target, run_id, start_date, end_date, replace_generated)
         lap("interactions")
         hook("interactions")
-        days, replaced = publish_phase(target, run_id, source_label or source_schema, hook)
+        with phase_errors("publish"):
+            days, replaced = publish_phase(target, run_id, source_label or source_schema, hook)
         lap("publish")
         if refresh_summaries:
-            summaries_phase(target, run_id, days)
+            with phase_errors("summaries"):
+                summaries_phase(target, run_id, days)
             lap("summaries")
             hook("summaries")
-        report = finish_phase(target, run_id)
+        with phase_errors("report"):
+            report = finish_phase(target, run_id)
+            drop_staging(target)
         lap("report")
     return MigrationResult(
         report=report,
@@ -227,6 +265,15 @@ def finish_phase(target: psycopg.Connection, run_id: int) -> list[tuple[str, str
     report = read_report(target)
     target.commit()
     return report
+
+
+def drop_staging(target: psycopg.Connection) -> None:
+    """The staging copies (rejected rows' personal data included) and the work table go once a
+    run is complete; the report, rejections (keys and reasons only) and uuid_map stay."""
+    with target.transaction():
+        for table in src.SOURCE_COLUMNS:
+            target.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(src.staging_table(table)))
+        target.execute("DROP TABLE IF EXISTS migration.work_interactions")
 
 
 def publish_migrated_day(conn: psycopg.Connection, day: dt.date, source_label: str = "") -> int:

@@ -155,22 +155,45 @@ def note_foreign_rows(conn: psycopg.Connection, day: dt.date) -> int:
 REPLACE_MIGRATED_ENV = "CCA_REPLACE_MIGRATED_DAYS"
 
 
+class MigratedDayRefused(ValueError):
+    """A day holds migrated interactions: refused at once (a retry would be refused the same way)."""
+
+
+def migrated_days(conn: psycopg.Connection, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The days between first and last recorded in migration.migrated_days (none without it)."""
+    if conn.execute("SELECT to_regclass('migration.migrated_days')").fetchone()[0] is None:
+        return []
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT day FROM migration.migrated_days WHERE day BETWEEN %s AND %s ORDER BY day", (first, last)
+        )
+    ]
+
+
+def refuse_migrated_days(conn: psycopg.Connection, first: dt.date, last: dt.date) -> None:
+    """Raise MigratedDayRefused (one line) when a day between first and last was migrated
+    from the earlier schema, unless CCA_REPLACE_MIGRATED_DAYS=1."""
+    found = migrated_days(conn, first, last)
+    if found and os.environ.get(REPLACE_MIGRATED_ENV) != "1":
+        shown = ", ".join(str(d) for d in found[:5]) + (
+            f" and {len(found) - 5} more" if len(found) > 5 else ""
+        )
+        raise MigratedDayRefused(
+            f"{shown} hold{'s' if len(found) == 1 else ''} interactions migrated from the earlier schema; "
+            f"set {REPLACE_MIGRATED_ENV}=1 to replace them with generated ones"
+        )
+
+
 def refuse_migrated_day(conn: psycopg.Connection, day: dt.date) -> None:
     """A day migrated from the earlier schema is never silently replaced by generated rows.
 
     With CCA_REPLACE_MIGRATED_DAYS=1 the day is generated anyway and no longer counts as
     migrated. See docs/migration.md ("Who wins").
     """
-    if conn.execute("SELECT to_regclass('migration.migrated_days')").fetchone()[0] is None:
-        return
-    if conn.execute("SELECT FROM migration.migrated_days WHERE day = %s", (day,)).fetchone() is None:
-        return
-    if os.environ.get(REPLACE_MIGRATED_ENV) != "1":
-        raise ValueError(
-            f"{day} holds interactions migrated from the earlier schema; set {REPLACE_MIGRATED_ENV}=1 "
-            "to replace them with generated ones"
-        )
-    conn.execute("DELETE FROM migration.migrated_days WHERE day = %s", (day,))
+    refuse_migrated_days(conn, day, day)
+    if migrated_days(conn, day, day):
+        conn.execute("DELETE FROM migration.migrated_days WHERE day = %s", (day,))
 
 
 # ------------------------------------------------------------------ sharded days

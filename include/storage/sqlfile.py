@@ -2,8 +2,8 @@
 
 The file holds the customers, plan rows and generated agents its interactions need, then the interactions,
 as COPY blocks in one transaction. Loading it twice leaves one copy: customers are
-inserted only when missing and the file's days are replaced. Days the pipeline loaded are
-never replaced unless the user asks (`PGOPTIONS='-c cca.replace_loaded_days=on'`); then
+inserted only when missing and the file's days are replaced. Days the pipeline loaded, or
+a migration wrote (migration.migrated_days), are never replaced unless the user asks (`PGOPTIONS='-c cca.replace_loaded_days=on'`); then
 their batch records go, and the summaries are emptied (`cca summaries rebuild` refills
 them), so no summary ever describes rows that are gone.
 """
@@ -59,19 +59,36 @@ SUMMARY_TABLES = (
 
 def replace_guard(first: dt.date, last: dt.date) -> str:
     """SQL run before the file deletes its days: stops (nothing changed) on days the pipeline
-    loaded unless asked; when they are replaced, or summaries cover the days, the summaries go."""
+    loaded or a migration wrote (migration.migrated_days) unless asked; replaced migrated days
+    leave that ledger; when such days are replaced, or summaries cover the days, the summaries go."""
     return f"""DO $guard$
 DECLARE
     loaded text;
+    migrated text;
 BEGIN
     SELECT string_agg(batch_date::text, ', ' ORDER BY batch_date) INTO loaded
     FROM interaction_batches WHERE batch_date BETWEEN '{first}' AND '{last}';
-    IF loaded IS NOT NULL AND coalesce(current_setting('{REPLACE_SETTING}', true), '') <> 'on' THEN
-        RAISE EXCEPTION 'this file would replace days the pipeline loaded (%); nothing was changed', loaded
-            USING HINT = 'to replace them, load it with PGOPTIONS=''-c {REPLACE_SETTING}=on'' '
-                         '(their summaries are emptied: run cca summaries rebuild afterwards)';
+    IF to_regclass('migration.migrated_days') IS NOT NULL THEN
+        EXECUTE 'SELECT string_agg(day::text, '', '' ORDER BY day) FROM migration.migrated_days '
+                'WHERE day BETWEEN ''{first}'' AND ''{last}'' ' INTO migrated;
+    END IF;
+    IF coalesce(current_setting('{REPLACE_SETTING}', true), '') <> 'on' THEN
+        IF loaded IS NOT NULL THEN
+            RAISE EXCEPTION 'this file would replace days the pipeline loaded (%); nothing was changed', loaded
+                USING HINT = 'to replace them, load it with PGOPTIONS=''-c {REPLACE_SETTING}=on'' '
+                             '(their summaries are emptied: run cca summaries rebuild afterwards)';
+        END IF;
+        IF migrated IS NOT NULL THEN
+            RAISE EXCEPTION 'this file would replace migrated days (%); nothing was changed', migrated
+                USING HINT = 'to replace them, load it with PGOPTIONS=''-c {REPLACE_SETTING}=on'' '
+                             '(they are then no longer recorded as migrated)';
+        END IF;
     END IF;
     DELETE FROM interaction_batches WHERE batch_date BETWEEN '{first}' AND '{last}';
+    IF migrated IS NOT NULL THEN
+        EXECUTE 'DELETE FROM migration.migrated_days WHERE day BETWEEN ''{first}'' AND ''{last}'' ';
+        loaded := coalesce(loaded, migrated);
+    END IF;
     IF loaded IS NOT NULL OR EXISTS (
         SELECT 1 FROM analytics.daily_channel_summary WHERE summary_date BETWEEN '{first}' AND '{last}'
     ) THEN

@@ -10,13 +10,13 @@ import argparse
 import datetime as dt
 import re
 
-import psycopg
 import pytest
 
 from devtools.database import connect
+from devtools.legacy_fixture.dirty import DIRTY_VALUES, make_sql_ascii, plant_dirty_values, plant_latin1_name
 from devtools.legacy_fixture.generate import DEFAULT_DAYS, DEFAULT_START, build_legacy, checksums
 from include.config import SQL_DIR
-from include.migration import SourceShapeError, format_report, migrate
+from include.migration import MigrationFailed, SourceShapeError, format_report, migrate
 from include.migration.source import NOT_MIGRATED, SOURCE_COLUMNS
 from tests.support import table_checksums
 
@@ -85,9 +85,6 @@ def test_counts_per_source_table_are_migrated_plus_rejected(migrated, legacy_url
         ]
     reasons = {(r[0], r[2]) for r in result.report if r[1] == "rejected"}
     for expected in [  # every kind of dirty row of the fixture is counted with its reason
-        ("customer_interactions", "missing start_timestamp"),
-        ("customer_interactions", "end_timestamp not after start_timestamp"),
-        ("customer_interactions", "missing end_timestamp"),
         ("customer_interactions", "orphan: customer not in source"),
         ("customer_interactions", "orphan: channel not in source"),
         ("customer_interactions", "unknown interaction_status"),
@@ -99,6 +96,12 @@ def test_counts_per_source_table_are_migrated_plus_rejected(migrated, legacy_url
         ("agents", "bot (not a human agent: its interactions are self-service)"),
     ]:
         assert expected in reasons, expected
+    repaired = {(r[0], r[2]) for r in result.report if r[1] == "migrated" and r[2].startswith("repaired")}
+    for expected in [  # missing starts, and ends missing or not after the start, come from the steps
+        ("customer_interactions", "repaired: start_timestamp from the steps"),
+        ("customer_interactions", "repaired: end_timestamp from the steps"),
+    ]:
+        assert expected in repaired, expected
     merged = [r for r in result.report if r[0] == "customers" and "same msisdn" in r[2]]
     assert merged and merged[0][3] > 0
     with connect(url) as conn:
@@ -173,13 +176,22 @@ def test_every_foreign_key_resolves_and_plans_are_consistent(migrated):
             """
         ).fetchone()
         assert orphans == (0, 0, 0, 0, 0, 0, 0)
-        # Exactly one active plan per Active/Suspended migrated customer, none for Inactive ones.
+        # One active plan per Active/Suspended migrated customer (none for those the report
+        # counts as migrated without one), none for Inactive ones.
+        plans = "(SELECT count(*) FROM customer_service_plans p WHERE p.customer_id = c.customer_id AND p.is_active)"
         wrong = conn.execute(
-            "SELECT count(*) FROM customers c WHERE c.customer_id >= 900000000000 AND "
-            "(SELECT count(*) FROM customer_service_plans p WHERE p.customer_id = c.customer_id AND p.is_active)"
-            " <> CASE WHEN c.status IN ('Active', 'Suspended') THEN 1 ELSE 0 END"
+            f"SELECT count(*) FROM customers c WHERE c.customer_id >= 900000000000 AND {plans} "
+            "> CASE WHEN c.status IN ('Active', 'Suspended') THEN 1 ELSE 0 END"
         ).fetchone()[0]
         assert wrong == 0
+        planless = conn.execute(
+            f"SELECT count(*) FROM customers c WHERE c.customer_id >= 900000000000 AND {plans} = 0 "
+            "AND c.status IN ('Active', 'Suspended')"
+        ).fetchone()[0]
+        counted = conn.execute(
+            "SELECT rows FROM migration.report WHERE source_table = 'customers' AND reason LIKE 'active without%'"
+        ).fetchone()[0]
+        assert planless == counted > 0
         # Bots are not agents; every migrated interaction traces back to its source row.
         assert conn.execute("SELECT count(*) FROM agents WHERE agent_name LIKE 'Bot %'").fetchone()[0] == 0
         untraced = conn.execute(
@@ -229,7 +241,7 @@ def test_killed_connection_mid_publish_reruns_to_the_clean_result(make_database,
             if phase == "day 2024-03-15":
                 killer.execute("SELECT pg_terminate_backend(%s)", (pid,))
 
-        with pytest.raises(psycopg.OperationalError):
+        with pytest.raises(MigrationFailed, match="in phase 'publish'"):
             migrate(target, source, "public", after_phase=kill)
     run_migration(url, legacy_url)
     assert all_checksums(url) == all_checksums(clean_url)
@@ -492,3 +504,295 @@ def test_the_html_report_covers_a_migrated_day(migrated, tmp_path):
     assert count > 0
     assert day.isoformat() in html and "Mobile App" in html
     assert f"{count:,}" in html or str(count) in html
+
+
+# ---------------------------------------------------------------- dirty data and failures (issue #27)
+DIRTY_ROWS = 3_000
+
+
+def assert_every_row_counted(result, source_url: str) -> None:
+    for table in SOURCE_COLUMNS:
+        read = result.rows(table, "read")
+        assert read == source_count(source_url, table), table
+        assert read == result.rows(table, "migrated") + result.rows(table, "rejected"), table
+
+
+def reasons(result, table: str, outcome: str = "rejected") -> dict[str, int]:
+    return {r[2]: r[3] for r in result.report if r[0] == table and r[1] == outcome}
+
+
+@pytest.fixture(scope="module")
+def dirty_migrated(make_database):
+    """The fixture with every dirty value of DIRTY_VALUES planted, migrated once."""
+    source = make_database()
+    with connect(source) as conn:
+        build_legacy(conn, DIRTY_ROWS, seed=7)
+        plant_dirty_values(conn)
+    url = make_database()
+    return url, run_migration(url, source), source
+
+
+def test_every_dirty_value_is_counted_and_the_migration_completes(dirty_migrated):
+    url, result, source = dirty_migrated
+    assert_every_row_counted(result, source)
+    interactions = reasons(result, "customer_interactions")
+    # -infinity, BC, year 44, 2099, 9999: rejected, never a partition.
+    assert interactions["start_timestamp outside the date window"] == 5
+    assert interactions["duplicate interaction_id (the first row with it is kept)"] == 1
+    assert interactions["missing or unreadable interaction_id"] >= 1
+    assert reasons(result, "customers")["duplicate customer_id (the first row with it is kept)"] == 1
+    plans = reasons(result, "service_plans")
+    assert plans["monthly_fee not a number (NaN or Infinity)"] == 2
+    assert plans["monthly_fee too large (100,000,000 or more)"] == 1
+    repaired = reasons(result, "customer_interactions", "migrated")
+    assert repaired["repaired: end_timestamp from duration_seconds"] >= 1  # 150 years late, duration kept
+    assert repaired["repaired: end_timestamp from the steps"] >= 3  # 150 years late, infinity
+    customers = reasons(result, "customers", "migrated")
+    assert customers["repaired: registration_date from created_at"] >= 1  # 'unknown'
+    assert customers["repaired: registration_date from the first plan"] >= 1  # BC
+    with connect(url) as conn:
+        assert conn.execute(
+            "SELECT data_allowance_gb::float, voice_minutes, sms_allowance FROM service_plans WHERE plan_code = 'LEGACY_UNL_70'"
+        ).fetchone() == (999999.99, 2147483647, 2147483647)  # -1: unlimited
+        names = conn.execute(
+            "SELECT string_agg(plan_name, '|' ORDER BY service_plan_id) FROM service_plans "
+            "WHERE plan_name LIKE 'Postpaid 25%'"
+        ).fetchone()[0]
+        assert re.fullmatch(r"Postpaid 25\|Postpaid 25 \(legacy \d+\)", names), names
+        codes = {
+            r[0]
+            for r in conn.execute("SELECT plan_code FROM service_plans WHERE plan_code LIKE 'LEGACY_PRE_10%'")
+        }
+        assert len(codes) == 2 and "LEGACY_PRE_10" in codes
+        types = {
+            r[0]
+            for r in conn.execute(
+                "SELECT interaction_name FROM interaction_types WHERE interaction_name LIKE 'Top%'"
+            )
+        }
+        assert len(types) == 3, types
+        channels = conn.execute(
+            "SELECT count(*) FROM channels WHERE channel_code LIKE 'LEGACY_VIDEO_SUPPORT%'"
+        ).fetchone()
+        assert channels[0] == 2
+        days = [r[0] for r in conn.execute("SELECT day FROM migration.migrated_days ORDER BY 1")]
+        assert days[0] >= DEFAULT_START and days[-1] < DEFAULT_START + dt.timedelta(days=DEFAULT_DAYS)
+        partitions = conn.execute(
+            "SELECT count(*) FROM pg_class WHERE relnamespace = 'interaction_days'::regnamespace "
+            "AND relname ~ '^d(0044|2099|9999)'"
+        ).fetchone()[0]
+        assert partitions == 0
+        # A 9999 expiry or last activity never makes a plan end centuries ahead.
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM customer_service_plans WHERE end_date > '2200-01-01'"
+            ).fetchone()[0]
+            == 0
+        )
+
+
+def test_a_dirty_source_migrates_again_to_the_same_tables(dirty_migrated):
+    url, _, source = dirty_migrated
+    before = all_checksums(url)
+    run_migration(url, source)
+    assert all_checksums(url) == before
+
+
+#: Dirty values the migration used to accept as they were: what it now counts instead.
+ALONE_EXPECTED = {
+    "-infinity created_at and activation_date": (
+        "customer_service_plans",
+        "rejected",
+        "activation_date outside the date window",
+        1,
+    ),
+    "dates outside the window (years 44, 2099, 9999)": (
+        "customer_interactions",
+        "rejected",
+        "start_timestamp outside the date window",
+        3,
+    ),
+}
+
+
+@pytest.mark.parametrize("dirty", list(DIRTY_VALUES))
+def test_each_dirty_value_alone_completes_with_every_row_counted(make_database, dirty):
+    source = make_database()
+    with connect(source) as conn:
+        build_legacy(conn, 500, seed=3)
+        plant_dirty_values(conn, [dirty])
+    result = run_migration(make_database(), source)
+    assert_every_row_counted(result, source)
+    assert result.rows("customer_interactions", "migrated") > 400
+    assert all(dt.date(1970, 1, 1) <= day <= dt.date.today() for day in result.days)
+    if dirty in ALONE_EXPECTED:
+        table, outcome, reason, rows = ALONE_EXPECTED[dirty]
+        assert reasons(result, table, outcome).get(reason) == rows
+
+
+def test_an_sql_ascii_source_is_read_with_its_latin1_text(make_database):
+    source = make_database()
+    make_sql_ascii(source)
+    with connect(source) as conn:
+        build_legacy(conn, 500, seed=3)
+        plant_latin1_name(conn)
+    url = make_database()
+    result = run_migration(url, source)
+    assert_every_row_counted(result, source)
+    with connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM customers WHERE customer_name = 'José'").fetchone()[0] == 1
+
+
+def test_a_tool_failure_names_its_phase_and_a_rerun_completes(make_database, migrated, legacy_url):
+    clean_url, _, _ = migrated
+    url = make_database()
+    with connect(url, autocommit=True) as other:
+
+        def break_staging(phase: str) -> None:
+            if phase == "staged":
+                other.execute("DROP TABLE migration.src_customers")
+
+        with pytest.raises(MigrationFailed) as failed:
+            run_migration(url, legacy_url, after_phase=break_staging)
+    message = str(failed.value)
+    assert "in phase 'customers'" in message and "src_customers" in message and "\n" not in message
+    run_migration(url, legacy_url)
+    assert all_checksums(url) == all_checksums(clean_url)
+
+
+def test_the_migration_has_the_pipelines_statement_timeout_and_says_so_in_one_line(
+    make_database, legacy_url, use_database, monkeypatch, capsys
+):
+    from devtools import cli
+
+    use_database(make_database())
+    monkeypatch.setenv("CCA_STATEMENT_TIMEOUT", "1ms")
+    assert cli.main(["migrate", "--source", legacy_url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: migration failed in phase ") and "statement timeout" in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_staging_copies_are_dropped_when_a_run_completes(migrated):
+    url, _, _ = migrated
+    with connect(url) as conn:
+        left = conn.execute(
+            "SELECT string_agg(relname, ', ') FROM pg_class WHERE relnamespace = 'migration'::regnamespace "
+            "AND relkind = 'r' AND (relname LIKE 'src%%' OR relname = 'work_interactions')"
+        ).fetchone()[0]
+    assert left is None
+
+
+def test_migration_dag_has_the_pipelines_timeouts_and_failure_alert():
+    from airflow.dag_processing.dagbag import DagBag
+
+    from include.config import PROJECT_ROOT
+    from include.notifications import FailureNotifier
+
+    dag = DagBag(str(PROJECT_ROOT / "dags")).dags["customer_care_legacy_migration"]
+    for task in dag.tasks:
+        assert task.execution_timeout == dt.timedelta(hours=2), task.task_id
+        assert any(isinstance(cb, FailureNotifier) for cb in task.on_failure_callback or []), task.task_id
+    source = (PROJECT_ROOT / "dags" / "customer_care_legacy_migration.py").read_text()
+    assert "limit_session(" in source
+
+
+@pytest.fixture
+def migrated_copy(make_database, legacy_url):
+    """A database holding one clean migration, for tests that change it."""
+    url = make_database()
+    result = run_migration(url, legacy_url)
+    return url, result
+
+
+def test_a_size_file_never_silently_replaces_migrated_days(migrated_copy, tmp_path):
+    import os
+    import subprocess
+
+    from devtools.database import psql_path
+    from include.generator.settings import BatchSettings
+    from include.storage.reference import load_reference
+    from include.storage.sqlfile import REPLACE_SETTING, write_sql_file
+
+    url, result = migrated_copy
+    day = result.days[3]
+    path = tmp_path / "synthetic_data_small.sql"
+    with connect(url) as conn:
+        write_sql_file(path, [day], [200], BatchSettings(seed=7), load_reference(conn))
+
+    def load(**env: str) -> subprocess.CompletedProcess:
+        command = [psql_path(), url, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(path)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300, env={**os.environ, **env})
+
+    before = all_checksums(url)
+    done = load()
+    assert done.returncode != 0 and f"would replace migrated days ({day})" in done.stderr, done.stderr
+    assert all_checksums(url) == before, "nothing replaced, nothing lost"
+    done = load(PGOPTIONS=f"-c {REPLACE_SETTING}=on")
+    assert done.returncode == 0, done.stderr
+    with connect(url) as conn:
+        # Replaced when asked, and the ledger says so: the day is no longer recorded as migrated.
+        assert (
+            conn.execute("SELECT count(*) FROM migration.migrated_days WHERE day = %s", (day,)).fetchone()[0]
+            == 0
+        )
+        assert conn.execute("SELECT count(*) FROM interaction_days.of_day(%s)", (day,)).fetchone()[0] == 200
+        assert (
+            conn.execute("SELECT count(*) FROM migration.migrated_days").fetchone()[0] == len(result.days) - 1
+        )
+
+
+def test_backfill_over_a_migrated_day_is_refused_in_one_line_without_retries(migrated, use_database):
+    import subprocess
+    import sys
+
+    from include.config import PROJECT_ROOT
+
+    url, result, _ = migrated
+    use_database(url)
+    before = all_checksums(url)
+    day = result.days[0].isoformat()
+    done = subprocess.run(
+        [sys.executable, "-m", "devtools", "backfill", day, day],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert (
+        len(lines) == 1 and lines[0].startswith("error: ") and "migrated from the earlier schema" in lines[0]
+    )
+    assert "CCA_REPLACE_MIGRATED_DAYS=1" in lines[0] and "Traceback" not in done.stderr
+    assert all_checksums(url) == before
+
+
+def test_make_reliability_migrates_each_dirty_value_with_the_real_command(make_database):
+    from devtools.reliability import dirty_migration
+
+    lines: list[str] = []
+    names = ["end time 150 years late", "Infinity and NaN fees", dirty_migration.SQL_ASCII]
+    outcomes = dirty_migration.run_all(make_database, lines.append, names)
+    assert [o.name for o in outcomes] == names
+    for outcome in outcomes:
+        assert outcome.ok, outcome
+        assert outcome.read > 13_000 and outcome.rejected > 0
+    assert lines[-1] == "dirty migrations tried 3, completed with every row counted 3/3, tracebacks 0"
+    # make reliability tries every dirty value of the fixture, and the SQL_ASCII source.
+    assert dirty_migration.INPUTS == [*DIRTY_VALUES, dirty_migration.SQL_ASCII]
+
+
+def test_the_pipeline_dag_fails_a_migrated_day_at_once_without_retries(
+    pipeline_dag, migrated_copy, use_database
+):
+    from tests.support import run_dag_instances, state_of
+
+    url, result = migrated_copy
+    use_database(url)
+    before = all_checksums(url)
+    state, tasks = run_dag_instances(pipeline_dag, result.days[0], {"interactions_per_day": 600})
+    assert state == "failed"
+    assert state_of(tasks["extend_customer_base"]) == "failed"
+    assert tasks["extend_customer_base"].try_number == 1  # failed at once, no up_for_retry
+    assert all_checksums(url) == before  # refused before the first write

@@ -50,3 +50,15 @@ CREATE TABLE IF NOT EXISTS migration.runs (
     phase       text        NOT NULL DEFAULT 'started',
     finished_at timestamptz
 );
+
+-- The window of dates a migration accepts (docs/migration.md, "Dates"): from 1970-01-01 to
+-- tomorrow (UTC). Outside it (BC dates, year 44, 2099, 9999, +/-infinity) a date is unusable:
+-- an interaction starting there is rejected, other dates count as missing.
+CREATE OR REPLACE FUNCTION migration.usable_day(d date) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT d BETWEEN DATE '1970-01-01' AND (now() AT TIME ZONE 'UTC')::date + 1
+$$;
+CREATE OR REPLACE FUNCTION migration.usable_time(t timestamp) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT t >= TIMESTAMP '1970-01-01' AND t < (now() AT TIME ZONE 'UTC')::date + 2
+$$;

@@ -15,10 +15,17 @@ SELECT interaction_id,
        coalesce(sum(d) FILTER (WHERE t = 'queue'), 0) AS queue_s,
        coalesce(sum(d) FILTER (WHERE t IN ('ivr', 'ivr_menu', 'menu_selection')), 0) AS ivr_s,
        coalesce(sum(d) FILTER (WHERE t IN ('authentication', 'auth')), 0) AS auth_s,
-       bool_or(t IN ('escalation', 'transfer', 'handover')) AS escalation_step
-FROM (SELECT interaction_id, lower(step_type) AS t, lower(step_status) AS status,
-             greatest(0, coalesce(duration_seconds,
-                                  extract(epoch FROM end_timestamp - start_timestamp)::integer, 0)) AS d
+       bool_or(t IN ('escalation', 'transfer', 'handover')) AS escalation_step,
+       min(start_timestamp) FILTER (WHERE migration.usable_time(start_timestamp)) AS first_start,
+       max(coalesce(end_timestamp, start_timestamp + make_interval(secs => d))) AS last_end
+FROM (SELECT interaction_id, lower(step_type) AS t, lower(step_status) AS status, start_timestamp, end_timestamp,
+             -- A step's seconds: its duration, else its timestamps; 0 when negative or longer
+             -- than a contact can be (31 days).
+             CASE WHEN duration_seconds IS NOT NULL
+                  THEN CASE WHEN duration_seconds BETWEEN 0 AND 2678400 THEN duration_seconds ELSE 0 END
+                  WHEN end_timestamp > start_timestamp AND end_timestamp <= start_timestamp + interval '31 days'
+                  THEN extract(epoch FROM end_timestamp - start_timestamp)::integer
+                  ELSE 0 END AS d
       FROM migration.src_interaction_steps) s
 GROUP BY interaction_id;
 
@@ -34,20 +41,49 @@ ORDER BY interaction_id, feedback_timestamp DESC NULLS LAST, feedback_id;
 ANALYZE mig_feedback_pick;
 
 -- ---------------------------------------------------------------- classify interactions
+-- Times: a missing start is the first step's; an end that is missing, not after the start
+-- or more than 31 days after it (a contact is never longer) is start + duration_seconds, else
+-- the last step's end, when those give one within 31 days (counted as repaired). A start
+-- outside the date window (migration.usable_time) is rejected.
+CREATE TEMP TABLE mig_times ON COMMIT DROP AS
+SELECT i.interaction_id, t.start_ts, t.start_from, e.end_ts, e.end_from
+FROM migration.src_customer_interactions i
+LEFT JOIN mig_steps st ON st.interaction_id = i.interaction_id
+CROSS JOIN LATERAL (SELECT coalesce(i.start_timestamp, st.first_start) AS start_ts,
+                           CASE WHEN i.start_timestamp IS NULL AND st.first_start IS NOT NULL
+                                THEN 'start_timestamp from the steps' END AS start_from) t
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN NOT migration.usable_time(t.start_ts) THEN NULL
+                WHEN i.end_timestamp > t.start_ts AND i.end_timestamp <= t.start_ts + interval '31 days'
+                THEN i.end_timestamp
+                WHEN i.duration_seconds BETWEEN 1 AND 2678400 THEN t.start_ts + make_interval(secs => i.duration_seconds)
+                WHEN st.last_end > t.start_ts AND st.last_end <= t.start_ts + interval '31 days' THEN st.last_end
+           END AS end_ts,
+           CASE WHEN i.end_timestamp > t.start_ts AND i.end_timestamp <= t.start_ts + interval '31 days' THEN NULL
+                WHEN i.duration_seconds BETWEEN 1 AND 2678400 THEN 'end_timestamp from duration_seconds'
+                WHEN st.last_end > t.start_ts AND st.last_end <= t.start_ts + interval '31 days'
+                THEN 'end_timestamp from the steps' END AS end_from) e;
+
+CREATE UNIQUE INDEX ON mig_times (interaction_id);
+ANALYZE mig_times;
+
 CREATE TEMP TABLE mig_interactions ON COMMIT DROP AS
 SELECT i.interaction_id AS source_uuid,
-       i.start_timestamp AS start_ts,
-       coalesce(i.end_timestamp, i.start_timestamp + make_interval(secs => i.duration_seconds)) AS end_ts,
-       i.start_timestamp::date AS day,
+       tm.start_ts,
+       tm.end_ts,
+       tm.start_ts::date AS day,
+       CASE WHEN tm.start_from IS NOT NULL OR tm.end_from IS NOT NULL
+            THEN 'repaired: ' || concat_ws(', ', tm.start_from, tm.end_from) ELSE '' END AS repair,
        cu.target_id AS customer_id, ch.target_id AS channel_id, ty.target_id AS interaction_type_id,
        CASE WHEN lower(ag.agent_type) IN ('human', 'hybrid', 'supervisor') THEN am.target_id END AS agent_id,
        j.session_id AS journey_uuid,
        lower(i.interaction_status) AS status, lower(i.interaction_mode) AS mode,
        i.error_code, i.escalated_to_human, i.escalation_reason,
        i.customer_satisfaction_score, i.resolution_on_first_contact, i.number_of_attempts,
-       coalesce(i.created_at, i.start_timestamp) AS created_at,
+       CASE WHEN migration.usable_time(i.created_at) THEN i.created_at ELSE tm.start_ts END AS created_at,
        sc.preferred_language,
-       CASE WHEN i.start_timestamp IS NULL THEN 'missing start_timestamp'
+       CASE WHEN tm.start_ts IS NULL THEN 'missing start_timestamp'
+            WHEN NOT migration.usable_time(tm.start_ts) THEN 'start_timestamp outside the date window'
             WHEN sc.customer_id IS NULL THEN 'orphan: customer not in source'
             WHEN cu.target_id IS NULL THEN 'customer not migrated'
             WHEN sch.channel_id IS NULL THEN 'orphan: channel not in source'
@@ -61,15 +97,15 @@ SELECT i.interaction_id AS source_uuid,
                  OR i.interaction_status IS NULL THEN 'unknown interaction_status'
             WHEN lower(i.interaction_mode) NOT IN ('bot', 'live_chat', 'self_service', 'ivr')
                  THEN 'unknown interaction_mode'
-            WHEN coalesce(i.end_timestamp, i.start_timestamp + make_interval(secs => i.duration_seconds)) IS NULL
-                 THEN 'missing end_timestamp'
-            WHEN coalesce(i.end_timestamp, i.start_timestamp + make_interval(secs => i.duration_seconds))
-                 <= i.start_timestamp THEN 'end_timestamp not after start_timestamp'
-            WHEN i.start_timestamp::date < coalesce(%(start_date)s::date, '-infinity'::date)
-                 OR i.start_timestamp::date > coalesce(%(end_date)s::date, 'infinity'::date)
+            WHEN tm.end_ts IS NULL AND i.end_timestamp IS NULL THEN 'missing end_timestamp'
+            WHEN tm.end_ts IS NULL AND i.end_timestamp <= tm.start_ts THEN 'end_timestamp not after start_timestamp'
+            WHEN tm.end_ts IS NULL THEN 'end_timestamp more than 31 days after start_timestamp'
+            WHEN tm.start_ts::date < coalesce(%(start_date)s::date, '-infinity'::date)
+                 OR tm.start_ts::date > coalesce(%(end_date)s::date, 'infinity'::date)
                  THEN 'outside the requested date range'
        END AS reason
 FROM migration.src_customer_interactions i
+JOIN mig_times tm ON tm.interaction_id = i.interaction_id
 LEFT JOIN migration.src_customers sc ON sc.customer_id = i.customer_id
 LEFT JOIN migration.uuid_map cu ON cu.source_table = 'customers' AND cu.source_uuid = i.customer_id
 LEFT JOIN migration.src_channels sch ON sch.channel_id = i.channel_id
@@ -218,7 +254,7 @@ WHERE f.interaction_id IS NULL OR m.source_uuid IS NULL OR m.reason IS NOT NULL 
 
 -- ---------------------------------------------------------------- report: what was migrated
 INSERT INTO migration.report (source_table, outcome, reason, rows)
-SELECT 'customer_interactions', 'migrated', '', count(*) FROM migration.work_interactions
+SELECT 'customer_interactions', 'migrated', repair, count(*) FROM mig_interactions WHERE reason IS NULL GROUP BY 3
 UNION ALL
 SELECT 'interaction_steps', 'migrated', 'folded into their interaction', count(*)
 FROM migration.src_interaction_steps s JOIN mig_interactions m ON m.source_uuid = s.interaction_id AND m.reason IS NULL
