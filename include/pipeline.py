@@ -100,7 +100,7 @@ def shard_size(value: object) -> int:
 
 def extend_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
     """The run's first write: a migrated day is refused before it (MigratedDayRefused, one line)."""
-    from include.storage.days import refuse_migrated_days
+    from include.storage.days import ensure_customer_base, refuse_migrated_days
 
     with conn.transaction():
         refuse_migrated_days(conn, day, day)
