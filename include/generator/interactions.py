@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from include.generator import config, geography, repeats, workforce
+from include.generator import config, geography, repeats, schedules, workforce
 from include.generator.calendar import DayPlan, day_plan
 from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, day_index
 from include.generator.reference import Reference
-from include.generator.stable_random import normal
 
 CHANNELS = tuple(config.CHANNEL_MIX)
 TYPES = tuple(config.INTERACTION_TYPES)
@@ -68,12 +67,7 @@ def store_open(weekday: np.ndarray, local_us: np.ndarray) -> np.ndarray:
 
 def channel_weights(plan: DayPlan) -> np.ndarray:
     """The day's channel mix: the configured one, shifted at weekends, no stores when closed."""
-    p = np.array(list(config.CHANNEL_MIX.values()), dtype=float)
-    if plan.day.weekday() >= 5:
-        p *= _lookup(config.WEEKEND_CHANNEL_LIFT, CHANNELS, default=1.0)
-    if plan.stores_closed:
-        p[IN_STORE] = 0.0
-    return p / p.sum()
+    return schedules.channel_weights(plan.day, plan.stores_closed)
 
 
 @dataclass(frozen=True)
@@ -97,8 +91,11 @@ class DayContext:
     previous_day_stores_closed: bool
     center_offset_us: int  # the contact center's time zone, microseconds ahead of UTC
     channel_cdf: np.ndarray  # cumulative P(channel | type) per type, + type index, flattened
-    shifts: workforce.Shifts  # today's shifts, then tomorrow's (async replies may fall there)
-    today_shifts: int  # shifts[:today_shifts] are today's
+    shifts: workforce.Shifts  # every shift overlapping this UTC day or the next (late replies)
+    serving: np.ndarray  # indexes of the shifts overlapping this UTC day (they serve its contacts)
+    written: np.ndarray  # indexes of the shifts starting this UTC day (agent_shifts rows it writes)
+    forecast: np.ndarray  # (queues, intervals) contacts workforce management expected
+    needed: np.ndarray  # (queues, intervals) agents the forecast asked for (all sites)
     # (queue, interval) -> shifts on duty (CSR: counts, offsets, shifts), and the next staffed interval
     on_duty: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     # per block: (slots, pool indices, types) of the first contacts of later repeats, and of
@@ -119,46 +116,33 @@ def unit_channel_given_type(plan: DayPlan) -> np.ndarray:
     return units / units.sum(axis=1, keepdims=True)
 
 
-def forecast(
-    day: dt.date, plan: DayPlan, interactions_per_day: int, zone_weight: np.ndarray, seed: int
-) -> np.ndarray:
-    """(queues, intervals) contacts workforce management expects: the calendar's known factors
-    (no noise, no unplanned outage) spread over the UTC day by the customers' time zones."""
-    offsets = geography.utc_offsets(day) // 60 // config.INTERVAL_MINUTES
-    profiles = workforce.utc_profiles(zone_weight, offsets, day.weekday())
-    share = workforce.queue_shares(
-        plan.type_p, workforce.channel_given_type(plan.type_p, channel_weights(plan))
-    )
-    groups = workforce.queue_groups()
-    expected = interactions_per_day * plan.forecast_factor * share[:, None] * profiles[groups]
-    # The interval forecast misses by a few percent either way: some intervals end up
-    # understaffed (longer waits, abandoned calls), others idle.
-    keys = day.toordinal() * 10_000 + np.arange(expected.size).reshape(expected.shape)
-    return expected * np.exp(config.INTERVAL_FORECAST_ERROR_SIGMA * normal(seed, keys, 1_600))
-
-
-def _on_duty(shifts: workforce.Shifts) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per (queue, interval of today and tomorrow): the shifts working the whole interval, as CSR."""
-    n_int = 2 * workforce.INTERVALS
-    iv = np.arange(n_int, dtype=np.int64) * workforce.INTERVAL_US
-    day_shift = np.arange(len(shifts.queue))
-    rows_q, rows_i, rows_s = [], [], []
-    for i, t in enumerate(iv):
-        on = ((shifts.start <= t) & (t < shifts.break_start)) | ((shifts.break_end <= t) & (t < shifts.end))
-        idx = day_shift[on]
-        rows_q.append(shifts.queue[idx].astype(np.int64))
-        rows_i.append(np.full(len(idx), i))
-        rows_s.append(idx)
-    q, i, s = np.concatenate(rows_q), np.concatenate(rows_i), np.concatenate(rows_s)
-    key = q * n_int + i
+def _on_duty(shifts: workforce.Shifts, reply_ok: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per (queue, interval of the reply horizon): the shifts on duty the whole interval (not on
+    a break) that may reply, as CSR, and the next interval with such a shift (n_int when none)."""
+    n_int = schedules.REPLY_HORIZON_DAYS * workforce.INTERVALS
+    s, i = np.nonzero(workforce.on_duty_intervals(shifts, n_int) & reply_ok[:, None])
+    key = shifts.queue[s].astype(np.int64) * n_int + i
     order = np.argsort(key, kind="stable")
     counts = np.bincount(key, minlength=len(workforce.QUEUES) * n_int)
-    # next staffed interval at or after each interval, per queue (n_int when none)
     staffed = counts.reshape(len(workforce.QUEUES), n_int) > 0
     following = np.full((len(workforce.QUEUES), n_int + 1), n_int)
     for j in range(n_int - 1, -1, -1):
         following[:, j] = np.where(staffed[:, j], j, following[:, j + 1])
     return counts, np.concatenate([[0], np.cumsum(counts)[:-1]]), s[order], following
+
+
+def day_shifts(
+    day: dt.date, n_rows: int, seed: int, staffed_for: int, reference: Reference
+) -> tuple[workforce.Shifts, np.ndarray, np.ndarray]:
+    """(shifts around the day, those serving it, those it writes). One site per block of the
+    day: each block is a random sample of the day's contacts and is served by its own site,
+    planned for its share (Erlang C per site), so a block's queues need only that block:
+    blocks stay independent (any shard, any order). Days up to BLOCK_SIZE rows have one site."""
+    sites = workforce.build_roster(seed, staffed_for, reference).n_sites
+    shifts = schedules.shifts_around(day, seed, staffed_for, reference, sites)
+    serving = np.flatnonzero((shifts.start < US_PER_DAY) & (shifts.end > 0))
+    written = np.flatnonzero((shifts.start >= 0) & (shifts.start < US_PER_DAY))
+    return shifts, serving, written
 
 
 def day_context(
@@ -192,41 +176,13 @@ def day_context(
     zone_weight = np.bincount(zone, weights=weights, minlength=len(geography.TIME_ZONES)) / cdf[-1]
     local = hourly_weights(day)
     utc = sum(zone_weight[z] * np.roll(local, int(-offsets[z] // 3600)) for z in range(len(offsets)))
-    roster = workforce.build_roster(seed, staffed_for, reference)
-    # One site per block of the day: each block is a random sample of the day's contacts and
-    # is served by its own site, planned for its share (Erlang C per site), so a block's
-    # queues need only that block: blocks stay independent (any shard, any order) and each
-    # is generated while the previous one is copied. Days up to BLOCK_SIZE rows have one site.
-    sizes = np.array(workforce.site_sizes(n_rows), dtype=float)
-    today = workforce.schedule_day(
-        roster, day, forecast(day, plan, staffed_for, zone_weight, seed), seed, sizes / sizes.sum()
-    )
-    tomorrow_day = day + dt.timedelta(days=1)
-    tomorrow = workforce.schedule_day(
-        roster,
-        tomorrow_day,
-        forecast(tomorrow_day, day_plan(tomorrow_day, seed), staffed_for, zone_weight, seed),
-        seed,
-    )
+    shifts, serving, written = day_shifts(day, n_rows, seed, staffed_for, reference)
     planted = repeats.planted_on(day, seed, staffed_for, base)
     pool_of = np.flatnonzero(active)  # base index -> position in the day's pool, by search
 
     def in_pool(by_block: dict) -> dict:
         return {b: (s, np.searchsorted(pool_of, c), t) for b, (s, c, t) in by_block.items()}
 
-    shifted = workforce.INTERVALS * workforce.INTERVAL_US
-    both = workforce.Shifts(
-        queue=np.concatenate([today.queue, tomorrow.queue]),
-        agent_id=np.concatenate([today.agent_id, tomorrow.agent_id]),
-        skill=np.concatenate([today.skill, tomorrow.skill]),
-        start=np.concatenate([today.start, tomorrow.start + shifted]),
-        end=np.concatenate([today.end, tomorrow.end + shifted]),
-        break_start=np.concatenate([today.break_start, tomorrow.break_start + shifted]),
-        break_end=np.concatenate([today.break_end, tomorrow.break_end + shifted]),
-        needed=today.needed,
-        unfilled=today.unfilled,
-        site=np.concatenate([today.site, tomorrow.site]),
-    )
     return DayContext(
         day=day,
         seed=seed,
@@ -247,9 +203,15 @@ def day_context(
         channel_cdf=(
             np.cumsum(unit_channel_given_type(plan), axis=1) + np.arange(len(TYPES))[:, None]
         ).ravel(),
-        shifts=both,
-        today_shifts=len(today.queue),
-        on_duty=_on_duty(both),
+        shifts=shifts,
+        serving=serving,
+        written=written,
+        forecast=schedules.forecast(day, staffed_for, seed),
+        needed=sum(
+            schedules.site_need(day, staffed_for, seed, k)
+            for k in range(workforce.build_roster(seed, staffed_for, reference).n_sites)
+        ),
+        on_duty=_on_duty(shifts, shifts.hire_day <= (day - config.EPOCH).days),
         planted_sources=in_pool(planted.sources),
         planted_repeats=in_pool(planted.targets),
     )
@@ -426,6 +388,7 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     mean_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * ctx.plan.wait_multiplier
     mean_wait = mean_wait * np.maximum(1 + config.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
     delay_us = np.maximum(np.rint(rng.exponential(mean_wait)), 1).astype(np.int64) * 1_000_000
+    delay_us = np.minimum(delay_us, config.ASYNC_DESK_DELAY_MAX_HOURS * US_PER_HOUR)
     local = utc_us + delay_us + ctx.center_offset_us  # on the center's clock
     tod = local % US_PER_DAY
     opens, closes = (h * US_PER_HOUR for h in config.DIGITAL_DESK_HOURS)
@@ -467,12 +430,38 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
 
 def block_shifts(ctx: DayContext, block: int) -> np.ndarray:
     """Today's shifts at the site that serves block `block` (see day_context)."""
-    return np.flatnonzero(ctx.shifts.site[: ctx.today_shifts] == block)
+    return ctx.serving[ctx.shifts.site[ctx.serving] == block]
+
+
+def overflow(ctx: DayContext, usable: np.ndarray, queue: np.ndarray, at_us: np.ndarray) -> np.ndarray:
+    """Each contact's queue after overflow: one arriving when nobody of its queue is on duty at
+    the site goes to the queue of the same service group (another department's agents, who
+    take it as cross-skilled agents do) with the most agents on duty then; with nobody in the
+    group either it stays (and waits for the next agent). Contact routing keeps the queue it
+    was offered to (the interval table counts it there)."""
+    shifts = ctx.shifts.take(usable)
+    duty = workforce.on_duty_intervals(shifts, workforce.INTERVALS)
+    staff = np.zeros((len(workforce.QUEUES), workforce.INTERVALS), dtype=np.int64)
+    np.add.at(staff, shifts.queue.astype(np.int64), duty.astype(np.int64))
+    groups = workforce.queue_groups()
+    # per (queue, interval): the queue that takes its contacts
+    best = np.arange(len(workforce.QUEUES))[:, None].repeat(workforce.INTERVALS, axis=1)
+    for g in range(len(workforce.GROUPS)):
+        members = np.flatnonzero(groups == g)
+        busiest = members[np.argmax(staff[members], axis=0)]
+        empty = staff[members] == 0
+        best[members] = np.where(
+            empty & (staff[busiest, np.arange(workforce.INTERVALS)] > 0), busiest, members[:, None]
+        )
+    interval = (at_us // workforce.INTERVAL_US).clip(0, workforce.INTERVALS - 1)
+    return np.where(queue >= 0, best[np.maximum(queue, 0), interval], queue)
 
 
 def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     """Columns of block `block` of the day, as numpy arrays (see COLUMNS for meaning)."""
     a = block_arrivals(ctx, block)
+    usable = block_shifts(ctx, block)
+    a.queue = overflow(ctx, usable, a.queue, a.ready_us)
     order = np.argsort(a.ready_us, kind="stable")  # the queues take work up in time order
     served = workforce.serve(
         ctx.shifts,
@@ -480,7 +469,7 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
         a.ready_us[order],
         a.patience_us[order],
         a.handle_s[order],
-        block_shifts(ctx, block),
+        usable,
     )
     shift, wait, handle = (
         np.empty_like(served.shift),
@@ -491,16 +480,20 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     return finish_block(ctx, block, a, workforce.Service(shift=shift, wait_us=wait, handle_s=handle))
 
 
-def _reply_agents(ctx: DayContext, queue: np.ndarray, at_us: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """A shift on duty in `queue` at each time (moved to the next staffed interval if none): index into ctx.shifts."""
+def _reply_agents(
+    ctx: DayContext, queue: np.ndarray, at_us: np.ndarray, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A shift on duty in `queue` for the whole interval of each time (the next staffed interval
+    if none), as (index into ctx.shifts or -1, the earliest reply time inside that interval)."""
     counts, offsets, flat, following = ctx.on_duty
-    n_int = 2 * workforce.INTERVALS
+    n_int = schedules.REPLY_HORIZON_DAYS * workforce.INTERVALS
     interval = following[queue, (at_us // workforce.INTERVAL_US).clip(0, n_int - 1)]
     ok = interval < n_int
     slot = queue * n_int + np.minimum(interval, n_int - 1)
     k = counts[slot]
     pos = offsets[slot] + (u * np.maximum(k, 1)).astype(np.int64).clip(0, np.maximum(k - 1, 0))
-    return np.where(ok & (k > 0), flat[np.minimum(pos, len(flat) - 1)] if len(flat) else -1, -1)
+    shift = np.where(ok & (k > 0), flat[np.minimum(pos, len(flat) - 1)] if len(flat) else -1, -1)
+    return shift, np.maximum(at_us, interval * workforce.INTERVAL_US)
 
 
 def finish_block(
@@ -524,12 +517,16 @@ def finish_block(
     # the next shift at that time.
     is_async = a.is_async
     answered = is_async & (a.queue >= 0) & (service.shift >= 0)
-    reply_shift = _reply_agents(ctx, a.async_queue, a.ready_us, rng.random(n))
-    reply_start = np.where(reply_shift >= 0, ctx.shifts.start[np.maximum(reply_shift, 0)], 0)
-    later_reply = np.maximum(a.ready_us, reply_start)  # a gap in the roster waits for the next shift
+    # (a gap in the roster waits for the next interval with an agent on duty all through it)
+    reply_shift, later_reply = _reply_agents(ctx, a.async_queue, a.ready_us, rng.random(n))
     done_us = a.ready_us + service.wait_us + service.handle_s.astype(np.int64) * 1_000_000
     async_wait = np.ceil((np.where(answered, done_us, later_reply) - a.utc_us) / 1e6).astype(np.int64)
     reply_shift = np.where(answered, service.shift, reply_shift)
+    # A reply is stamped while its agent is on shift: work that ran past the end is sent by then.
+    shift_end = ctx.shifts.end[np.maximum(reply_shift, 0)]
+    async_wait = np.where(
+        reply_shift >= 0, np.minimum(async_wait, (shift_end - a.utc_us) // 1_000_000 - 1), async_wait
+    )
 
     shift = np.where(served, service.shift, np.where(is_async, reply_shift, -1))
     has_agent = shift >= 0

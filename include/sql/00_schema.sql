@@ -1295,3 +1295,112 @@ LEFT JOIN LATERAL (
 WHERE r.is_repeat_contact;
 
 COMMIT;
+
+-- ================================================================ BEGIN issue #24: schedules, sites, interval truth
+-- (one block, appended; include/generator/schedules.py and docs/workforce-schedules.md)
+-- Contact-center sites: each plans its shifts in its own local time (config.SITES).
+CREATE TABLE IF NOT EXISTS contact_sites (
+    site_name text PRIMARY KEY,
+    state     text NOT NULL,
+    time_zone text NOT NULL
+);
+-- A shift belongs to the site-local day it starts (shift_date) and may cross midnight, local or
+-- UTC; it is written by the batch (UTC) day its shift_start falls in. break_start/break_end is
+-- its meal break; the short paid breaks are agent_shift_breaks.
+ALTER TABLE agent_shifts ADD COLUMN IF NOT EXISTS site_name text REFERENCES contact_sites (site_name);
+CREATE INDEX IF NOT EXISTS agent_shifts_start ON agent_shifts (shift_start);
+CREATE TABLE IF NOT EXISTS agent_shift_breaks (
+    shift_date  date        NOT NULL,
+    agent_id    integer     NOT NULL,
+    break_start timestamptz NOT NULL,
+    break_end   timestamptz NOT NULL,
+    PRIMARY KEY (shift_date, agent_id, break_start),
+    FOREIGN KEY (shift_date, agent_id) REFERENCES agent_shifts (shift_date, agent_id) ON DELETE CASCADE,
+    CONSTRAINT agent_shift_break_ordered CHECK (break_end > break_start)
+);
+-- What workforce management expected per 15 minutes and queue (all sites): contacts offered and
+-- the agents Erlang C asked for. Written with the UTC day its intervals belong to.
+CREATE TABLE IF NOT EXISTS workforce_forecast (
+    interval_start   timestamptz      NOT NULL,
+    queue_id         smallint         NOT NULL REFERENCES service_queues (queue_id),
+    forecast_offered double precision NOT NULL,
+    agents_needed    integer          NOT NULL,
+    PRIMARY KEY (interval_start, queue_id)
+);
+-- busy_seconds: agents' time handling live contacts inside the interval (a contact's handle time
+-- sliced across the intervals it ran in, counted only while its agent was on shift and not on a
+-- break), so occupancy = busy_seconds / (agent_seconds x concurrency) never exceeds 1.
+-- handle_seconds stays by arrival interval (AHT). Forecast columns beside the actuals.
+ALTER TABLE analytics.interval_queue_summary ADD COLUMN IF NOT EXISTS busy_seconds bigint NOT NULL DEFAULT 0;
+ALTER TABLE analytics.interval_queue_summary ADD COLUMN IF NOT EXISTS forecast_offered double precision;
+ALTER TABLE analytics.interval_queue_summary ADD COLUMN IF NOT EXISTS agents_needed integer;
+
+CREATE OR REPLACE FUNCTION analytics.interval_kpis(first_day date, last_day date)
+RETURNS TABLE (
+    interval_start     timestamptz,
+    queue_id           smallint,
+    department         text,
+    service_group      text,
+    offered            integer,
+    handled            integer,
+    abandoned          integer,
+    asa_seconds        numeric,
+    service_level      numeric,
+    abandonment_rate   numeric,
+    aht_seconds        numeric,
+    scheduled_agents   numeric,
+    occupancy          numeric
+)
+LANGUAGE sql STABLE AS $$
+    SELECT
+        s.interval_start,
+        s.queue_id,
+        q.department,
+        q.service_group,
+        s.offered,
+        s.handled,
+        s.abandoned,
+        analytics.ratio(s.answer_wait_seconds, s.handled),
+        analytics.ratio(s.answered_within_target, s.offered),
+        analytics.ratio(s.abandoned, s.offered),
+        analytics.ratio(s.handle_seconds, s.handled),
+        s.agent_seconds / (60.0 * 15),
+        analytics.ratio(s.busy_seconds, s.agent_seconds * q.concurrency)
+    FROM analytics.interval_queue_summary AS s
+    JOIN service_queues AS q ON q.queue_id = s.queue_id
+    WHERE s.interval_start >= first_day::timestamp AT TIME ZONE 'UTC'
+      AND s.interval_start < (last_day + 1)::timestamp AT TIME ZONE 'UTC'
+$$;
+
+CREATE OR REPLACE FUNCTION analytics.service_group_day_kpis(first_day date, last_day date)
+RETURNS TABLE (
+    summary_date     date,
+    service_group    text,
+    offered          bigint,
+    handled          bigint,
+    abandoned        bigint,
+    service_level    numeric,
+    abandonment_rate numeric,
+    asa_seconds      numeric,
+    agent_hours      numeric,
+    occupancy        numeric
+)
+LANGUAGE sql STABLE AS $$
+    SELECT
+        (s.interval_start AT TIME ZONE 'UTC')::date,
+        q.service_group,
+        sum(s.offered)::bigint,
+        sum(s.handled)::bigint,
+        sum(s.abandoned)::bigint,
+        analytics.ratio(sum(s.answered_within_target), sum(s.offered)),
+        analytics.ratio(sum(s.abandoned), sum(s.offered)),
+        analytics.ratio(sum(s.answer_wait_seconds), sum(s.handled)),
+        sum(s.agent_seconds) / 3600.0,
+        analytics.ratio(sum(s.busy_seconds), sum(s.agent_seconds * q.concurrency))
+    FROM analytics.interval_queue_summary AS s
+    JOIN service_queues AS q ON q.queue_id = s.queue_id
+    WHERE s.interval_start >= first_day::timestamp AT TIME ZONE 'UTC'
+      AND s.interval_start < (last_day + 1)::timestamp AT TIME ZONE 'UTC'
+    GROUP BY 1, 2
+$$;
+-- ================================================================ END issue #24

@@ -46,8 +46,8 @@ def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
     with conn.transaction():  # (reads too: an implicit transaction would swallow the later ones)
         reference = load_reference(conn)
         added = materialize_customer_base(conn, reference, day, settings.seed, settings.signups)
-    # Through the next day: replies to the day's late messages are written by the next day's shifts.
-    ensure_workforce(conn, day + dt.timedelta(days=1), settings, reference)
+    # As of the day: replies to its late messages come from agents hired by then.
+    ensure_workforce(conn, day, settings, reference)
     return added
 
 
@@ -116,7 +116,7 @@ def replace_day(
         loaded = fill(table)
         _record_batch(conn, day, n_rows, settings)
         ctx = day_context_for(day, n_rows, settings, load_reference(conn))
-        write_shifts(conn, day, ctx.shifts, ctx.today_shifts)
+        write_shifts(conn, day, ctx)
         audit_pending(conn, day, table)  # raises before the swap: the old day stays
         conn.execute("SELECT interaction_days.publish(%s)", (day,))
         if after_swap is not None:

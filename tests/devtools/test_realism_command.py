@@ -28,6 +28,11 @@ def test_realism_measures_every_published_figure(schema_url, capsys):
     assert 0 < figures["phone abandonment"] < 0.2  # modelled now (the workforce): a figure
     assert figures["voice/store contacts overlapping the agent's previous one"] == 0
     assert figures["live contacts answered off shift or on a break"] == 0
+    # Issue #24: schedules a workforce team would publish, interval truth
+    assert figures["shortest shift, h"] >= 4
+    assert figures["shortest rest between an agent's shifts, h"] >= 11
+    assert figures["highest interval occupancy (busy / staffed)"] <= 1
+    assert figures["intervals with calls offered, nobody on shift and none answered"] == 0
     # (at 1,500 a day twelve queues staffed round the clock idle at night: low, not impossible)
     assert 0.1 < figures["agent occupancy, median agent-shift"] < 0.95
     # Issue #14: the base is sized to the volume, so the contact rate is in the published range.

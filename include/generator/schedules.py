@@ -1,0 +1,223 @@
+"""Published schedules: each site's shifts per local day, and what a UTC batch day needs of them.
+
+Pure functions of (seed, interactions_per_day, date), no database:
+
+* The forecast: per UTC day, 15-minute interval and queue, the contacts workforce management
+  expects (the calendar without its noise or unplanned events, spread over the UTC day by the
+  population's time zones, with an interval forecast error). It depends on the date only, so
+  two batch days that need the same local day plan it alike.
+* A local day's schedule at a site: every seat (workforce.Roster) has a contract and a fixed
+  start in the site's local time; its holder is scheduled unless on their rotating days off; of those, the forecast's agents-needed curve picks who works (greedy over the day's
+  intervals, the agents whose shift covers the interval and starts latest first); the others
+  are not scheduled that day (voluntary time off). Then callouts (config.ABSENCE_RATE) leave
+  some published shifts empty. Breaks follow the contract's shift length.
+* A UTC batch day overlaps two or three local days of a site: `shifts_around` gathers their
+  shifts in the batch's clock. Each shift is written once, by the batch day its UTC start falls
+  in (shift_date is its local day), and every batch it overlaps serves contacts with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import numpy as np
+
+from include.generator import config, workforce
+from include.generator.calendar import day_plan, day_volume
+from include.generator.reference import Reference
+from include.generator.stable_random import normal, uniform
+
+INTERVALS = workforce.INTERVALS
+INTERVAL_US = workforce.INTERVAL_US
+US_PER_DAY = workforce.US_PER_DAY
+#: A batch day knows the shifts of this many UTC days from its own on (late replies fall there).
+REPLY_HORIZON_DAYS = 3
+
+
+@lru_cache(maxsize=64)
+def population_zone_share() -> np.ndarray:
+    """Share of the population per time zone (2020 census): where the forecast expects contacts from."""
+    from include.generator.geography import STATE_POPULATION_2020, STATE_ZONE, TIME_ZONES
+
+    share = np.zeros(len(TIME_ZONES))
+    for state, population in STATE_POPULATION_2020.items():
+        share[STATE_ZONE[state]] += population
+    return share / share.sum()
+
+
+def channel_weights(day: dt.date, stores_closed: bool) -> np.ndarray:
+    """The day's channel mix: the configured one, shifted at weekends, no stores when closed."""
+    p = np.array(list(config.CHANNEL_MIX.values()), dtype=float)
+    if day.weekday() >= 5:
+        p *= np.array([config.WEEKEND_CHANNEL_LIFT.get(c, 1.0) for c in config.CHANNEL_MIX])
+    if stores_closed:
+        p[tuple(config.CHANNEL_MIX).index("IN_STORE")] = 0.0
+    return p / p.sum()
+
+
+@lru_cache(maxsize=256)
+def forecast(day: dt.date, interactions_per_day: int, seed: int) -> np.ndarray:
+    """(queues, UTC intervals of `day`) contacts workforce management expects: the calendar's
+    known factors (no noise, no unplanned outage) spread over the UTC day by the time zones."""
+    from include.generator.geography import utc_offsets
+
+    plan = day_plan(day, seed)
+    offsets = utc_offsets(day) // 60 // config.INTERVAL_MINUTES
+    profiles = workforce.utc_profiles(population_zone_share(), offsets, day.weekday())
+    share = workforce.queue_shares(
+        plan.type_p, workforce.channel_given_type(plan.type_p, channel_weights(day, plan.stores_closed))
+    )
+    expected = (
+        interactions_per_day * plan.forecast_factor * share[:, None] * profiles[workforce.queue_groups()]
+    )
+    # The interval forecast misses by a few percent either way: some intervals end up
+    # understaffed (longer waits, abandoned calls), others idle.
+    keys = day.toordinal() * 10_000 + np.arange(expected.size).reshape(expected.shape)
+    return expected * np.exp(config.INTERVAL_FORECAST_ERROR_SIGMA * normal(seed, keys, 1_600))
+
+
+@lru_cache(maxsize=256)
+def site_need(day: dt.date, interactions_per_day: int, seed: int, site: int) -> np.ndarray:
+    """(queues, UTC intervals of `day`) agents the site needs: Erlang C on its share of the forecast."""
+    sizes = np.array(workforce.site_sizes(day_volume(day, interactions_per_day, seed)), dtype=float)
+    share = sizes[site] / sizes.sum() if site < len(sizes) else 0.0
+    return workforce.needed_agents(forecast(day, interactions_per_day, seed) * share)
+
+
+def local_need(local_day: dt.date, interactions_per_day: int, seed: int, site: int) -> np.ndarray:
+    """(queues, site-local intervals of `local_day`) agents needed, from the UTC days it overlaps."""
+    ahead = workforce.site_offset_intervals(site, local_day)
+    first = -ahead  # the local day's first interval, counted from its date's UTC midnight
+    days = [local_day + dt.timedelta(days=k) for k in (-1, 0, 1)]
+    span = np.concatenate([site_need(d, interactions_per_day, seed, site) for d in days], axis=1)
+    return span[:, INTERVALS + first : 2 * INTERVALS + first]
+
+
+def seat_duty(roster: workforce.Roster, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(shift length, meal (offset, length), rest breaks (seat, REST_BREAKS, 2)) per seat, in intervals.
+
+    A break that does not exist has length 0 at the shift's end."""
+    length = workforce.CONTRACT_INTERVALS[roster.contract[slots]]
+    stagger = (roster.slot_number[slots] % 4).astype(np.int64)
+    meal = np.zeros((len(slots), 2), dtype=np.int64)
+    rest = np.zeros((len(slots), workforce.REST_BREAKS, 2), dtype=np.int64)
+    meal[:, 0] = length
+    rest[:, :, 0] = length[:, None]
+    for shift_len, spec in config.SHIFT_BREAKS.items():
+        rows = length == shift_len
+        if spec["meal"] is not None:
+            meal[rows, 0] = spec["meal"][0] + stagger[rows]
+            meal[rows, 1] = spec["meal"][1]
+        for b, (offset, size) in enumerate(spec["rest"]):
+            rest[rows, b, 0] = offset + stagger[rows] // 2
+            rest[rows, b, 1] = size
+    return length, meal, rest
+
+
+def on_duty_matrix(start: np.ndarray, length: np.ndarray, meal: np.ndarray, rest: np.ndarray) -> np.ndarray:
+    """(seats, intervals) whether each seat's shift is on duty (not on a break) in each interval."""
+    horizon = INTERVALS + int(workforce.CONTRACT_INTERVALS.max())
+    t = np.arange(horizon)[None, :]
+    rel = t - start[:, None]
+    duty = (rel >= 0) & (rel < length[:, None])
+    duty &= ~((rel >= meal[:, :1]) & (rel < meal[:, :1] + meal[:, 1:]))
+    for b in range(rest.shape[1]):
+        duty &= ~((rel >= rest[:, b, :1]) & (rel < rest[:, b, :1] + rest[:, b, 1:]))
+    return duty
+
+
+def pick_workers(need: np.ndarray, duty: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Which available seats work: walking the day, each interval's shortfall is covered by
+    seats on duty then, latest start first (they cover the most of what follows)."""
+    chosen = np.zeros(len(start), dtype=bool)
+    cover = np.zeros(duty.shape[1], dtype=np.int64)
+    order = np.argsort(-start, kind="stable")
+    for i in np.flatnonzero(need > 0):
+        deficit = int(need[i] - cover[i])
+        if deficit <= 0:
+            continue
+        candidates = order[duty[order, i] & ~chosen[order]][:deficit]
+        chosen[candidates] = True
+        cover += duty[candidates].sum(axis=0)
+    return chosen
+
+
+def staff_queue(need: np.ndarray, duty: np.ndarray, start: np.ndarray, absent: np.ndarray) -> np.ndarray:
+    """Which of a queue's available seats work a day: the published schedule (pick_workers),
+    less the callouts; an interval the callouts leave with nobody on duty gets a seat called in
+    from those not scheduled (a queue is never left empty where the forecast wanted someone)."""
+    published = pick_workers(need, duty, start)
+    works = published & ~absent
+    cover = duty[works].sum(axis=0)[: len(need)]
+    gap = np.where((cover == 0) & (need > 0), 1, 0)
+    if gap.any():
+        spare = np.flatnonzero(~published & ~absent)
+        works[spare] = pick_workers(gap, duty[spare], start[spare])
+    return works
+
+
+def available_seats(roster: workforce.Roster, site: int, local_day: dt.date) -> np.ndarray:
+    """Seats of the site whose holder is employed and not on their days off."""
+    gen, employed = workforce.holders_on(roster, local_day)
+    day_index = (local_day - config.EPOCH).days
+    rotation = day_index // (7 * config.DAYS_OFF_ROTATION_WEEKS)
+    first_off = (roster.off_weekday.astype(np.int64) + rotation) % 7
+    off = ((local_day.weekday() - first_off) % 7) < workforce.CONTRACT_DAYS_OFF[roster.contract]
+    return np.flatnonzero((roster.site == site) & employed & ~off)
+
+
+@lru_cache(maxsize=64)
+def local_day_shifts(
+    seed: int, interactions_per_day: int, reference: Reference, site: int, local_day: dt.date
+) -> workforce.Shifts:
+    """The site's shifts of a local day, in microseconds since `local_day`'s UTC midnight."""
+    roster = workforce.build_roster(seed, interactions_per_day, reference)
+    need = local_need(local_day, interactions_per_day, seed, site)
+    slots = available_seats(roster, site, local_day)
+    start = roster.start_interval[slots].astype(np.int64)
+    length, meal, rest = seat_duty(roster, slots)
+    duty = on_duty_matrix(start, length, meal, rest)
+    # Callouts: an absent agent's published shift stays empty (nobody replaces them the same day).
+    absent = (
+        uniform(seed, slots.astype(np.int64) * 100_000 + local_day.toordinal(), 1_506) < config.ABSENCE_RATE
+    )
+    works = np.zeros(len(slots), dtype=bool)
+    for q in range(len(workforce.QUEUES)):
+        rows = np.flatnonzero(roster.slot_queue[slots] == q)
+        works[rows] = staff_queue(need[q], duty[rows], start[rows], absent[rows])
+    slots, start, length, meal, rest = slots[works], start[works], length[works], meal[works], rest[works]
+    gen = workforce.holders_on(roster, local_day)[0][slots]
+    origin = -workforce.site_offset_intervals(site, local_day) * INTERVAL_US  # local midnight, in UTC
+    at = origin + start * INTERVAL_US
+    return workforce.Shifts(
+        queue=roster.slot_queue[slots],
+        agent_id=roster.agent_id[slots, gen],
+        skill=roster.skill[slots, gen],
+        start=at,
+        end=at + length * INTERVAL_US,
+        break_start=at + meal[:, 0] * INTERVAL_US,
+        break_end=at + (meal[:, 0] + meal[:, 1]) * INTERVAL_US,
+        rest_start=at[:, None] + rest[:, :, 0] * INTERVAL_US,
+        rest_end=at[:, None] + (rest[:, :, 0] + rest[:, :, 1]) * INTERVAL_US,
+        site=np.full(len(slots), site, dtype=np.int16),
+        local_day=np.full(len(slots), local_day.toordinal(), dtype=np.int32),
+        hire_day=roster.hire_day[slots, gen],
+    )
+
+
+def shifts_around(
+    day: dt.date, seed: int, interactions_per_day: int, reference: Reference, sites: int
+) -> workforce.Shifts:
+    """Every shift of sites [0, sites) that overlaps UTC [day, day + REPLY_HORIZON_DAYS), in the batch's clock
+    (microseconds since `day`'s UTC midnight): the day's service and its late replies."""
+    parts = []
+    for site in range(sites):
+        for back in range(-1, REPLY_HORIZON_DAYS):
+            local = day + dt.timedelta(days=back)
+            part = local_day_shifts(seed, interactions_per_day, reference, site, local).shifted(
+                back * US_PER_DAY
+            )
+            keep = (part.end > 0) & (part.start < REPLY_HORIZON_DAYS * US_PER_DAY)
+            parts.append(part.take(np.flatnonzero(keep)))
+    return workforce.Shifts.concat(parts)
