@@ -164,6 +164,15 @@ PLANTED_EVENTS = {
         "type_lift": {"TECH_SUPPORT": 5.0, "DATA_ISSUE": 4.0, "COMPLAINT": 2.0},
         "wait_multiplier": 1.5,
         "csat_effect": -0.6,
+        # A start time and a restoration, not a rectangle (contact-center-facts: contacts ramp up
+        # after the start and decay after restoration): it starts between these local hours of
+        # its region's main time zone, its lift ramps up over `onset_minutes`, holds for
+        # `duration_days` x `hours_per_day` hours, and decays with `recovery_minutes` after the
+        # restoration (assumption).
+        "start_local_hours": (6, 18),
+        "hours_per_day": 10,
+        "onset_minutes": 60,
+        "recovery_minutes": 120,
     },
     "Promotion": {
         "start_every_days": 14,
@@ -190,6 +199,11 @@ PLANTED_EVENTS = {
 #: hours per weekday Monday..Sunday (typical US carrier store hours, 10:00-20:00, Sunday
 #: 11:00-18:00: assumption after carrier store locators).
 STORE_HOURS = ((10, 20),) * 6 + ((11, 18),)
+#: Published holiday-eve hours (month, day) -> (open, close), local: shorter hours on Christmas
+#: Eve and New Year's Eve (contact-center-facts: "Stores publish shorter hours on Christmas Eve
+#: and New Year's Eve and close on Thanksgiving and Christmas"). The eve of Thanksgiving keeps
+#: its ordinary hours: stores trade into the evening.
+STORE_EVE_HOURS = {(12, 24): (10, 18), (12, 31): (10, 18)}
 #: Agents answering email, social media and SMS work these hours (open, close) in the
 #: contact center's time zone, every day: a reply that would fall outside waits for the
 #: next opening (assumption).
@@ -434,14 +448,15 @@ SURVEY_RESPONSE_BY_SCORE = {1: 1.6, 2: 1.25, 3: 0.75, 4: 0.85, 5: 1.2}
 #: Staffing target: Erlang C staffs each queue so that `target_share` would be answered within
 #: `target_seconds`. Erlang C ignores abandonment and overstates waits, while callouts
 #: (ABSENCE_RATE, not planned for) and interval forecast error understaff some intervals: with
-#: a planning target of 40 % in 20 s for voice, the realized phone service lands at 70-80 %
-#: within 20 s, an ASA of 15-30 s and 3-7 % abandoned, from 20,000 to 1,000,000 contacts a day
+#: a planning target of 25 % in 20 s for voice (the schedule picks whole fixed shifts, which
+#: overstaff between peaks), the realized phone service lands at 75-80 % within 20 s, an ASA of
+#: 15-35 s and 2-5 % abandoned on ordinary days at 20,000 contacts a day
 #: (published: ASA commonly 28-40 s, cloudtalk.io; the classic 80/20 target, ccmath WFM
 #: glossary). Messaging 80 % in 60 s and stores 80 % in 5 minutes (assumption).
 #: Asynchronous messages (EMAIL, SOCIAL, SMS) are answered by the Messaging queue's agents at
 #: reply time, without holding a seat. `always_open`: at least one agent every interval.
 SERVICE_GROUPS = {
-    "Voice": {"channels": ("PHONE",), "concurrency": 1, "target_share": 0.3, "target_seconds": 20,
+    "Voice": {"channels": ("PHONE",), "concurrency": 1, "target_share": 0.25, "target_seconds": 20,
               "always_open": True},
     "Messaging": {"channels": ("WEB_CHAT", "MOBILE_APP", "WHATSAPP"), "concurrency": 3,
                   "target_share": 0.80, "target_seconds": 60, "always_open": True},

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from include.generator import config, geography, repeats, schedules, workforce
-from include.generator.calendar import DayPlan, day_plan
+from include.generator.calendar import DayPlan, day_plan, interval_mass
 from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, day_index
 from include.generator.reference import Reference
 
@@ -50,24 +50,9 @@ def hourly_weights(day: dt.date) -> np.ndarray:
     return w / w.sum()
 
 
-def store_hour_weights(weekday: int) -> np.ndarray:
-    """Share of in-store contacts per local hour: the hourly profile, only while stores are open."""
-    opens, closes = config.STORE_HOURS[weekday]
-    w = np.array(config.HOURLY_PROFILE, dtype=float)
-    w[:opens] = 0
-    w[closes:] = 0
-    return w / w.sum()
-
-
-def store_open(weekday: np.ndarray, local_us: np.ndarray) -> np.ndarray:
-    """Whether a store is open at these local times of day on these weekdays."""
-    hours = np.array(config.STORE_HOURS, dtype=np.int64)
-    return (local_us >= hours[weekday, 0] * US_PER_HOUR) & (local_us < hours[weekday, 1] * US_PER_HOUR)
-
-
 def channel_weights(plan: DayPlan) -> np.ndarray:
-    """The day's channel mix: the configured one, shifted at weekends, no stores when closed."""
-    return schedules.channel_weights(plan.day, plan.stores_closed)
+    """The day's channel mix: the configured one, shifted at weekends."""
+    return schedules.channel_weights(plan.day)
 
 
 @dataclass(frozen=True)
@@ -86,11 +71,16 @@ class DayContext:
     pool_language: np.ndarray  # preferred language of each pool member
     region_index: np.ndarray  # pool members in the division of the day's regional event
     region_cdf: np.ndarray
-    zone_offset_us: np.ndarray  # per time zone: microseconds ahead of UTC on this day
     utc_load: np.ndarray  # expected arrivals per UTC hour relative to the day's mean (1.0)
-    previous_day_stores_closed: bool
+    # per zone, laid end to end (zone z's row shifted by z): cumulative share of the zone's
+    # contacts (store visits) per UTC interval of the day; and the share of store visits kept
+    time_cdf: np.ndarray
+    store_time_cdf: np.ndarray
+    store_keep: np.ndarray
+    regional_time_cdf: np.ndarray | None  # cumulative share of the regional event's contacts per interval
     center_offset_us: int  # the contact center's time zone, microseconds ahead of UTC
     channel_cdf: np.ndarray  # cumulative P(channel | type) per type, + type index, flattened
+    no_store_cdf: np.ndarray  # the same without the store (a customer whose store is closed)
     shifts: workforce.Shifts  # every shift overlapping this UTC day or the next (late replies)
     serving: np.ndarray  # indexes of the shifts overlapping this UTC day (they serve its contacts)
     written: np.ndarray  # indexes of the shifts starting this UTC day (agent_shifts rows it writes)
@@ -196,9 +186,20 @@ def day_context(
         pool_language=base.language[active],
         region_index=region,
         region_cdf=region_cdf,
-        zone_offset_us=offsets * 1_000_000,
         utc_load=utc / utc.sum() * 24,
-        previous_day_stores_closed=day_plan(day - dt.timedelta(days=1), seed).stores_closed,
+        time_cdf=_zone_cdf(interval_mass(day, seed)),
+        store_time_cdf=_zone_cdf(interval_mass(day, seed, store=True)),
+        regional_time_cdf=(
+            _zone_cdf(plan.regional_profile[None, :]) if plan.regional_profile.sum() > 0 else None
+        ),
+        store_keep=np.minimum(
+            interval_mass(day, seed, store=True).sum(axis=1)
+            / np.maximum(interval_mass(day, seed).sum(axis=1), 1e-12),
+            1.0,
+        ),
+        no_store_cdf=(
+            np.cumsum(_without_stores(unit_channel_given_type(plan)), axis=1) + np.arange(len(TYPES))[:, None]
+        ).ravel(),
         center_offset_us=center_offset(day) * 1_000_000,
         channel_cdf=(
             np.cumsum(unit_channel_given_type(plan), axis=1) + np.arange(len(TYPES))[:, None]
@@ -215,6 +216,20 @@ def day_context(
         planted_sources=in_pool(planted.sources),
         planted_repeats=in_pool(planted.targets),
     )
+
+
+def _zone_cdf(mass: np.ndarray) -> np.ndarray:
+    """Per zone, the cumulative share of its mass per interval, zone z's row shifted by z, flattened."""
+    share = mass / np.maximum(mass.sum(axis=1, keepdims=True), 1e-300)
+    cdf = np.cumsum(share, axis=1)
+    cdf[:, -1] = 1.0
+    return (cdf + np.arange(len(mass))[:, None]).ravel()
+
+
+def _without_stores(p: np.ndarray) -> np.ndarray:
+    q = p.copy()
+    q[:, IN_STORE] = 0.0
+    return q / np.maximum(q.sum(axis=1, keepdims=True), 1e-300)
 
 
 def center_offset(day: dt.date) -> int:
@@ -290,26 +305,31 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     channel = np.searchsorted(ctx.channel_cdf, itype + rng.random(n), side="right") - itype * len(CHANNELS)
     channel = channel.clip(0, len(CHANNELS) - 1)
 
-    # When: a local time of day from the customer's local profile (stores: only while open),
-    # turned into UTC by the customer's time zone. The batch is one UTC day, so the late
-    # evening of western customers' previous local day falls into it (and is checked
-    # against that local day's store hours).
-    local_us = rng.choice(24, size=n, p=hourly_weights(ctx.day)).astype(np.int64) * US_PER_HOUR
-    local_us += rng.integers(0, US_PER_HOUR, size=n)
-    offset = ctx.zone_offset_us[ctx.pool_zone[pick]]
-    store = np.flatnonzero(channel == IN_STORE)
-    if len(store):
-        k = len(store)
-        hours = rng.choice(24, size=k, p=store_hour_weights(ctx.day.weekday())).astype(np.int64)
-        at = hours * US_PER_HOUR + rng.integers(0, US_PER_HOUR, size=k)
-        # Late-evening hours whose local day is the previous one must be open on that day;
-        # the others move to noon-13:00 local, open every day and inside this UTC day in
-        # every US zone.
-        wraps = at - offset[store] >= US_PER_DAY
-        prev_weekday = np.full(k, (ctx.day.weekday() - 1) % 7)
-        bad = wraps & (ctx.previous_day_stores_closed | ~store_open(prev_weekday, at))
-        local_us[store] = np.where(bad, 12 * US_PER_HOUR + at % US_PER_HOUR, at)
-    utc_us = (local_us - offset) % US_PER_DAY
+    # When: a UTC interval drawn from the expected contacts of the customer's time zone over
+    # this UTC day (calendar.interval_mass: each zone lives its own local day, so a holiday
+    # starts at its local midnight), uniform within it. Store visits follow the store hours of
+    # that local day; where they are closed or shorter, fewer customers go to a store (the
+    # others take another channel of their type).
+    zone = ctx.pool_zone[pick].astype(np.int64)
+    leaves = (channel == IN_STORE) & (rng.random(n) >= ctx.store_keep[zone])
+    other = np.searchsorted(ctx.no_store_cdf, itype + rng.random(n), side="right") - itype * len(CHANNELS)
+    channel = np.where(leaves, other.clip(0, len(CHANNELS) - 1), channel)
+    store = channel == IN_STORE
+    u = zone + rng.random(n)
+    interval = (
+        np.where(
+            store,
+            np.searchsorted(ctx.store_time_cdf, u, side="right"),
+            np.searchsorted(ctx.time_cdf, u, side="right"),
+        )
+        - zone * workforce.INTERVALS
+    )
+    # A timed regional event's own contacts follow its onset and recovery in its region.
+    if ctx.regional_time_cdf is not None:
+        at = np.searchsorted(ctx.regional_time_cdf, rng.random(n), side="right")
+        interval = np.where(regional & (planted == 0), at, interval)
+    utc_us = interval.clip(0, workforce.INTERVALS - 1) * workforce.INTERVAL_US
+    utc_us += rng.integers(0, workforce.INTERVAL_US, size=n)
 
     # Bots and self-service: a separate path. A hand-off creates the human contact (same
     # customer, type and channel) when the bot session ends; it counts among the day's rows,

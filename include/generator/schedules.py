@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from include.generator import config, workforce
-from include.generator.calendar import day_plan, day_volume
+from include.generator.calendar import day_plan, day_volume, interval_mass
 from include.generator.reference import Reference
 from include.generator.stable_random import normal, uniform
 
@@ -35,42 +35,28 @@ US_PER_DAY = workforce.US_PER_DAY
 REPLY_HORIZON_DAYS = 3
 
 
-@lru_cache(maxsize=64)
-def population_zone_share() -> np.ndarray:
-    """Share of the population per time zone (2020 census): where the forecast expects contacts from."""
-    from include.generator.geography import STATE_POPULATION_2020, STATE_ZONE, TIME_ZONES
-
-    share = np.zeros(len(TIME_ZONES))
-    for state, population in STATE_POPULATION_2020.items():
-        share[STATE_ZONE[state]] += population
-    return share / share.sum()
-
-
-def channel_weights(day: dt.date, stores_closed: bool) -> np.ndarray:
-    """The day's channel mix: the configured one, shifted at weekends, no stores when closed."""
+def channel_weights(day: dt.date) -> np.ndarray:
+    """The day's channel mix: the configured one, shifted at weekends. (Store visits follow each
+    local day's store hours: calendar.interval_mass.)"""
     p = np.array(list(config.CHANNEL_MIX.values()), dtype=float)
     if day.weekday() >= 5:
         p *= np.array([config.WEEKEND_CHANNEL_LIFT.get(c, 1.0) for c in config.CHANNEL_MIX])
-    if stores_closed:
-        p[tuple(config.CHANNEL_MIX).index("IN_STORE")] = 0.0
     return p / p.sum()
 
 
 @lru_cache(maxsize=256)
 def forecast(day: dt.date, interactions_per_day: int, seed: int) -> np.ndarray:
     """(queues, UTC intervals of `day`) contacts workforce management expects: the calendar's
-    known factors (no noise, no unplanned outage) spread over the UTC day by the time zones."""
-    from include.generator.geography import utc_offsets
-
+    known factors (no noise, no unplanned outage) of each time zone's local day, per interval."""
     plan = day_plan(day, seed)
-    offsets = utc_offsets(day) // 60 // config.INTERVAL_MINUTES
-    profiles = workforce.utc_profiles(population_zone_share(), offsets, day.weekday())
     share = workforce.queue_shares(
-        plan.type_p, workforce.channel_given_type(plan.type_p, channel_weights(day, plan.stores_closed))
+        plan.type_p, workforce.channel_given_type(plan.type_p, channel_weights(day))
     )
-    expected = (
-        interactions_per_day * plan.forecast_factor * share[:, None] * profiles[workforce.queue_groups()]
-    )
+    known = plan.forecast_factor / plan.volume_factor  # (without the day's noise and regional events)
+    everyone = interval_mass(day, seed).sum(axis=0)
+    stores = interval_mass(day, seed, store=True).sum(axis=0)
+    profiles = np.where((np.array(workforce.GROUPS) == "Store")[:, None], stores, everyone)
+    expected = interactions_per_day * known * share[:, None] * profiles[workforce.queue_groups()]
     # The interval forecast misses by a few percent either way: some intervals end up
     # understaffed (longer waits, abandoned calls), others idle.
     keys = day.toordinal() * 10_000 + np.arange(expected.size).reshape(expected.shape)
@@ -99,7 +85,8 @@ def seat_duty(roster: workforce.Roster, slots: np.ndarray) -> tuple[np.ndarray, 
 
     A break that does not exist has length 0 at the shift's end."""
     length = workforce.CONTRACT_INTERVALS[roster.contract[slots]]
-    stagger = (roster.slot_number[slots] % 4).astype(np.int64)
+    # Staggered by seat and by queue: the few agents of a quiet night do not break at once.
+    stagger = ((roster.slot_number[slots] + 3 * roster.slot_queue[slots]) % 4).astype(np.int64)
     meal = np.zeros((len(slots), 2), dtype=np.int64)
     rest = np.zeros((len(slots), workforce.REST_BREAKS, 2), dtype=np.int64)
     meal[:, 0] = length
@@ -110,7 +97,7 @@ def seat_duty(roster: workforce.Roster, slots: np.ndarray) -> tuple[np.ndarray, 
             meal[rows, 0] = spec["meal"][0] + stagger[rows]
             meal[rows, 1] = spec["meal"][1]
         for b, (offset, size) in enumerate(spec["rest"]):
-            rest[rows, b, 0] = offset + stagger[rows] // 2
+            rest[rows, b, 0] = offset + stagger[rows] % 3 - 1
             rest[rows, b, 1] = size
     return length, meal, rest
 

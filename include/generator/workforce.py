@@ -367,19 +367,27 @@ def _peak_need(interactions_per_day: int) -> list[np.ndarray]:
     return need
 
 
-def _seat_templates(seed: int, need: np.ndarray, key: int) -> tuple[np.ndarray, np.ndarray]:
-    """(start interval, contract) per seat of a queue at a site: the peak day's shifts, each
-    worked by enough seats that days off and a margin leave one of them available."""
+def _seat_templates(seed: int, need: np.ndarray, key: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start interval, contract, days off) per seat of a queue at a site: the peak day's shifts,
+    each worked by enough seats that days off and a margin leave one of them available. Seats
+    of the same start and contract take their days off apart (a lone night shift stays covered)."""
     starts, full = plan_shifts(need)
     if len(starts) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     ten = uniform(seed, key * 10_000 + np.arange(len(starts)), 1_509) < config.FOUR_BY_TEN_SHARE
     contract = np.where(full, np.where(ten, FULL_TIME_4X10, FULL_TIME_5X8), PART_TIME)
     weight = 7 / (7 - CONTRACT_DAYS_OFF[contract]) / (1 - config.ROSTER_MARGIN)
     total = np.cumsum(weight)
     n = int(np.ceil(total[-1]))
     pick = np.searchsorted(total, (np.arange(n) + 0.5) * total[-1] / n).clip(0, len(starts) - 1)
-    return starts[pick], contract[pick]
+    kind = starts[pick] * len(CONTRACTS) + contract[pick]
+    order = np.argsort(kind, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - np.searchsorted(kind[order], kind[order])
+    group = np.unique(kind, return_inverse=True)[1]
+    size = np.bincount(group)[group]
+    base = (uniform(seed, key * 10_000 + kind, 1_505) * 7).astype(np.int64)
+    return starts[pick], contract[pick], (base + rank * 7 // size) % 7
 
 
 def _baseline_agents(reference: Reference) -> dict[int, list[tuple[int, str]]]:
@@ -394,13 +402,14 @@ def _baseline_agents(reference: Reference) -> dict[int, list[tuple[int, str]]]:
 
 
 def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.ndarray, ...]:
-    """(queue, site, start interval, contract) per slot, queue by queue."""
+    """(queue, site, start interval, contract, first day off) per slot, queue by queue."""
     need = _peak_need(interactions_per_day)
-    columns: list[list[np.ndarray]] = [[], [], [], []]
+    columns: list[list[np.ndarray]] = [[], [], [], [], []]
     for q in range(len(QUEUES)):
         parts = [_seat_templates(seed, n[q], q * 100 + k) for k, n in enumerate(need)]
         start = np.concatenate([p[0] for p in parts])
         contract = np.concatenate([p[1] for p in parts])
+        off = np.concatenate([p[2] for p in parts])
         site = np.concatenate([np.full(len(p[0]), k) for k, p in enumerate(parts)])
         short = len(baseline.get(q, ())) - len(start)
         if short > 0:  # more reference agents than seats: they work the first seats' shifts too
@@ -408,7 +417,8 @@ def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.nda
             start = np.concatenate([start, start[extra]]) if len(start) else np.full(short, 36)
             contract = np.concatenate([contract, contract[extra]]) if len(contract) else np.zeros(short)
             site = np.concatenate([site, site[extra]]) if len(site) else np.zeros(short)
-        for column, values in zip(columns, (np.full(len(start), q), site, start, contract), strict=True):
+            off = np.concatenate([off, (off[extra] + 3) % 7]) if len(off) else np.arange(short) % 7
+        for column, values in zip(columns, (np.full(len(start), q), site, start, contract, off), strict=True):
             column.append(values)
     if max(len(c) for c in columns[0]) >= SLOT_LIMIT:
         raise ValueError(
@@ -421,7 +431,7 @@ def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.nda
 def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> Roster:
     """Slots per queue for a peak day of `interactions_per_day`, and the agents holding them."""
     baseline = _baseline_agents(reference)
-    slot_queue, slot_site, slot_start, slot_contract = _seats(seed, interactions_per_day, baseline)
+    slot_queue, slot_site, slot_start, slot_contract, slot_off = _seats(seed, interactions_per_day, baseline)
     slot_number = (np.arange(len(slot_queue)) - np.searchsorted(slot_queue, slot_queue)).astype(np.int32)
     keys = (slot_queue * SLOT_LIMIT + slot_number)[:, None] * GENERATION_LIMIT + np.arange(GENERATIONS)
     # Tenure: exponential (annual attrition, config); a vacancy between leaver and new hire.
@@ -447,7 +457,6 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
         skill[rows, 0] = [SKILLS.index(s) for _, s in agents]
         hire[rows, 0] = np.minimum(hire[rows, 0], -1)
         is_baseline[rows, 0] = True
-    off = (uniform(seed, keys[:, 0], 1_505) * 7).astype(np.int64).clip(0, 6)
     return Roster(
         seed=seed,
         slot_queue=slot_queue.astype(np.int16),
@@ -456,7 +465,7 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
         leave_day=np.minimum(leave, _NEVER).astype(np.int32),
         agent_id=agent_id.astype(np.int32),
         skill=skill.astype(np.int8),
-        off_weekday=off.astype(np.int8),
+        off_weekday=slot_off.astype(np.int8),
         baseline=is_baseline,
         site=slot_site.astype(np.int16),
         contract=slot_contract.astype(np.int8),

@@ -1403,4 +1403,11 @@ LANGUAGE sql STABLE AS $$
       AND s.interval_start < (last_day + 1)::timestamp AT TIME ZONE 'UTC'
     GROUP BY 1, 2
 $$;
+-- A timed event (a network outage) has a start and a restoration (UTC), with an onset ramp and a
+-- recovery decay around them (include/generator/calendar.py: PlantedEvent.strength); its dates
+-- are the UTC days it touches. NULL for events of whole days (campaigns).
+ALTER TABLE planted_events ADD COLUMN IF NOT EXISTS started_at timestamptz;
+ALTER TABLE planted_events ADD COLUMN IF NOT EXISTS restored_at timestamptz;
+ALTER TABLE planted_events ADD COLUMN IF NOT EXISTS onset_minutes integer;
+ALTER TABLE planted_events ADD COLUMN IF NOT EXISTS recovery_minutes integer;
 -- ================================================================ END issue #24

@@ -236,6 +236,10 @@ def record_planted_events(conn: psycopg.Connection, day: dt.date, seed: int) -> 
             e.wait_multiplier,
             e.csat_effect,
             e.intended_effect,
+            e.started_at,
+            e.restored_at,
+            e.onset_minutes or None,
+            e.recovery_minutes or None,
         )
         for e in events_on(seed, day)
     ]
@@ -243,7 +247,8 @@ def record_planted_events(conn: psycopg.Connection, day: dt.date, seed: int) -> 
         conn.cursor().executemany(
             "INSERT INTO planted_events (event_id, base_seed, event_type, start_date, end_date, scope, "
             "affected_states, affected_interaction_types, volume_lift, wait_multiplier, csat_effect, "
-            "intended_effect) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "intended_effect, started_at, restored_at, onset_minutes, recovery_minutes) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (event_id) DO NOTHING",
             rows,
         )
