@@ -54,6 +54,12 @@ PUBLISHED = {
         "contact-center-facts: full-time 5 x 8 h or 4 x 10 h, part-time 4-6 h shifts",
     ),
     "highest interval occupancy (busy / staffed)": (0, 1, "occupancy is a share of staffed time"),
+    "most time zones among one store agent's customers": (
+        1,
+        1,
+        "issue #24: customers visit stores near home",
+    ),
+    "store visits from outside the store's time zone": (0, 0, "issue #24: a store is a place"),
     "intervals with calls offered, nobody on shift and none answered": (
         0,
         0,
@@ -172,6 +178,24 @@ SELECT (SELECT min(extract(EPOCH FROM shift_end - shift_start)) / 3600.0 FROM s)
        (SELECT min(extract(EPOCH FROM shift_start - previous_end)) / 3600.0 FROM s),
        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FROM weekly)
 """
+#: Stores as places: the most time zones among one store agent's customers; store visits whose
+#: customer lives in another time zone than the store.
+_STORES = """
+SELECT max(zones), sum(elsewhere)
+FROM (
+    SELECT c.agent_id, count(DISTINCT cu.time_zone) AS zones,
+           count(*) FILTER (WHERE cu.time_zone <> st.time_zone) AS elsewhere
+    FROM customer_interactions c
+    JOIN channels ch USING (channel_id)
+    JOIN customers cu USING (customer_id)
+    JOIN agent_shifts s ON s.agent_id = c.agent_id
+         AND c.start_timestamp + make_interval(secs => c.queue_time_seconds) >= s.shift_start
+         AND c.start_timestamp + make_interval(secs => c.queue_time_seconds) < s.shift_end
+    JOIN contact_sites st ON st.site_name = s.site_name
+    WHERE ch.channel_code = 'IN_STORE' AND c.agent_id IS NOT NULL
+    GROUP BY c.agent_id
+) AS a
+"""
 _INTERVAL_OCCUPANCY = """
 SELECT max(s.busy_seconds::numeric / nullif(s.agent_seconds * q.concurrency, 0)),
        count(*) FILTER (WHERE s.offered > 0 AND s.agent_seconds = 0 AND s.handled = 0)
@@ -268,6 +292,7 @@ def measure(conn) -> dict[str, float | None]:
     occupancy, calls_per_shift = conn.execute(_AGENT_SHIFTS).fetchone()
     shortest, rest, weekly = conn.execute(_SCHEDULES).fetchone()
     interval_occupancy, unstaffed = conn.execute(_INTERVAL_OCCUPANCY).fetchone()
+    store_zones, store_elsewhere = conn.execute(_STORES).fetchone()
     fcr_by_channel = [float(v[3]) for v in channel.values()]
     email = conn.execute(
         "SELECT avg(queue_time_seconds) / 3600.0 FROM customer_interactions JOIN channels USING (channel_id) "
@@ -296,6 +321,8 @@ def measure(conn) -> dict[str, float | None]:
         "shortest rest between an agent's shifts, h": rest,
         "median weekly hours on shift, agents of the whole period": weekly,
         "highest interval occupancy (busy / staffed)": interval_occupancy,
+        "most time zones among one store agent's customers": store_zones,
+        "store visits from outside the store's time zone": store_elsewhere,
         "intervals with calls offered, nobody on shift and none answered": unstaffed,
         "FCR best - worst channel, points": 100 * (max(fcr_by_channel) - min(fcr_by_channel)),
         "escalation rate": escalation,

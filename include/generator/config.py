@@ -508,6 +508,19 @@ SITES = (
     ("Rancho Cordova", "CA", "America/Los_Angeles"),
     ("Columbus", "OH", "America/New_York"),
 )
+#: Stores are places: one store per time zone (geography.TIME_ZONES, in that order): (name,
+#: city, state). A customer visits the store of their time zone; its agents work its hours
+#: (STORE_HOURS, STORE_EVE_HOURS, STORE_CLOSED_HOLIDAYS) in its local time (assumption: the
+#: carrier's flagship store of each zone stands for the stores near home).
+STORES = (
+    ("Herald Square", "New York", "NY"),
+    ("State Street", "Chicago", "IL"),
+    ("16th Street Mall", "Denver", "CO"),
+    ("Camelback", "Phoenix", "AZ"),
+    ("Wilshire", "Los Angeles", "CA"),
+    ("Dimond Center", "Anchorage", "AK"),
+    ("Ala Moana", "Honolulu", "HI"),
+)
 #: A shift running past 00:00 UTC serves two batch days. Its work of the earlier day ends by
 #: this many seconds past midnight (a contact still open then is wrapped up: its handle time is
 #: capped), and the later day's contacts take its seats from then on: no agent holds two

@@ -28,6 +28,7 @@ PG_EPOCH = dt.date(2000, 1, 1)
 US_PER_DAY = 86_400_000_000
 US_PER_HOUR = 3_600_000_000
 IN_STORE = CHANNELS.index("IN_STORE")
+STORE_GROUP = workforce.GROUPS.index("Store")
 _POSITION_BITS = 17  # a block's row positions, packed under the time when sorting
 assert config.BLOCK_SIZE <= 1 << _POSITION_BITS
 
@@ -467,6 +468,8 @@ def overflow(ctx: DayContext, usable: np.ndarray, queue: np.ndarray, at_us: np.n
     # per (queue, interval): the queue that takes its contacts
     best = np.arange(len(workforce.QUEUES))[:, None].repeat(workforce.INTERVALS, axis=1)
     for g in range(len(workforce.GROUPS)):
+        if g == STORE_GROUP:  # (a store is a place: its visitors wait for its own agents)
+            continue
         members = np.flatnonzero(groups == g)
         busiest = members[np.argmax(staff[members], axis=0)]
         empty = staff[members] == 0
@@ -482,6 +485,9 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     a = block_arrivals(ctx, block)
     usable = block_shifts(ctx, block)
     a.queue = overflow(ctx, usable, a.queue, a.ready_us)
+    # A store visit is served by the store of the customer's time zone (stores near home).
+    at_store = (a.queue >= 0) & (workforce.queue_groups()[np.maximum(a.queue, 0)] == STORE_GROUP)
+    store = np.where(at_store, ctx.pool_zone[a.pick], -1)
     order = np.argsort(a.ready_us, kind="stable")  # the queues take work up in time order
     served = workforce.serve(
         ctx.shifts,
@@ -490,6 +496,7 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
         a.patience_us[order],
         a.handle_s[order],
         usable,
+        store[order],
     )
     shift, wait, handle = (
         np.empty_like(served.shift),

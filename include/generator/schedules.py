@@ -63,20 +63,32 @@ def forecast(day: dt.date, interactions_per_day: int, seed: int) -> np.ndarray:
     return expected * np.exp(config.INTERVAL_FORECAST_ERROR_SIGMA * normal(seed, keys, 1_600))
 
 
-@lru_cache(maxsize=256)
-def site_need(day: dt.date, interactions_per_day: int, seed: int, site: int) -> np.ndarray:
-    """(queues, UTC intervals of `day`) agents the site needs: Erlang C on its share of the forecast."""
+STORE_QUEUES = (workforce.queue_groups() == workforce.GROUPS.index("Store"))[:, None]
+
+
+@lru_cache(maxsize=512)
+def site_need(day: dt.date, interactions_per_day: int, seed: int, site: int, store: int = -1) -> np.ndarray:
+    """(queues, UTC intervals of `day`) agents a place needs: Erlang C on its share of the
+    forecast. The center takes all but the Store queues; the store of a time zone takes the
+    Store queues' visits of that zone's customers."""
     sizes = np.array(workforce.site_sizes(day_volume(day, interactions_per_day, seed)), dtype=float)
     share = sizes[site] / sizes.sum() if site < len(sizes) else 0.0
-    return workforce.needed_agents(forecast(day, interactions_per_day, seed) * share)
+    expected = forecast(day, interactions_per_day, seed) * share
+    if store < 0:
+        return np.where(STORE_QUEUES, 0, workforce.needed_agents(np.where(STORE_QUEUES, 0, expected)))
+    visits = interval_mass(day, seed, store=True)
+    zone = visits[store] / np.maximum(visits.sum(axis=0), 1e-12)
+    return np.where(STORE_QUEUES, workforce.needed_agents(np.where(STORE_QUEUES, expected * zone, 0)), 0)
 
 
-def local_need(local_day: dt.date, interactions_per_day: int, seed: int, site: int) -> np.ndarray:
-    """(queues, site-local intervals of `local_day`) agents needed, from the UTC days it overlaps."""
-    ahead = workforce.site_offset_intervals(site, local_day)
+def local_need(
+    local_day: dt.date, interactions_per_day: int, seed: int, site: int, store: int = -1
+) -> np.ndarray:
+    """(queues, place-local intervals of `local_day`) agents needed, from the UTC days it overlaps."""
+    ahead = workforce.site_offset_intervals(site, local_day, store)
     first = -ahead  # the local day's first interval, counted from its date's UTC midnight
     days = [local_day + dt.timedelta(days=k) for k in (-1, 0, 1)]
-    span = np.concatenate([site_need(d, interactions_per_day, seed, site) for d in days], axis=1)
+    span = np.concatenate([site_need(d, interactions_per_day, seed, site, store) for d in days], axis=1)
     return span[:, INTERVALS + first : 2 * INTERVALS + first]
 
 
@@ -144,24 +156,24 @@ def staff_queue(need: np.ndarray, duty: np.ndarray, start: np.ndarray, absent: n
     return works
 
 
-def available_seats(roster: workforce.Roster, site: int, local_day: dt.date) -> np.ndarray:
-    """Seats of the site whose holder is employed and not on their days off."""
+def available_seats(roster: workforce.Roster, site: int, store: int, local_day: dt.date) -> np.ndarray:
+    """Seats of the place whose holder is employed and not on their days off."""
     gen, employed = workforce.holders_on(roster, local_day)
     day_index = (local_day - config.EPOCH).days
     rotation = day_index // (7 * config.DAYS_OFF_ROTATION_WEEKS)
     first_off = (roster.off_weekday.astype(np.int64) + rotation) % 7
     off = ((local_day.weekday() - first_off) % 7) < workforce.CONTRACT_DAYS_OFF[roster.contract]
-    return np.flatnonzero((roster.site == site) & employed & ~off)
+    return np.flatnonzero((roster.site == site) & (roster.store == store) & employed & ~off)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def local_day_shifts(
-    seed: int, interactions_per_day: int, reference: Reference, site: int, local_day: dt.date
+    seed: int, interactions_per_day: int, reference: Reference, site: int, store: int, local_day: dt.date
 ) -> workforce.Shifts:
-    """The site's shifts of a local day, in microseconds since `local_day`'s UTC midnight."""
+    """A place's shifts of its local day, in microseconds since `local_day`'s UTC midnight."""
     roster = workforce.build_roster(seed, interactions_per_day, reference)
-    need = local_need(local_day, interactions_per_day, seed, site)
-    slots = available_seats(roster, site, local_day)
+    need = local_need(local_day, interactions_per_day, seed, site, store)
+    slots = available_seats(roster, site, store, local_day)
     start = roster.start_interval[slots].astype(np.int64)
     length, meal, rest = seat_duty(roster, slots)
     duty = on_duty_matrix(start, length, meal, rest)
@@ -175,7 +187,7 @@ def local_day_shifts(
         works[rows] = staff_queue(need[q], duty[rows], start[rows], absent[rows])
     slots, start, length, meal, rest = slots[works], start[works], length[works], meal[works], rest[works]
     gen = workforce.holders_on(roster, local_day)[0][slots]
-    origin = -workforce.site_offset_intervals(site, local_day) * INTERVAL_US  # local midnight, in UTC
+    origin = -workforce.site_offset_intervals(site, local_day, store) * INTERVAL_US  # local midnight, in UTC
     at = origin + start * INTERVAL_US
     return workforce.Shifts(
         queue=roster.slot_queue[slots],
@@ -188,6 +200,7 @@ def local_day_shifts(
         rest_start=at[:, None] + rest[:, :, 0] * INTERVAL_US,
         rest_end=at[:, None] + (rest[:, :, 0] + rest[:, :, 1]) * INTERVAL_US,
         site=np.full(len(slots), site, dtype=np.int16),
+        store=np.full(len(slots), store, dtype=np.int16),
         local_day=np.full(len(slots), local_day.toordinal(), dtype=np.int32),
         hire_day=roster.hire_day[slots, gen],
     )
@@ -196,15 +209,15 @@ def local_day_shifts(
 def shifts_around(
     day: dt.date, seed: int, interactions_per_day: int, reference: Reference, sites: int
 ) -> workforce.Shifts:
-    """Every shift of sites [0, sites) that overlaps UTC [day, day + REPLY_HORIZON_DAYS), in the batch's clock
-    (microseconds since `day`'s UTC midnight): the day's service and its late replies."""
+    """Every shift of the places of sites [0, sites) (centers and stores) that overlaps UTC
+    [day, day + REPLY_HORIZON_DAYS), in the batch's clock (microseconds since `day`'s UTC
+    midnight): the day's service and its late replies."""
     parts = []
-    for site in range(sites):
+    for site, store in workforce.places(sites):
         for back in range(-1, REPLY_HORIZON_DAYS):
             local = day + dt.timedelta(days=back)
-            part = local_day_shifts(seed, interactions_per_day, reference, site, local).shifted(
-                back * US_PER_DAY
-            )
+            part = local_day_shifts(seed, interactions_per_day, reference, site, store, local)
+            part = part.shifted(back * US_PER_DAY)
             keep = (part.end > 0) & (part.start < REPLY_HORIZON_DAYS * US_PER_DAY)
             parts.append(part.take(np.flatnonzero(keep)))
     return workforce.Shifts.concat(parts)

@@ -108,6 +108,7 @@ class Shifts:
     rest_start: np.ndarray  # (shifts, REST_BREAKS): the short paid breaks
     rest_end: np.ndarray
     site: np.ndarray  # int16: the site (a block of the day's contacts) the shift serves
+    store: np.ndarray  # int16: the store (index into geography.TIME_ZONES) it works in, -1: the center
     local_day: np.ndarray  # int32 ordinal of the site-local day the shift belongs to
     hire_day: np.ndarray  # int32 the agent's hire day (days since config.EPOCH)
 
@@ -196,6 +197,7 @@ class Roster:
     off_weekday: np.ndarray  # int8: first of the slot's days off in the rotation's first week
     baseline: np.ndarray  # (slots, generations) bool: one of the reference data's agents
     site: np.ndarray  # int16 per slot: index into config.SITES
+    store: np.ndarray  # int16 per slot: the store (index into geography.TIME_ZONES), -1: the center
     contract: np.ndarray  # int8 per slot: index into CONTRACTS
     start_interval: np.ndarray  # int16 per slot: the shift's start, site-local interval of the day
     n_sites: int
@@ -221,15 +223,16 @@ def channel_given_type(type_p: np.ndarray, channel_p: np.ndarray) -> np.ndarray:
     return joint / np.maximum(joint.sum(axis=1, keepdims=True), 1e-300)
 
 
-def typical_load(weekday: int, type_lift: dict[str, float] | None = None) -> np.ndarray:
+def typical_load(
+    weekday: int, type_lift: dict[str, float] | None = None, zone_share: np.ndarray | None = None
+) -> np.ndarray:
     """(queues, intervals) offered contacts per interval on an average `weekday` for 1 contact a day
-    (with the type mix lifted by `type_lift`, as a national campaign does)."""
-    from include.generator.geography import STATE_POPULATION_2020, STATE_ZONE, TIME_ZONES, utc_offsets
+    (with the type mix lifted by `type_lift`, as a national campaign does; from the time zones'
+    `zone_share`, default: the population's)."""
+    from include.generator.calendar import population_zone_share
+    from include.generator.geography import utc_offsets
 
-    zone_share = np.zeros(len(TIME_ZONES))
-    for state, population in STATE_POPULATION_2020.items():
-        zone_share[STATE_ZONE[state]] += population
-    zone_share /= zone_share.sum()
+    zone_share = population_zone_share() if zone_share is None else zone_share
     offsets = utc_offsets(dt.date(2025, 1, 15)) // 60 // config.INTERVAL_MINUTES
     channel_p = np.array(list(config.CHANNEL_MIX.values()))
     if weekday >= 5:
@@ -346,24 +349,57 @@ def needed_agents(offered: np.ndarray) -> np.ndarray:
     return np.where(column("always_open") > 0, np.maximum(need, 1), need)
 
 
-def site_offset_intervals(site: int, day: dt.date) -> int:
-    """Intervals the site's clock is ahead of UTC at noon UTC of `day` (negative in the US)."""
+def place_zone(site: int, store: int) -> str:
+    """The time zone of a place: a contact-center site (store -1), or the store of a time zone."""
+    from include.generator.geography import TIME_ZONES
+
+    return TIME_ZONES[store] if store >= 0 else config.SITES[site % len(config.SITES)][2]
+
+
+def site_offset_intervals(site: int, day: dt.date, store: int = -1) -> int:
+    """Intervals the place's clock is ahead of UTC at noon UTC of `day` (negative in the US)."""
     noon = dt.datetime.combine(day, dt.time(12), dt.UTC)
-    offset = noon.astimezone(ZoneInfo(config.SITES[site % len(config.SITES)][2])).utcoffset()
+    offset = noon.astimezone(ZoneInfo(place_zone(site, store))).utcoffset()
     return int(offset.total_seconds()) // 60 // config.INTERVAL_MINUTES
 
 
-def _peak_need(interactions_per_day: int) -> list[np.ndarray]:
-    """Per site: (queues, local intervals) agents a peak day needs, the worst weekday per interval."""
+def places(n_sites: int) -> list[tuple[int, int]]:
+    """(site, store) of every place that has seats: each site's contact center (store -1), and
+    per site the store of each time zone (its customers visit the store of their zone)."""
+    from include.generator.geography import TIME_ZONES
+
+    return [(site, store) for site in range(n_sites) for store in range(-1, len(TIME_ZONES))]
+
+
+def _peak_need(interactions_per_day: int) -> list[tuple[int, int, np.ndarray]]:
+    """Per place (site, store): (queues, local intervals) agents a peak day needs, the worst
+    weekday per interval: the center all but the Store queues, a store its zone's Store queues."""
+    from include.generator.calendar import population_zone_share
+
     peak = interactions_per_day * config.ROSTER_PEAK_FACTOR
     sizes = np.array(site_sizes(peak * max(config.WEEKDAY_VOLUME)), dtype=float)
     # Seats for the busiest weekday, with or without a national campaign's type mix.
     mixes = [None] + [e["type_lift"] for e in config.PLANTED_EVENTS.values() if e["scope"] == "national"]
     loads = [typical_load(weekday, mix) * peak for weekday in range(7) for mix in mixes]
+    stores = (queue_groups() == GROUPS.index("Store"))[:, None]
+    zones = population_zone_share()
     need = []
     for site, share in enumerate(sizes / sizes.sum()):
-        worst = np.max([needed_agents(load * share) for load in loads], axis=0)
-        need.append(np.roll(worst, site_offset_intervals(site, dt.date(2025, 1, 15)), axis=1))
+        for _, store in places(1):
+            if store < 0:
+                worst = np.max([needed_agents(load * share) for load in loads], axis=0)
+            else:
+                one = np.eye(len(zones))[store] * zones[store]
+                zone_loads = [typical_load(weekday, None, one) * peak * share for weekday in range(7)]
+                worst = np.max([needed_agents(load) for load in zone_loads], axis=0)
+            worst = np.where(stores == (store >= 0), worst, 0)
+            need.append(
+                (
+                    site,
+                    store,
+                    np.roll(worst, site_offset_intervals(site, dt.date(2025, 1, 15), store), axis=1),
+                )
+            )
     return need
 
 
@@ -402,15 +438,16 @@ def _baseline_agents(reference: Reference) -> dict[int, list[tuple[int, str]]]:
 
 
 def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.ndarray, ...]:
-    """(queue, site, start interval, contract, first day off) per slot, queue by queue."""
+    """(queue, site, start interval, contract, first day off, store) per slot, queue by queue."""
     need = _peak_need(interactions_per_day)
-    columns: list[list[np.ndarray]] = [[], [], [], [], []]
+    columns: list[list[np.ndarray]] = [[], [], [], [], [], []]
     for q in range(len(QUEUES)):
-        parts = [_seat_templates(seed, n[q], q * 100 + k) for k, n in enumerate(need)]
+        parts = [_seat_templates(seed, n[q], q * 100 + k) for k, (_, _, n) in enumerate(need)]
         start = np.concatenate([p[0] for p in parts])
         contract = np.concatenate([p[1] for p in parts])
         off = np.concatenate([p[2] for p in parts])
-        site = np.concatenate([np.full(len(p[0]), k) for k, p in enumerate(parts)])
+        site = np.concatenate([np.full(len(p[0]), need[k][0]) for k, p in enumerate(parts)])
+        store = np.concatenate([np.full(len(p[0]), need[k][1]) for k, p in enumerate(parts)])
         short = len(baseline.get(q, ())) - len(start)
         if short > 0:  # more reference agents than seats: they work the first seats' shifts too
             extra = np.arange(short) % max(len(start), 1)
@@ -418,7 +455,9 @@ def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.nda
             contract = np.concatenate([contract, contract[extra]]) if len(contract) else np.zeros(short)
             site = np.concatenate([site, site[extra]]) if len(site) else np.zeros(short)
             off = np.concatenate([off, (off[extra] + 3) % 7]) if len(off) else np.arange(short) % 7
-        for column, values in zip(columns, (np.full(len(start), q), site, start, contract, off), strict=True):
+            store = np.concatenate([store, store[extra]]) if len(store) else np.full(short, -1)
+        per_slot = (np.full(len(start), q), site, start, contract, off, store)
+        for column, values in zip(columns, per_slot, strict=True):
             column.append(values)
     if max(len(c) for c in columns[0]) >= SLOT_LIMIT:
         raise ValueError(
@@ -431,7 +470,9 @@ def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.nda
 def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> Roster:
     """Slots per queue for a peak day of `interactions_per_day`, and the agents holding them."""
     baseline = _baseline_agents(reference)
-    slot_queue, slot_site, slot_start, slot_contract, slot_off = _seats(seed, interactions_per_day, baseline)
+    slot_queue, slot_site, slot_start, slot_contract, slot_off, slot_store = _seats(
+        seed, interactions_per_day, baseline
+    )
     slot_number = (np.arange(len(slot_queue)) - np.searchsorted(slot_queue, slot_queue)).astype(np.int32)
     keys = (slot_queue * SLOT_LIMIT + slot_number)[:, None] * GENERATION_LIMIT + np.arange(GENERATIONS)
     # Tenure: exponential (annual attrition, config); a vacancy between leaver and new hire.
@@ -468,9 +509,10 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
         off_weekday=slot_off.astype(np.int8),
         baseline=is_baseline,
         site=slot_site.astype(np.int16),
+        store=slot_store.astype(np.int16),
         contract=slot_contract.astype(np.int8),
         start_interval=slot_start.astype(np.int16),
-        n_sites=len(_peak_need(interactions_per_day)),
+        n_sites=int(slot_site.max()) + 1 if len(slot_site) else 1,
     )
 
 
@@ -534,6 +576,7 @@ def serve(
     patience_us: np.ndarray,
     handle_s: np.ndarray,
     usable: np.ndarray,
+    store: np.ndarray | None = None,
 ) -> Service:
     """First come, first served per queue, over the seats of the agents on shift.
 
@@ -542,18 +585,20 @@ def serve(
     stretches between the shift's breaks (a contact may run past a break or the end, as real
     calls do). A contact takes the seat free earliest; if that is later than its patience
     allows, it is abandoned. The handle time is scaled by the agent's skill. Pure Python over
-    a heap (about 1 us a contact): the one sequential step of a day.
+    a heap (about 1 us a contact): the one sequential step of a day. `store`: per arrival, the
+    store (time zone) whose agents serve it, -1: the center's.
     """
     n = len(arrival_us)
     served_by = np.full(n, -1, dtype=np.int64)
     wait = np.zeros(n, dtype=np.int64)
     handle = np.zeros(n, dtype=np.int32)
     skill_factor = np.array([config.SKILL_HANDLE_FACTOR[s] for s in SKILLS])
-    for q in range(len(QUEUES)):
-        rows = np.flatnonzero(queue == q)
-        if len(rows) == 0:
+    store = np.full(n, -1) if store is None else store
+    for q, place in sorted(set(zip(queue.tolist(), store.tolist(), strict=True))):
+        if q < 0:
             continue
-        own = usable[shifts.queue[usable] == q]
+        rows = np.flatnonzero((queue == q) & (store == place))
+        own = usable[(shifts.queue[usable] == q) & (shifts.store[usable] == place)]
         if len(own) == 0:  # (interactions.overflow sends such contacts to a staffed queue first)
             wait[rows] = patience_us[rows]
             continue
@@ -697,7 +742,7 @@ def shift_rows(shifts: Shifts, day: dt.date, rows: np.ndarray) -> list[tuple]:
                 at(shifts.end[i]),
                 at(shifts.break_start[i]) if has_break else None,
                 at(shifts.break_end[i]) if has_break else None,
-                config.SITES[int(shifts.site[i]) % len(config.SITES)][0],
+                place_name(int(shifts.site[i]), int(shifts.store[i])),
             )
         )
     return out
@@ -736,9 +781,33 @@ def forecast_rows(day: dt.date, forecast: np.ndarray, needed: np.ndarray) -> lis
     ]
 
 
+def place_name(site: int, store: int) -> str:
+    if store >= 0:
+        return f"Store {config.STORES[store][0]}, {config.STORES[store][1]}"
+    return f"Contact center {config.SITES[site % len(config.SITES)][0]}"
+
+
 def site_rows() -> list[tuple]:
-    """contact_sites rows: (site_name, state, time_zone)."""
-    return [(city, state, zone) for city, state, zone in config.SITES]
+    """contact_sites rows: (site_name, kind, city, state, time_zone, opening_hours, holiday_hours)."""
+    from include.generator.geography import TIME_ZONES
+
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    hours = ", ".join(
+        f"{d} {o:02d}:00-{c:02d}:00" for d, (o, c) in zip(days, config.STORE_HOURS, strict=True)
+    )
+    holiday = ", ".join(
+        [f"closed on {name}" for name in config.STORE_CLOSED_HOLIDAYS]
+        + [f"{m:02d}-{d:02d} {o:02d}:00-{c:02d}:00" for (m, d), (o, c) in config.STORE_EVE_HOURS.items()]
+    )
+    centers = [
+        (place_name(k, -1), "Contact center", city, state, zone, "24/7 (shifts)", None)
+        for k, (city, state, zone) in enumerate(config.SITES)
+    ]
+    stores = [
+        (place_name(0, z), "Store", city, state, TIME_ZONES[z], hours, holiday)
+        for z, (_, city, state) in enumerate(config.STORES)
+    ]
+    return centers + stores
 
 
 def queue_rows() -> list[tuple]:

@@ -1298,12 +1298,21 @@ COMMIT;
 
 -- ================================================================ BEGIN issue #24: schedules, sites, interval truth
 -- (one block, appended; include/generator/schedules.py and docs/workforce-schedules.md)
--- Contact-center sites: each plans its shifts in its own local time (config.SITES).
+-- Places agents work: contact-center sites (config.SITES) and stores (config.STORES, one per
+-- time zone: a customer visits the store of their zone). Each plans its shifts in its own
+-- local time; a store opens at opening_hours, and holiday_hours (closed days, eve hours).
 CREATE TABLE IF NOT EXISTS contact_sites (
-    site_name text PRIMARY KEY,
-    state     text NOT NULL,
-    time_zone text NOT NULL
+    site_name     text PRIMARY KEY,
+    kind          text NOT NULL CHECK (kind IN ('Contact center', 'Store')),
+    city          text NOT NULL,
+    state         text NOT NULL,
+    time_zone     text NOT NULL,
+    opening_hours text NOT NULL,
+    holiday_hours text
 );
+CREATE OR REPLACE VIEW stores AS
+SELECT site_name AS store_name, city, state, time_zone, opening_hours, holiday_hours
+FROM contact_sites WHERE kind = 'Store';
 -- A shift belongs to the site-local day it starts (shift_date) and may cross midnight, local or
 -- UTC; it is written by the batch (UTC) day its shift_start falls in. break_start/break_end is
 -- its meal break; the short paid breaks are agent_shift_breaks.

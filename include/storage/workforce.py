@@ -97,7 +97,8 @@ def write_shifts(conn: psycopg.Connection, day: dt.date, ctx: DayContext) -> Non
     start = dt.datetime.combine(day, dt.time(0), dt.UTC)
     stop = start + dt.timedelta(days=1)
     conn.cursor().executemany(
-        "INSERT INTO contact_sites (site_name, state, time_zone) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+        "INSERT INTO contact_sites (site_name, kind, city, state, time_zone, opening_hours, holiday_hours) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
         workforce.site_rows(),
     )
     conn.execute("DELETE FROM agent_shifts WHERE shift_start >= %s AND shift_start < %s", (start, stop))

@@ -32,6 +32,8 @@ def test_realism_measures_every_published_figure(schema_url, capsys):
     assert figures["shortest shift, h"] >= 4
     assert figures["shortest rest between an agent's shifts, h"] >= 11
     assert figures["highest interval occupancy (busy / staffed)"] <= 1
+    assert figures["most time zones among one store agent's customers"] == 1
+    assert figures["store visits from outside the store's time zone"] == 0
     # (not yet 0 at 1,500 a day: a few night intervals where the site's whole service group is
     # away; reported by cca realism, see docs/workforce-schedules.md)
     assert figures["intervals with calls offered, nobody on shift and none answered"] < 30

@@ -188,14 +188,22 @@ def test_an_unforecast_surge_or_outage_makes_service_worse(reference):
     assert surge["asa"] > normal["asa"] * 1.5
     assert surge["service_level"] < normal["service_level"] - 0.05
     assert surge["abandonment"] > normal["abandonment"] * 1.5
-    outage_day = next(
-        d
+    # An outage's hours (from the end of its onset to its restoration) against the same hours a
+    # week later (an outage starts at a local time and is restored: it does not fill a UTC day).
+    event = next(
+        e
         for d in (dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(365))
-        if any(e.kind == "Network outage" for e in calendar.events_on(SEED, d))
-        and d.weekday() == day.weekday()
-        and calendar.holiday_name(d) is None
+        for e in calendar.events_on(SEED, d)
+        if e.kind == "Network outage" and (e.restored_at - e.started_at).total_seconds() >= 10 * 3600
     )
-    outage = phone_kpis(rows(reference, outage_day))
+
+    def during(shift_days: int) -> pd.DataFrame:
+        first = pd.Timestamp(event.started_at) + pd.Timedelta(minutes=event.onset_minutes, days=shift_days)
+        last = pd.Timestamp(event.restored_at) + pd.Timedelta(days=shift_days)
+        f = pd.concat([rows(reference, d) for d in sorted({first.date(), last.date()})])
+        return f[(f["start_timestamp"] >= first) & (f["start_timestamp"] < last)]
+
+    outage, normal = phone_kpis(during(0)), phone_kpis(during(7))
     assert outage["asa"] > normal["asa"] and outage["abandonment"] > normal["abandonment"]
 
 
