@@ -60,7 +60,7 @@ PUBLISHED = {
         "issue #24: customers visit stores near home",
     ),
     "store visits from outside the store's time zone": (0, 0, "issue #24: a store is a place"),
-    "intervals with calls offered, nobody on shift and none answered": (
+    "service-group intervals with contacts offered, nobody on shift and none answered": (
         0,
         0,
         "issue #24: a queue with nobody on shift overflows, never a silent 100 % abandonment",
@@ -197,10 +197,15 @@ FROM (
 ) AS a
 """
 _INTERVAL_OCCUPANCY = """
-SELECT max(s.busy_seconds::numeric / nullif(s.agent_seconds * q.concurrency, 0)),
-       count(*) FILTER (WHERE s.offered > 0 AND s.agent_seconds = 0 AND s.handled = 0)
-FROM analytics.interval_queue_summary s JOIN service_queues q USING (queue_id)
-WHERE s.agent_seconds > 0 OR s.offered > 0
+WITH groups AS (
+    SELECT s.interval_start, q.service_group, sum(s.offered) AS offered, sum(s.handled) AS handled,
+           sum(s.agent_seconds) AS agent_seconds
+    FROM analytics.interval_queue_summary s JOIN service_queues q USING (queue_id)
+    GROUP BY 1, 2
+)
+SELECT (SELECT max(s.busy_seconds::numeric / nullif(s.agent_seconds * q.concurrency, 0))
+        FROM analytics.interval_queue_summary s JOIN service_queues q USING (queue_id)),
+       (SELECT count(*) FROM groups WHERE offered > 0 AND agent_seconds = 0 AND handled = 0)
 """
 _OVERLAPS = """
 SELECT count(*) FILTER (WHERE answered < previous_end)
@@ -323,7 +328,7 @@ def measure(conn) -> dict[str, float | None]:
         "highest interval occupancy (busy / staffed)": interval_occupancy,
         "most time zones among one store agent's customers": store_zones,
         "store visits from outside the store's time zone": store_elsewhere,
-        "intervals with calls offered, nobody on shift and none answered": unstaffed,
+        "service-group intervals with contacts offered, nobody on shift and none answered": unstaffed,
         "FCR best - worst channel, points": 100 * (max(fcr_by_channel) - min(fcr_by_channel)),
         "escalation rate": escalation,
         "repeat contact rate": repeat,

@@ -237,6 +237,27 @@ class DayPlan:
     events: tuple[PlantedEvent, ...]
 
 
+def _regional_extra(
+    day: dt.date, regional: list[PlantedEvent], base_p: np.ndarray
+) -> tuple[np.ndarray, int | None, float, np.ndarray]:
+    """Contacts regional events add (per type, per contact of the day), their division, their
+    CSAT effect and when they arrive (per UTC interval). A timed event counts for the part of
+    its region's day it is in force (its strength over the region's local profile). Should two
+    overlap, the first one's region wins and the lifts add."""
+    extra = np.zeros(len(TYPES))
+    division = None
+    csat = 0.0
+    region_profile = np.zeros(INTERVALS_PER_DAY)
+    for e in regional:
+        division = e.division if division is None else division
+        weights = region_day_profile(day, division) * e.strength(day)
+        region_profile += weights
+        lift = np.array([e.type_lift.get(t, 1.0) for t in TYPES]) - 1.0
+        extra += base_p * lift * DIVISION_SHARE[division] * weights.sum()
+        csat = min(csat, e.csat_effect)
+    return extra, division, csat, region_profile
+
+
 @lru_cache(maxsize=1024)
 def day_plan(day: dt.date, seed: int) -> DayPlan:
     base_p = np.array([config.INTERACTION_TYPES[t][0] for t in TYPES], dtype=float)
@@ -254,25 +275,8 @@ def day_plan(day: dt.date, seed: int) -> DayPlan:
             type_csat += e.csat_effect * (1.0 - 1.0 / event_lift)
     national_mass = float((base_p * lift).sum())
     type_p = base_p * lift / national_mass
-    # Regional events add contacts from their division's customers (one region at a time:
-    # should two overlap, the first one's region wins and the lifts multiply).
-    # A timed event counts for the part of its region's day it is in force (its strength over
-    # the region's local profile); its contacts arrive along that curve (regional_profile).
-    extra = np.zeros(len(TYPES))
-    division = None
-    csat = 0.0
-    region_profile = np.zeros(INTERVALS_PER_DAY)
-    for e in regional:
-        division = e.division if division is None else division
-        weights = region_day_profile(day, division) * e.strength(day)
-        region_profile += weights
-        extra += (
-            base_p
-            * (np.array([e.type_lift.get(t, 1.0) for t in TYPES]) - 1.0)
-            * DIVISION_SHARE[division]
-            * weights.sum()
-        )
-        csat = min(csat, e.csat_effect)
+    # Regional events add contacts from their division's customers (one region at a time).
+    extra, division, csat, region_profile = _regional_extra(day, regional, base_p)
     extra_mass = float(extra.sum())
     noise = float(np.exp(config.DAILY_NOISE_SIGMA * normal(seed, np.array([day.toordinal()]), 1_300)[0]))
     factor = (

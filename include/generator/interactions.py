@@ -188,19 +188,7 @@ def day_context(
         region_index=region,
         region_cdf=region_cdf,
         utc_load=utc / utc.sum() * 24,
-        time_cdf=_zone_cdf(interval_mass(day, seed)),
-        store_time_cdf=_zone_cdf(interval_mass(day, seed, store=True)),
-        regional_time_cdf=(
-            _zone_cdf(plan.regional_profile[None, :]) if plan.regional_profile.sum() > 0 else None
-        ),
-        store_keep=np.minimum(
-            interval_mass(day, seed, store=True).sum(axis=1)
-            / np.maximum(interval_mass(day, seed).sum(axis=1), 1e-12),
-            1.0,
-        ),
-        no_store_cdf=(
-            np.cumsum(_without_stores(unit_channel_given_type(plan)), axis=1) + np.arange(len(TYPES))[:, None]
-        ).ravel(),
+        **_arrival_curves(day, seed, plan),
         center_offset_us=center_offset(day) * 1_000_000,
         channel_cdf=(
             np.cumsum(unit_channel_given_type(plan), axis=1) + np.arange(len(TYPES))[:, None]
@@ -210,13 +198,31 @@ def day_context(
         written=written,
         forecast=schedules.forecast(day, staffed_for, seed),
         needed=sum(
-            schedules.site_need(day, staffed_for, seed, k)
-            for k in range(workforce.build_roster(seed, staffed_for, reference).n_sites)
+            schedules.site_need(day, staffed_for, seed, site, store)
+            for site, store in workforce.places(workforce.build_roster(seed, staffed_for, reference).n_sites)
         ),
         on_duty=_on_duty(shifts, shifts.hire_day <= (day - config.EPOCH).days),
         planted_sources=in_pool(planted.sources),
         planted_repeats=in_pool(planted.targets),
     )
+
+
+def _arrival_curves(day: dt.date, seed: int, plan: DayPlan) -> dict[str, np.ndarray | None]:
+    """The day context's arrival curves (arrival_times): per zone, when contacts and store visits
+    come, the share of store visits kept, the channel of a customer whose store is closed, and
+    when a timed regional event's contacts come."""
+    everyone, stores = interval_mass(day, seed), interval_mass(day, seed, store=True)
+    return {
+        "time_cdf": _zone_cdf(everyone),
+        "store_time_cdf": _zone_cdf(stores),
+        "store_keep": np.minimum(stores.sum(axis=1) / np.maximum(everyone.sum(axis=1), 1e-12), 1.0),
+        "no_store_cdf": (
+            np.cumsum(_without_stores(unit_channel_given_type(plan)), axis=1) + np.arange(len(TYPES))[:, None]
+        ).ravel(),
+        "regional_time_cdf": (
+            _zone_cdf(plan.regional_profile[None, :]) if plan.regional_profile.sum() > 0 else None
+        ),
+    }
 
 
 def _zone_cdf(mass: np.ndarray) -> np.ndarray:
@@ -276,6 +282,76 @@ _CHANNEL_GROUP = np.array(
 )
 
 
+def arrival_times(
+    ctx: DayContext,
+    rng: np.random.Generator,
+    pick: np.ndarray,
+    itype: np.ndarray,
+    channel: np.ndarray,
+    regional: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The arrivals stage: (channel, microseconds after the UTC midnight) per contact.
+
+    A UTC interval is drawn from the expected contacts of the customer's time zone over this
+    UTC day (calendar.interval_mass: each zone lives its own local day, so a holiday starts at
+    its local midnight), uniform within it. Store visits follow the store hours of that local
+    day; where they are closed or shorter, fewer customers go to a store (the others take
+    another channel of their type). A timed regional event's own contacts (`regional`) follow
+    its onset and recovery in its region."""
+    n = len(pick)
+    zone = ctx.pool_zone[pick].astype(np.int64)
+    leaves = (channel == IN_STORE) & (rng.random(n) >= ctx.store_keep[zone])
+    other = np.searchsorted(ctx.no_store_cdf, itype + rng.random(n), side="right") - itype * len(CHANNELS)
+    channel = np.where(leaves, other.clip(0, len(CHANNELS) - 1), channel)
+    u = zone + rng.random(n)
+    interval = (
+        np.where(
+            channel == IN_STORE,
+            np.searchsorted(ctx.store_time_cdf, u, side="right"),
+            np.searchsorted(ctx.time_cdf, u, side="right"),
+        )
+        - zone * workforce.INTERVALS
+    )
+    if ctx.regional_time_cdf is not None:
+        at = np.searchsorted(ctx.regional_time_cdf, rng.random(n), side="right")
+        interval = np.where(regional, at, interval)
+    utc_us = interval.clip(0, workforce.INTERVALS - 1) * workforce.INTERVAL_US
+    return channel, utc_us + rng.integers(0, workforce.INTERVAL_US, size=n)
+
+
+def desk_times(
+    ctx: DayContext, rng: np.random.Generator, channel: np.ndarray, utc_us: np.ndarray, bot: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The digital desk stage: (a message a human answers, when the desk takes it up, its work
+    seconds) per contact.
+
+    The desk takes a message up after the channel's usual delay (longer in busy hours and on
+    event days, at most ASYNC_DESK_DELAY_MAX_HOURS); one due outside the desk's hours waits for
+    the next opening (in the center's time zone) plus a backlog delay. Then it needs an agent's
+    seat for its work time, like any contact of the Messaging queue (a message taken up after
+    midnight UTC is answered by a later shift on duty, without the queue)."""
+    n = len(channel)
+    is_async = ~SYNCHRONOUS[channel] & ~bot
+    load = ctx.utc_load[utc_us // US_PER_HOUR]
+    mean_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * ctx.plan.wait_multiplier
+    mean_wait = mean_wait * np.maximum(1 + config.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
+    delay_us = np.maximum(np.rint(rng.exponential(mean_wait)), 1).astype(np.int64) * 1_000_000
+    delay_us = np.minimum(delay_us, config.ASYNC_DESK_DELAY_MAX_HOURS * US_PER_HOUR)
+    local = utc_us + delay_us + ctx.center_offset_us  # on the center's clock
+    tod = local % US_PER_DAY
+    opens, closes = (h * US_PER_HOUR for h in config.DIGITAL_DESK_HOURS)
+    backlog = np.minimum(rng.exponential(config.BACKLOG_REPLY_MEAN_MINUTES * 60e6, size=n), 4 * US_PER_HOUR)
+    moved = np.where(tod < opens, local - tod + opens, local - tod + US_PER_DAY + opens)
+    closed = (tod < opens) | (tod >= closes)
+    ready = np.where(closed, moved + backlog.astype(np.int64), local) - ctx.center_offset_us
+    ready = utc_us - ((utc_us - ready) // 1_000_000) * 1_000_000  # whole seconds after the arrival
+    work = np.zeros(n)
+    for code, (w_median, w_sigma) in config.ASYNC_WORK_LOGNORMAL.items():
+        rows = channel == CHANNELS.index(code)
+        work[rows] = w_median * np.exp(w_sigma * rng.standard_normal(int(rows.sum())))
+    return is_async, ready, work
+
+
 def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     """Who contacts us, about what, on which channel and when: block `block`'s first draws."""
     n = block_sizes(ctx.n_rows)[block]
@@ -306,31 +382,7 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     channel = np.searchsorted(ctx.channel_cdf, itype + rng.random(n), side="right") - itype * len(CHANNELS)
     channel = channel.clip(0, len(CHANNELS) - 1)
 
-    # When: a UTC interval drawn from the expected contacts of the customer's time zone over
-    # this UTC day (calendar.interval_mass: each zone lives its own local day, so a holiday
-    # starts at its local midnight), uniform within it. Store visits follow the store hours of
-    # that local day; where they are closed or shorter, fewer customers go to a store (the
-    # others take another channel of their type).
-    zone = ctx.pool_zone[pick].astype(np.int64)
-    leaves = (channel == IN_STORE) & (rng.random(n) >= ctx.store_keep[zone])
-    other = np.searchsorted(ctx.no_store_cdf, itype + rng.random(n), side="right") - itype * len(CHANNELS)
-    channel = np.where(leaves, other.clip(0, len(CHANNELS) - 1), channel)
-    store = channel == IN_STORE
-    u = zone + rng.random(n)
-    interval = (
-        np.where(
-            store,
-            np.searchsorted(ctx.store_time_cdf, u, side="right"),
-            np.searchsorted(ctx.time_cdf, u, side="right"),
-        )
-        - zone * workforce.INTERVALS
-    )
-    # A timed regional event's own contacts follow its onset and recovery in its region.
-    if ctx.regional_time_cdf is not None:
-        at = np.searchsorted(ctx.regional_time_cdf, rng.random(n), side="right")
-        interval = np.where(regional & (planted == 0), at, interval)
-    utc_us = interval.clip(0, workforce.INTERVALS - 1) * workforce.INTERVAL_US
-    utc_us += rng.integers(0, workforce.INTERVAL_US, size=n)
+    channel, utc_us = arrival_times(ctx, rng, pick, itype, channel, regional & (planted == 0))
 
     # Bots and self-service: a separate path. A hand-off creates the human contact (same
     # customer, type and channel) when the bot session ends; it counts among the day's rows,
@@ -399,29 +451,7 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     patience = np.maximum(rng.exponential(1.0, size=n) * patience_mean, 1.0)
     patience = (np.rint(patience) * 1_000_000).astype(np.int64)  # whole seconds, as stored
 
-    # Messages a human answers: the digital desk takes one up after the channel's usual delay
-    # (longer in busy hours and on event days); one due outside the desk's hours waits for the
-    # next opening (in the center's time zone) plus a backlog delay. Then it needs an agent's
-    # seat for its work time, like any contact of the Messaging queue (a message taken up after
-    # midnight UTC is answered by the next day's shifts, without the queue).
-    is_async = ~SYNCHRONOUS[channel] & ~bot
-    load = ctx.utc_load[utc_us // US_PER_HOUR]
-    mean_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * ctx.plan.wait_multiplier
-    mean_wait = mean_wait * np.maximum(1 + config.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
-    delay_us = np.maximum(np.rint(rng.exponential(mean_wait)), 1).astype(np.int64) * 1_000_000
-    delay_us = np.minimum(delay_us, config.ASYNC_DESK_DELAY_MAX_HOURS * US_PER_HOUR)
-    local = utc_us + delay_us + ctx.center_offset_us  # on the center's clock
-    tod = local % US_PER_DAY
-    opens, closes = (h * US_PER_HOUR for h in config.DIGITAL_DESK_HOURS)
-    backlog = np.minimum(rng.exponential(config.BACKLOG_REPLY_MEAN_MINUTES * 60e6, size=n), 4 * US_PER_HOUR)
-    moved = np.where(tod < opens, local - tod + opens, local - tod + US_PER_DAY + opens)
-    closed = (tod < opens) | (tod >= closes)
-    ready = np.where(closed, moved + backlog.astype(np.int64), local) - ctx.center_offset_us
-    ready = utc_us - ((utc_us - ready) // 1_000_000) * 1_000_000  # whole seconds after the arrival
-    work = np.zeros(n)
-    for code, (w_median, w_sigma) in config.ASYNC_WORK_LOGNORMAL.items():
-        rows = channel == CHANNELS.index(code)
-        work[rows] = w_median * np.exp(w_sigma * rng.standard_normal(int(rows.sum())))
+    is_async, ready, work = desk_times(ctx, rng, channel, utc_us, bot)
     async_queue = ctx.type_department[itype] * len(workforce.GROUPS) + workforce.GROUPS.index(
         config.ASYNC_GROUP
     )
@@ -458,8 +488,9 @@ def overflow(ctx: DayContext, usable: np.ndarray, queue: np.ndarray, at_us: np.n
     """Each contact's queue after overflow: one arriving when nobody of its queue is on duty at
     the site goes to the queue of the same service group (another department's agents, who
     take it as cross-skilled agents do) with the most agents on duty then; with nobody in the
-    group either it stays (and waits for the next agent). Contact routing keeps the queue it
-    was offered to (the interval table counts it there)."""
+    group either it stays (and waits for the next agent). A store visit goes to its store's
+    agents (workforce.STORE_QUEUE). Contact routing keeps the queue it was offered to (the
+    interval table counts it there)."""
     shifts = ctx.shifts.take(usable)
     duty = workforce.on_duty_intervals(shifts, workforce.INTERVALS)
     staff = np.zeros((len(workforce.QUEUES), workforce.INTERVALS), dtype=np.int64)
@@ -476,6 +507,7 @@ def overflow(ctx: DayContext, usable: np.ndarray, queue: np.ndarray, at_us: np.n
         best[members] = np.where(
             empty & (staff[busiest, np.arange(workforce.INTERVALS)] > 0), busiest, members[:, None]
         )
+    best[groups == STORE_GROUP] = workforce.STORE_QUEUE  # (a store's agents serve every visit)
     interval = (at_us // workforce.INTERVAL_US).clip(0, workforce.INTERVALS - 1)
     return np.where(queue >= 0, best[np.maximum(queue, 0), interval], queue)
 

@@ -78,7 +78,8 @@ def site_need(day: dt.date, interactions_per_day: int, seed: int, site: int, sto
         return np.where(STORE_QUEUES, 0, workforce.needed_agents(np.where(STORE_QUEUES, 0, expected)))
     visits = interval_mass(day, seed, store=True)
     zone = visits[store] / np.maximum(visits.sum(axis=0), 1e-12)
-    return np.where(STORE_QUEUES, workforce.needed_agents(np.where(STORE_QUEUES, expected * zone, 0)), 0)
+    pooled = workforce.pool_store_queues(np.where(STORE_QUEUES, expected * zone, 0))
+    return np.where(STORE_QUEUES, workforce.needed_agents(pooled), 0)
 
 
 def local_need(

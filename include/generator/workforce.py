@@ -50,6 +50,19 @@ def queue_of(department: str, group: str) -> int:
     return QUEUES.index((department, group))
 
 
+#: A store's agents serve every visit (the store queues of all departments pool into this one:
+#: store staff sell, fix and bill alike).
+STORE_QUEUE = queue_of("Sales" if "Sales" in DEPARTMENTS else DEPARTMENTS[0], "Store")
+
+
+def pool_store_queues(per_queue: np.ndarray) -> np.ndarray:
+    """(queues, ...) with the Store group's rows summed into STORE_QUEUE's (the others zero)."""
+    stores = np.array([g == "Store" for _, g in QUEUES])
+    pooled = np.zeros_like(per_queue)
+    pooled[STORE_QUEUE] = per_queue[stores].sum(axis=0)
+    return pooled
+
+
 # ------------------------------------------------------------------ staffing model
 
 
@@ -391,7 +404,7 @@ def _peak_need(interactions_per_day: int) -> list[tuple[int, int, np.ndarray]]:
             else:
                 one = np.eye(len(zones))[store] * zones[store]
                 zone_loads = [typical_load(weekday, None, one) * peak * share for weekday in range(7)]
-                worst = np.max([needed_agents(load) for load in zone_loads], axis=0)
+                worst = np.max([needed_agents(pool_store_queues(load)) for load in zone_loads], axis=0)
             worst = np.where(stores == (store >= 0), worst, 0)
             need.append(
                 (
