@@ -10,7 +10,10 @@ Pure functions of (seed, interactions_per_day, date), no database:
   start in the site's local time; its holder is scheduled unless on their rotating days off; of those, the forecast's agents-needed curve picks who works (greedy over the day's
   intervals, the agents whose shift covers the interval and starts latest first); the others
   are not scheduled that day (voluntary time off). Then callouts (config.ABSENCE_RATE) leave
-  some published shifts empty. Breaks follow the contract's shift length.
+  some published shifts empty; an interval left with nobody where the forecast wanted someone
+  gets an agent called in (one not scheduled; where a whole service group is still empty, one
+  on the first of their days off: at most one overtime shift a week). Breaks follow the
+  contract's shift length.
 * A UTC batch day overlaps two or three local days of a site: `shifts_around` gathers their
   shifts in the batch's clock. Each shift is written once, by the batch day its UTC start falls
   in (shift_date is its local day), and every batch it overlaps serves contacts with it.
@@ -157,14 +160,41 @@ def staff_queue(need: np.ndarray, duty: np.ndarray, start: np.ndarray, absent: n
     return works
 
 
-def available_seats(roster: workforce.Roster, site: int, store: int, local_day: dt.date) -> np.ndarray:
-    """Seats of the place whose holder is employed and not on their days off."""
+def overtime(
+    need: np.ndarray,
+    duty: np.ndarray,
+    start: np.ndarray,
+    queue: np.ndarray,
+    works: np.ndarray,
+    spare: np.ndarray,
+) -> np.ndarray:
+    """Seats called in on their first day off (at most one overtime shift a week) where a whole
+    service group at the place still has nobody on duty though the forecast wanted someone."""
+    called = np.zeros(len(start), dtype=bool)
+    groups = workforce.queue_groups()
+    for g in range(len(workforce.GROUPS)):
+        members = np.isin(queue, np.flatnonzero(groups == g))
+        wanted = need[groups == g].sum(axis=0) > 0
+        gap = np.where(wanted & (duty[works & members].sum(axis=0)[: need.shape[1]] == 0), 1, 0)
+        if gap.any():
+            pool = np.flatnonzero(spare & members)
+            called[pool] = pick_workers(gap, duty[pool], start[pool])
+    return called
+
+
+def place_seats(
+    roster: workforce.Roster, site: int, store: int, local_day: dt.date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(seats of the place whose holder is employed, whether it is their day off, whether it
+    is the first of their days off)."""
     gen, employed = workforce.holders_on(roster, local_day)
     day_index = (local_day - config.EPOCH).days
     rotation = day_index // (7 * config.DAYS_OFF_ROTATION_WEEKS)
     first_off = (roster.off_weekday.astype(np.int64) + rotation) % 7
-    off = ((local_day.weekday() - first_off) % 7) < workforce.CONTRACT_DAYS_OFF[roster.contract]
-    return np.flatnonzero((roster.site == site) & (roster.store == store) & employed & ~off)
+    into = (local_day.weekday() - first_off) % 7
+    off = into < workforce.CONTRACT_DAYS_OFF[roster.contract]
+    slots = np.flatnonzero((roster.site == site) & (roster.store == store) & employed)
+    return slots, off[slots], (into == 0)[slots]
 
 
 @lru_cache(maxsize=512)
@@ -174,7 +204,7 @@ def local_day_shifts(
     """A place's shifts of its local day, in microseconds since `local_day`'s UTC midnight."""
     roster = workforce.build_roster(seed, interactions_per_day, reference)
     need = local_need(local_day, interactions_per_day, seed, site, store)
-    slots = available_seats(roster, site, store, local_day)
+    slots, day_off, first_off = place_seats(roster, site, store, local_day)
     start = roster.start_interval[slots].astype(np.int64)
     length, meal, rest = seat_duty(roster, slots)
     duty = on_duty_matrix(start, length, meal, rest)
@@ -183,9 +213,11 @@ def local_day_shifts(
         uniform(seed, slots.astype(np.int64) * 100_000 + local_day.toordinal(), 1_506) < config.ABSENCE_RATE
     )
     works = np.zeros(len(slots), dtype=bool)
+    queue = roster.slot_queue[slots]
     for q in range(len(workforce.QUEUES)):
-        rows = np.flatnonzero(roster.slot_queue[slots] == q)
+        rows = np.flatnonzero((queue == q) & ~day_off)
         works[rows] = staff_queue(need[q], duty[rows], start[rows], absent[rows])
+    works |= overtime(need, duty, start, queue, works, first_off & ~absent)
     slots, start, length, meal, rest = slots[works], start[works], length[works], meal[works], rest[works]
     gen = workforce.holders_on(roster, local_day)[0][slots]
     origin = -workforce.site_offset_intervals(site, local_day, store) * INTERVAL_US  # local midnight, in UTC

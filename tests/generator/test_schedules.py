@@ -77,7 +77,9 @@ def test_weekly_hours_by_contract_and_stable_start_times(reference):
     )
     weekly = weekly.reindex(list(agents)).fillna(0)
     assert 28 <= weekly.median() <= 40, weekly.describe()
-    assert weekly.max() <= 42.5  # no contract above 40 h (plus a DST hour)
+    # no contract above 40 h; at most one overtime shift a week (a whole service group left
+    # empty by callouts), plus a DST hour
+    assert weekly.max() <= 40 + 10 + 1
     # start times of an agent: the same local clock time every day
     local = f["start"] - (f["local_day"] - FIRST.toordinal()).astype(np.int64) * 24 * US_PER_HOUR
     spread = local.groupby(f["agent_id"]).agg(lambda x: x.max() - x.min()) / US_PER_HOUR
