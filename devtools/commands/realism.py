@@ -54,6 +54,16 @@ PUBLISHED = {
         "contact-center-facts: full-time 5 x 8 h or 4 x 10 h, part-time 4-6 h shifts",
     ),
     "highest interval occupancy (busy / staffed)": (0, 1, "occupancy is a share of staffed time"),
+    "holiday eve 16:00-24:00 local / a week before (lowest of Eastern, Pacific)": (
+        0.75,
+        1.5,
+        "contact-center-facts: a holiday begins at the customer's local midnight",
+    ),
+    "holiday 09:00-17:00 local / a week before (highest of Eastern, Pacific)": (
+        0.0,
+        0.6,
+        "ruby.com: volume collapses on public holidays (in every zone's own day)",
+    ),
     "most time zones among one store agent's customers": (
         1,
         1,
@@ -196,6 +206,30 @@ FROM (
     GROUP BY c.agent_id
 ) AS a
 """
+#: The holiday boundary in local time, per zone (Eastern, Pacific) around each loaded
+#: Thanksgiving or Christmas with the week before loaded: the eve's 16:00-24:00 local against
+#: the same hours a week before (lowest), and the holiday's 09:00-17:00 local against a week
+#: before (highest).
+_HOLIDAY_BOUNDARY = """
+WITH local AS (
+    SELECT cu.time_zone, (c.start_timestamp AT TIME ZONE cu.time_zone) AS at
+    FROM customer_interactions c JOIN customers cu USING (customer_id)
+    WHERE cu.time_zone IN ('America/New_York', 'America/Los_Angeles')
+),
+counts AS (
+    SELECT h.day, l.time_zone,
+           count(*) FILTER (WHERE l.at::date = h.day - 1 AND extract(HOUR FROM l.at) >= 16) AS eve,
+           count(*) FILTER (WHERE l.at::date = h.day - 8 AND extract(HOUR FROM l.at) >= 16) AS eve_before,
+           count(*) FILTER (WHERE l.at::date = h.day AND extract(HOUR FROM l.at) BETWEEN 9 AND 16) AS holiday,
+           count(*) FILTER (WHERE l.at::date = h.day - 7 AND extract(HOUR FROM l.at) BETWEEN 9 AND 16)
+               AS holiday_before
+    FROM unnest(%(days)s::date[]) AS h (day) CROSS JOIN local AS l
+    WHERE l.at::date BETWEEN h.day - 8 AND h.day
+    GROUP BY 1, 2
+)
+SELECT min(eve::numeric / nullif(eve_before, 0)), max(holiday::numeric / nullif(holiday_before, 0))
+FROM counts WHERE eve > 0 AND holiday > 0
+"""
 _INTERVAL_OCCUPANCY = """
 WITH groups AS (
     SELECT s.interval_start, q.service_group, sum(s.offered) AS offered, sum(s.handled) AS handled,
@@ -298,6 +332,12 @@ def measure(conn) -> dict[str, float | None]:
     shortest, rest, weekly = conn.execute(_SCHEDULES).fetchone()
     interval_occupancy, unstaffed = conn.execute(_INTERVAL_OCCUPANCY).fetchone()
     store_zones, store_elsewhere = conn.execute(_STORES).fetchone()
+    holidays_loaded = [
+        d
+        for d in days
+        if holiday_name(d) in ("Thanksgiving Day", "Christmas Day") and d - dt.timedelta(days=8) in daily
+    ]
+    eve, holiday = conn.execute(_HOLIDAY_BOUNDARY, {"days": holidays_loaded}).fetchone()
     fcr_by_channel = [float(v[3]) for v in channel.values()]
     email = conn.execute(
         "SELECT avg(queue_time_seconds) / 3600.0 FROM customer_interactions JOIN channels USING (channel_id) "
@@ -327,6 +367,8 @@ def measure(conn) -> dict[str, float | None]:
         "median weekly hours on shift, agents of the whole period": weekly,
         "highest interval occupancy (busy / staffed)": interval_occupancy,
         "most time zones among one store agent's customers": store_zones,
+        "holiday eve 16:00-24:00 local / a week before (lowest of Eastern, Pacific)": eve,
+        "holiday 09:00-17:00 local / a week before (highest of Eastern, Pacific)": holiday,
         "store visits from outside the store's time zone": store_elsewhere,
         "service-group intervals with contacts offered, nobody on shift and none answered": unstaffed,
         "FCR best - worst channel, points": 100 * (max(fcr_by_channel) - min(fcr_by_channel)),

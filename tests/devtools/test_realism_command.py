@@ -33,6 +33,8 @@ def test_realism_measures_every_published_figure(schema_url, capsys):
     assert figures["shortest rest between an agent's shifts, h"] >= 11
     assert figures["highest interval occupancy (busy / staffed)"] <= 1
     assert figures["most time zones among one store agent's customers"] == 1
+    assert figures["holiday eve 16:00-24:00 local / a week before (lowest of Eastern, Pacific)"] > 0.75
+    assert figures["holiday 09:00-17:00 local / a week before (highest of Eastern, Pacific)"] < 0.6
     assert figures["store visits from outside the store's time zone"] == 0
     assert figures["service-group intervals with contacts offered, nobody on shift and none answered"] == 0
     # (at 1,500 a day twelve queues staffed round the clock idle at night: low, not impossible)
