@@ -1,10 +1,9 @@
 -- analytics.interval_queue_summary for one UTC day, %(day)s: per 15 minutes and queue, the
 -- live contacts that arrived (by contact_routing), what became of them, the agents on shift
 -- (every shift overlapping the interval, whichever day wrote it; meal and short breaks
--- excluded), the time they were busy with live contacts inside the interval (contacts of
--- this day and of the day before that ran past midnight, sliced across the intervals they
--- ran in, counted while their agent was on shift and not on a break: occupancy never exceeds
--- 1) and the forecast. Counts and sums only: analytics.interval_kpis computes ASA, service
+-- excluded), the time they were busy with live contacts inside the interval (the day's
+-- contacts sliced across the intervals they ran in, counted while their agent was on shift
+-- and not on a break: occupancy never exceeds 1) and the forecast. Counts and sums only: analytics.interval_kpis computes ASA, service
 -- level, abandonment, AHT and occupancy on read. Replaces that day only.
 DELETE FROM analytics.interval_queue_summary
 WHERE interval_start >= %(day)s::date::timestamp AT TIME ZONE 'UTC'
@@ -93,20 +92,18 @@ staffed AS (
     GROUP BY iv.interval_start, s.queue_id
 ),
 
--- Live contacts with an agent and a handle time, of this day and the day before: from the
--- answer to the end, on the shift that answered them.
+-- Live contacts of this day with an agent and a handle time: from the answer to the end, on the
+-- shift that answered them, within this UTC day (a day is refreshed from its own rows only, so
+-- any order of days gives the same table; what runs past midnight is at most the two-minute
+-- handover of a shift crossing it, config.MIDNIGHT_HANDOVER_SECONDS).
 work AS (
     SELECT
         s.shift_date,
         s.agent_id,
         s.queue_id,
         greatest(i.start_timestamp + make_interval(secs => i.queue_time_seconds), s.shift_start) AS busy_from,
-        least(i.end_timestamp, s.shift_end) AS busy_to
-    FROM (
-        SELECT * FROM interaction_days.of_day(%(day)s::date - 1)
-        UNION ALL
-        SELECT * FROM interaction_days.of_day(%(day)s::date)
-    ) AS i
+        least(i.end_timestamp, s.shift_end, d.at + interval '1 day') AS busy_to
+    FROM interaction_days.of_day(%(day)s::date) AS i
     JOIN contact_routing AS r
         ON r.interaction_type_id = i.interaction_type_id AND r.channel_id = i.channel_id
     JOIN shifts AS s
@@ -114,7 +111,7 @@ work AS (
         AND i.start_timestamp + make_interval(secs => i.queue_time_seconds) >= s.shift_start
         AND i.start_timestamp + make_interval(secs => i.queue_time_seconds) < s.shift_end
     CROSS JOIN day_start AS d
-    WHERE r.is_live AND i.duration_seconds IS NOT NULL AND i.end_timestamp > d.at
+    WHERE r.is_live AND i.duration_seconds IS NOT NULL
 ),
 
 busy AS (
