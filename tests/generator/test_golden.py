@@ -5,7 +5,9 @@ of the roster's agents and the day's shifts; calendar, planted events, local tim
 time zones, phones, languages, plan families; then correlated behaviour and published
 handle times: the interactions digest again; then the population sized to the volume: the
 default run's customers, ids of customers active on EPOCH, a lighter propensity tail; then repeat contacts across days: the interactions and the
-customers they reach). An
+customers they reach; then issue #24, local time and published schedules: seats with
+contracts and local start times, shifts across midnight written by the day they start in,
+each zone's own local day, timed outages, stores as places: every digest). An
 upgrade of numpy, Faker or anything else that changes the data fails here instead of
 silently changing what "same seed, same rows" means. Update them only on purpose.
 """
@@ -25,11 +27,11 @@ from include.storage.copy_format import encode_binary
 
 DAY = dt.date(2026, 3, 4)
 GOLDEN = {
-    "interactions": "995e0f225be584004222983b2b46811a",  # binary COPY bytes of 20,000 rows, seed 42
-    "agents": "612417afc3908cbfecc4e4ca9f1a43e5",  # the roster for 20,000 a day, hired by DAY
-    "shifts": "efe5147a323efb1527daf9f0896fe7f3",  # DAY's shifts
-    "customers": "909541a9889b90d0a1a25201e7add6f9",
-    "plans": "73c2472ec926b89dda9b57a0ff46ffef",
+    "interactions": "a98cf7c7651aa1fbcb07904d4fb7f20a",  # binary COPY bytes of 20,000 rows, seed 42
+    "agents": "b687837911d8d4086123cd63dff2c6ba",  # the roster for 20,000 a day, hired by DAY
+    "shifts": "5bbe8acd2db056aa506fffefa675f914",  # the shifts starting on DAY (UTC)
+    "customers": "93acf346cd38bcbcbb27bd006b222682",
+    "plans": "547424c6f1bab106b15dfd214fbddcd0",
 }
 
 
@@ -48,9 +50,7 @@ def test_a_generated_day_matches_its_golden_digests(reference):
     digests = {
         "interactions": interactions.hexdigest(),
         "agents": hashlib.md5(repr(workforce.agent_rows(roster, *hired, DAY)).encode()).hexdigest(),
-        "shifts": hashlib.md5(
-            repr(workforce.shift_rows(ctx.shifts, DAY, ctx.today_shifts)).encode()
-        ).hexdigest(),
+        "shifts": hashlib.md5(repr(workforce.shift_rows(ctx.shifts, DAY, ctx.written)).encode()).hexdigest(),
         "customers": hashlib.md5(repr(customer_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
         "plans": hashlib.md5(repr(plan_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
     }
