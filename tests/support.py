@@ -139,6 +139,12 @@ def add_this_releases_dimensions(conn) -> None:
     text = expand_includes(SCHEMA_FILE)
     for statement in re.findall(r"^ALTER TABLE customers ADD COLUMN IF NOT EXISTS [^;]+;", text, re.M):
         conn.execute(statement)
-    for table in ("planted_events", "service_queues", "contact_routing", "agent_shifts", "workforce_state"):
+    tables = ("planted_events", "service_queues", "contact_routing", "agent_shifts", "workforce_state")
+    # (issue #24: sites and stores, short breaks, the forecast)
+    tables += ("contact_sites", "agent_shift_breaks", "workforce_forecast")
+    for table in tables:
         statement = re.search(rf"^CREATE TABLE IF NOT EXISTS {table} \(.*?^\);", text, re.M | re.S)
         conn.execute(statement.group(0))
+    for table in ("agent_shifts", "planted_events"):
+        for statement in re.findall(rf"^ALTER TABLE {table} ADD COLUMN IF NOT EXISTS [^;]+;", text, re.M):
+            conn.execute(statement)

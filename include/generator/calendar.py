@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 import numpy as np
@@ -19,6 +20,7 @@ from include.generator.stable_random import normal, uniform
 
 TYPES = tuple(config.INTERACTION_TYPES)
 EVENT_KINDS = tuple(config.PLANTED_EVENTS)
+INTERVALS_PER_DAY = 24 * 60 // config.INTERVAL_MINUTES
 _MAX_EVENT_DAYS = max(e["duration_days"][1] for e in config.PLANTED_EVENTS.values())
 _DIVISIONS = tuple(geography.DIVISIONS)
 _POPULATION = np.array(list(geography.STATE_POPULATION_2020.values()), dtype=float)
@@ -83,6 +85,21 @@ class PlantedEvent:
     type_lift: dict[str, float]
     wait_multiplier: float
     csat_effect: float
+    started_at: dt.datetime | None = None  # (timed events: the start, UTC)
+    restored_at: dt.datetime | None = None  # (the restoration, UTC)
+    onset_minutes: int = 0
+    recovery_minutes: int = 0
+
+    def strength(self, day: dt.date) -> np.ndarray:
+        """Per UTC interval of `day`: 0..1, how much of the lift is in force (1 for an untimed event)."""
+        if self.started_at is None:
+            return np.ones(INTERVALS_PER_DAY)
+        midnight = dt.datetime.combine(day, dt.time(0), dt.UTC)
+        t = np.arange(INTERVALS_PER_DAY) * config.INTERVAL_MINUTES + config.INTERVAL_MINUTES / 2
+        since = t - (self.started_at - midnight).total_seconds() / 60
+        after = t - (self.restored_at - midnight).total_seconds() / 60
+        onset = np.clip(since / self.onset_minutes, 0, 1)
+        return np.where(after > 0, np.exp(-np.maximum(after, 0) / self.recovery_minutes), onset)
 
     @property
     def scope(self) -> str:
@@ -103,6 +120,12 @@ class PlantedEvent:
             parts.append(f"waits x{self.wait_multiplier:g}")
         if self.csat_effect:
             parts.append(f"CSAT {self.csat_effect:+g} on the contacts it causes")
+        if self.started_at is not None:
+            parts.append(
+                f"from {self.started_at:%Y-%m-%d %H:%M} UTC (ramping up over {self.onset_minutes} min) "
+                f"to its restoration at {self.restored_at:%Y-%m-%d %H:%M} UTC (decaying over "
+                f"~{self.recovery_minutes} min)"
+            )
         return "; ".join(parts)
 
 
@@ -120,6 +143,8 @@ def _event_starting(seed: int, kind_index: int, start: dt.date) -> PlantedEvent 
     if spec["scope"] == "division":
         division = int(np.searchsorted(np.cumsum(DIVISION_SHARE), uniform(seed, key, 1_200 + kind_index)[0]))
         division = min(division, len(_DIVISIONS) - 1)
+    if "onset_minutes" in spec:
+        return _timed_event(seed, kind_index, start, days, division)
     return PlantedEvent(
         event_id=start.toordinal() * 10 + kind_index,
         kind=kind,
@@ -132,15 +157,51 @@ def _event_starting(seed: int, kind_index: int, start: dt.date) -> PlantedEvent 
     )
 
 
+def _division_zone(division: int) -> str:
+    """The main time zone of a census division (of its most populous state)."""
+    states = geography.DIVISIONS[_DIVISIONS[division]].split()
+    main = max(states, key=lambda st: geography.STATE_POPULATION_2020[st])
+    return geography.TIME_ZONES[geography.STATE_ZONE[main]]
+
+
+def _timed_event(seed: int, kind_index: int, start: dt.date, days: int, division: int | None) -> PlantedEvent:
+    """An event with a start time (local to its region), an onset ramp, a restoration and a decay;
+    its dates are the UTC days it touches."""
+    kind = EVENT_KINDS[kind_index]
+    spec = config.PLANTED_EVENTS[kind]
+    key = np.array([start.toordinal()], dtype=np.int64)
+    low, high = spec["start_local_hours"]
+    minutes = int((low + uniform(seed, key, 1_250 + kind_index)[0] * (high - low)) * 60)
+    zone = ZoneInfo(_division_zone(division) if division is not None else config.CENTER_TIME_ZONE)
+    local = dt.datetime.combine(start, dt.time(0), zone) + dt.timedelta(minutes=minutes)
+    started = local.astimezone(dt.UTC)
+    restored = started + dt.timedelta(hours=days * spec["hours_per_day"])
+    tail = restored + dt.timedelta(minutes=4 * spec["recovery_minutes"])
+    return PlantedEvent(
+        event_id=start.toordinal() * 10 + kind_index,
+        kind=kind,
+        start=started.date(),
+        end=tail.date(),
+        division=division,
+        type_lift=dict(spec["type_lift"]),
+        wait_multiplier=float(spec["wait_multiplier"]),
+        csat_effect=float(spec["csat_effect"]),
+        started_at=started,
+        restored_at=restored,
+        onset_minutes=int(spec["onset_minutes"]),
+        recovery_minutes=int(spec["recovery_minutes"]),
+    )
+
+
 @lru_cache(maxsize=1024)
 def events_on(seed: int, day: dt.date) -> tuple[PlantedEvent, ...]:
     """The planted events in force on `day` (those that started within the longest duration)."""
     found = []
-    for back in range(_MAX_EVENT_DAYS):
+    for back in range(_MAX_EVENT_DAYS + 2):  # (+2: a timed event's UTC days run past its start date)
         start = day - dt.timedelta(days=back)
         for k in range(len(EVENT_KINDS)):
             event = _event_starting(seed, k, start)
-            if event is not None and event.end >= day:
+            if event is not None and event.start <= day <= event.end:
                 found.append(event)
     return tuple(sorted(found, key=lambda e: e.event_id))
 
@@ -168,11 +229,33 @@ class DayPlan:
     regional_division: int | None  # its census division
     regional_type_p: np.ndarray  # type mix of those rows
     regional_csat_effect: float
+    regional_profile: np.ndarray  # per UTC interval: when the regional event's contacts arrive (unnormalized)
     type_csat: np.ndarray  # per type: mean CSAT shift from national events (effect x share they caused)
     wait_multiplier: float
     holiday: str | None
     stores_closed: bool
     events: tuple[PlantedEvent, ...]
+
+
+def _regional_extra(
+    day: dt.date, regional: list[PlantedEvent], base_p: np.ndarray
+) -> tuple[np.ndarray, int | None, float, np.ndarray]:
+    """Contacts regional events add (per type, per contact of the day), their division, their
+    CSAT effect and when they arrive (per UTC interval). A timed event counts for the part of
+    its region's day it is in force (its strength over the region's local profile). Should two
+    overlap, the first one's region wins and the lifts add."""
+    extra = np.zeros(len(TYPES))
+    division = None
+    csat = 0.0
+    region_profile = np.zeros(INTERVALS_PER_DAY)
+    for e in regional:
+        division = e.division if division is None else division
+        weights = region_day_profile(day, division) * e.strength(day)
+        region_profile += weights
+        lift = np.array([e.type_lift.get(t, 1.0) for t in TYPES]) - 1.0
+        extra += base_p * lift * DIVISION_SHARE[division] * weights.sum()
+        csat = min(csat, e.csat_effect)
+    return extra, division, csat, region_profile
 
 
 @lru_cache(maxsize=1024)
@@ -192,17 +275,8 @@ def day_plan(day: dt.date, seed: int) -> DayPlan:
             type_csat += e.csat_effect * (1.0 - 1.0 / event_lift)
     national_mass = float((base_p * lift).sum())
     type_p = base_p * lift / national_mass
-    # Regional events add contacts from their division's customers (one region at a time:
-    # should two overlap, the first one's region wins and the lifts multiply).
-    extra = np.zeros(len(TYPES))
-    division = None
-    csat = 0.0
-    for e in regional:
-        division = e.division if division is None else division
-        extra += (
-            base_p * (np.array([e.type_lift.get(t, 1.0) for t in TYPES]) - 1.0) * DIVISION_SHARE[division]
-        )
-        csat = min(csat, e.csat_effect)
+    # Regional events add contacts from their division's customers (one region at a time).
+    extra, division, csat, region_profile = _regional_extra(day, regional, base_p)
     extra_mass = float(extra.sum())
     noise = float(np.exp(config.DAILY_NOISE_SIGMA * normal(seed, np.array([day.toordinal()]), 1_300)[0]))
     factor = (
@@ -226,6 +300,7 @@ def day_plan(day: dt.date, seed: int) -> DayPlan:
         regional_division=division,
         regional_type_p=extra / extra_mass if extra_mass > 0 else type_p,
         regional_csat_effect=csat,
+        regional_profile=region_profile,
         type_csat=type_csat,
         wait_multiplier=wait,
         holiday=holiday_name(day),
@@ -235,6 +310,84 @@ def day_plan(day: dt.date, seed: int) -> DayPlan:
 
 
 def day_volume(day: dt.date, interactions_per_day: int, seed: int = config.DEFAULT_SEED) -> int:
-    """Rows for a day: the requested average shaped by the calendar of (seed, day) (at least 1):
-    weekday, month, holidays, the surge after them, bill runs, planted events and noise."""
-    return max(1, round(interactions_per_day * day_plan(day, seed).volume_factor))
+    """Rows for a UTC day: the requested average shaped by the calendar (at least 1): weekday,
+    month, holidays, the surge after them, bill runs, planted events and noise, each of the
+    local day each time zone lives in during the UTC day (interval_mass)."""
+    return max(1, round(interactions_per_day * float(interval_mass(day, seed).sum())))
+
+
+# ------------------------------------------------------------------ local days in a UTC batch day
+
+
+@lru_cache(maxsize=1)
+def population_zone_share() -> np.ndarray:
+    """Share of the population per time zone (2020 census, each state in its main zone)."""
+    share = np.zeros(len(geography.TIME_ZONES))
+    for state, population in geography.STATE_POPULATION_2020.items():
+        share[geography.STATE_ZONE[state]] += population
+    return share / share.sum()
+
+
+@lru_cache(maxsize=16)
+def local_profile(weekday: int) -> np.ndarray:
+    """Share of a local day's contacts per local interval (weekends flatter)."""
+    hourly = np.array(config.HOURLY_PROFILE, dtype=float)
+    if weekday >= 5:
+        hourly = (1 - config.WEEKEND_HOURLY_FLATTEN) * hourly + config.WEEKEND_HOURLY_FLATTEN * hourly.mean()
+    per = 60 // config.INTERVAL_MINUTES
+    return np.repeat(hourly / hourly.sum() / per, per)
+
+
+def store_hours(day: dt.date) -> tuple[int, int] | None:
+    """A store's local opening hours on `day` (None: closed): holidays, published eve hours, the weekday's."""
+    if stores_closed(day):
+        return None
+    return config.STORE_EVE_HOURS.get((day.month, day.day), config.STORE_HOURS[day.weekday()])
+
+
+@lru_cache(maxsize=64)
+def store_profile(day: dt.date) -> np.ndarray:
+    """Store visits per local interval of `day`, relative to an ordinary day of its weekday
+    (sums to 1 on an ordinary day, less on short eves, 0 when closed)."""
+    hourly = np.array(config.HOURLY_PROFILE, dtype=float)
+    opens, closes = config.STORE_HOURS[day.weekday()]
+    usual = hourly[opens:closes].sum()
+    hours = store_hours(day)
+    open_now = np.zeros(24, dtype=bool)
+    if hours is not None:
+        open_now[hours[0] : hours[1]] = True
+    per = 60 // config.INTERVAL_MINUTES
+    return np.repeat(np.where(open_now, hourly, 0.0) / usual / per, per)
+
+
+@lru_cache(maxsize=64)
+def interval_mass(day: dt.date, seed: int, store: bool = False) -> np.ndarray:
+    """(zones, UTC intervals of `day`) expected contacts per contact of an average day: each
+    zone's population share x the volume factor of the zone's local day at that moment x the
+    local day's profile (store visits: its store hours). A holiday starts at local midnight."""
+    offsets = geography.utc_offsets(day) // 60 // config.INTERVAL_MINUTES
+    j = np.arange(INTERVALS_PER_DAY)
+    mass = np.zeros((len(offsets), INTERVALS_PER_DAY))
+    for z, offset in enumerate(offsets):
+        local = j + int(offset)
+        shift = np.floor_divide(local, INTERVALS_PER_DAY)
+        for back in np.unique(shift):
+            local_day = day + dt.timedelta(days=int(back))
+            rows = shift == back
+            profile = store_profile(local_day) if store else local_profile(local_day.weekday())
+            mass[z, rows] = day_plan(local_day, seed).volume_factor * profile[local[rows] % INTERVALS_PER_DAY]
+    return mass * population_zone_share()[:, None]
+
+
+@lru_cache(maxsize=256)
+def region_day_profile(day: dt.date, division: int) -> np.ndarray:
+    """Per UTC interval of `day`: the share of an average local day's contacts the division's main
+    time zone makes then (its local days' profiles; sums to about 1)."""
+    zone = geography.TIME_ZONES.index(_division_zone(division))
+    offset = int(geography.utc_offsets(day)[zone]) // 60 // config.INTERVAL_MINUTES
+    local = np.arange(INTERVALS_PER_DAY) + offset
+    shift = np.floor_divide(local, INTERVALS_PER_DAY)
+    weekday = np.array([(day + dt.timedelta(days=int(k))).weekday() for k in shift])
+    return np.array(
+        [local_profile(int(w))[i % INTERVALS_PER_DAY] for w, i in zip(weekday, local, strict=True)]
+    )

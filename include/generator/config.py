@@ -171,6 +171,15 @@ PLANTED_EVENTS = {
         "type_lift": {"TECH_SUPPORT": 5.0, "DATA_ISSUE": 4.0, "COMPLAINT": 2.0},
         "wait_multiplier": 1.5,
         "csat_effect": -0.6,
+        # A start time and a restoration, not a rectangle (contact-center-facts: contacts ramp up
+        # after the start and decay after restoration): it starts between these local hours of
+        # its region's main time zone, its lift ramps up over `onset_minutes`, holds for
+        # `duration_days` x `hours_per_day` hours, and decays with `recovery_minutes` after the
+        # restoration (assumption).
+        "start_local_hours": (6, 18),
+        "hours_per_day": 10,
+        "onset_minutes": 60,
+        "recovery_minutes": 120,
     },
     "Promotion": {
         "start_every_days": 14,
@@ -197,6 +206,11 @@ PLANTED_EVENTS = {
 #: hours per weekday Monday..Sunday (typical US carrier store hours, 10:00-20:00, Sunday
 #: 11:00-18:00: assumption after carrier store locators).
 STORE_HOURS = ((10, 20),) * 6 + ((11, 18),)
+#: Published holiday-eve hours (month, day) -> (open, close), local: shorter hours on Christmas
+#: Eve and New Year's Eve (contact-center-facts: "Stores publish shorter hours on Christmas Eve
+#: and New Year's Eve and close on Thanksgiving and Christmas"). The eve of Thanksgiving keeps
+#: its ordinary hours: stores trade into the evening.
+STORE_EVE_HOURS = {(12, 24): (10, 18), (12, 31): (10, 18)}
 #: Agents answering email, social media and SMS work these hours (open, close) in the
 #: contact center's time zone, every day: a reply that would fall outside waits for the
 #: next opening (assumption).
@@ -204,6 +218,10 @@ CENTER_TIME_ZONE = "America/Chicago"
 DIGITAL_DESK_HOURS = (7, 22)
 #: Minutes after opening a backlog reply takes: exponential with this mean.
 BACKLOG_REPLY_MEAN_MINUTES = 90
+#: No message waits longer than this for the desk to take it up (a service-level promise of
+#: a reply within about two days; assumption): its reply falls within the shifts a batch day
+#: plans (schedules.REPLY_HORIZON_DAYS).
+ASYNC_DESK_DELAY_MAX_HOURS = 34
 
 # ------------------------------------------------------------------ channels
 #: channel_code -> share of interactions (the seed's mix).
@@ -439,14 +457,15 @@ SURVEY_RESPONSE_BY_SCORE = {1: 1.6, 2: 1.25, 3: 0.75, 4: 0.85, 5: 1.2}
 #: Staffing target: Erlang C staffs each queue so that `target_share` would be answered within
 #: `target_seconds`. Erlang C ignores abandonment and overstates waits, while callouts
 #: (ABSENCE_RATE, not planned for) and interval forecast error understaff some intervals: with
-#: a planning target of 40 % in 20 s for voice, the realized phone service lands at 70-80 %
-#: within 20 s, an ASA of 15-30 s and 3-7 % abandoned, from 20,000 to 1,000,000 contacts a day
+#: a planning target of 25 % in 20 s for voice (the schedule picks whole fixed shifts, which
+#: overstaff between peaks), the realized phone service lands at 75-80 % within 20 s, an ASA of
+#: 15-35 s and 2-5 % abandoned on ordinary days at 20,000 contacts a day
 #: (published: ASA commonly 28-40 s, cloudtalk.io; the classic 80/20 target, ccmath WFM
 #: glossary). Messaging 80 % in 60 s and stores 80 % in 5 minutes (assumption).
 #: Asynchronous messages (EMAIL, SOCIAL, SMS) are answered by the Messaging queue's agents at
 #: reply time, without holding a seat. `always_open`: at least one agent every interval.
 SERVICE_GROUPS = {
-    "Voice": {"channels": ("PHONE",), "concurrency": 1, "target_share": 0.4, "target_seconds": 20,
+    "Voice": {"channels": ("PHONE",), "concurrency": 1, "target_share": 0.25, "target_seconds": 20,
               "always_open": True},
     "Messaging": {"channels": ("WEB_CHAT", "MOBILE_APP", "WHATSAPP"), "concurrency": 3,
                   "target_share": 0.80, "target_seconds": 60, "always_open": True},
@@ -461,18 +480,61 @@ ASYNC_GROUP = "Messaging"
 ASYNC_WORK_LOGNORMAL = {"EMAIL": (300, 0.6), "SOCIAL": (180, 0.6), "SMS": (90, 0.5)}
 #: Workforce management plans in 15-minute intervals (the interval table's grain too).
 INTERVAL_MINUTES = 15
-#: Shifts: 8 hours (32 intervals) with a 30-minute break at one of four staggered offsets
-#: (assumption: the usual US contact-center shift; breaks and absence are part of the 30-35 %
-#: shrinkage in contact-center-facts). Shifts belong to one UTC day (the batch unit): a shift
-#: that would run past midnight UTC is cut there and the next day's crew takes over.
-SHIFT_INTERVALS = 32
-#: Part-time shifts (4 hours, no break) cover peaks that do not last a full shift.
-PART_TIME_INTERVALS = 16
-#: Shifts starting before 08:00 UTC (03:00 US Eastern) are worked by the early crew, shifts that
-#: end at midnight UTC by the late crew: nobody who works until midnight starts again before 08:00.
-EARLY_SHIFT_BEFORE_INTERVAL = 32
-BREAK_INTERVALS = 2
-BREAK_OFFSETS_INTERVALS = (14, 15, 16, 17)
+#: Contracts (a workforce team's published schedules; contact-center-facts "Working rules"):
+#: US contact centers schedule full-time agents 5 x 8 h or 4 x 10 h with fixed start times and
+#: rotating days off; part-time shifts are typically 4-6 h. Each seat (roster slot) holds one
+#: contract and one fixed start time in its site's local time; a shift is never cut (it may run
+#: past midnight, local or UTC) and belongs to the local day it starts. Hours are on shift
+#: (breaks included). `days_off`: consecutive days off a week.
+CONTRACTS = {
+    "Full-time 5x8": {"shift_intervals": 32, "days_off": 2},
+    "Full-time 4x10": {"shift_intervals": 40, "days_off": 3},
+    "Part-time": {"shift_intervals": 16, "days_off": 2},
+}
+#: Share of full-time seats on the 4 x 10 h contract (assumption).
+FOUR_BY_TEN_SHARE = 0.25
+#: Breaks by shift length (intervals from the shift start, length in intervals): two paid
+#: 15-minute breaks and a 30-minute meal in a shift of 8 h or more, one 15-minute break in a
+#: part-time shift (contact-center-facts: "an 8-hour shift usually has two paid 15-minute breaks
+#: and an unpaid 30-60 minute meal break"). Each seat's breaks are staggered by 0-3 intervals
+#: so a team does not leave all at once. The meal break is agent_shifts.break_start/break_end,
+#: the short breaks are agent_shift_breaks.
+SHIFT_BREAKS = {
+    32: {"rest": ((7, 1), (23, 1)), "meal": (14, 2)},
+    40: {"rest": ((8, 1), (30, 1)), "meal": (18, 2)},
+    16: {"rest": ((7, 1),), "meal": None},
+}
+#: Days off rotate: a seat's block of days off moves one weekday later every this many weeks.
+DAYS_OFF_ROTATION_WEEKS = 4
+#: Contact-center sites: (city, state, time zone). Site k serves block k of a day (one block per
+#: BLOCK_SIZE contacts: one site below 100,000 contacts a day); its shifts are planned in its
+#: local time (assumption: the center is in Texas, CENTER_TIME_ZONE's zone).
+SITES = (
+    ("Irving", "TX", "America/Chicago"),
+    ("Tampa", "FL", "America/New_York"),
+    ("Mesa", "AZ", "America/Phoenix"),
+    ("Overland Park", "KS", "America/Chicago"),
+    ("Rancho Cordova", "CA", "America/Los_Angeles"),
+    ("Columbus", "OH", "America/New_York"),
+)
+#: Stores are places: one store per time zone (geography.TIME_ZONES, in that order): (name,
+#: city, state). A customer visits the store of their time zone; its agents work its hours
+#: (STORE_HOURS, STORE_EVE_HOURS, STORE_CLOSED_HOLIDAYS) in its local time (assumption: the
+#: carrier's flagship store of each zone stands for the stores near home).
+STORES = (
+    ("Herald Square", "New York", "NY"),
+    ("State Street", "Chicago", "IL"),
+    ("16th Street Mall", "Denver", "CO"),
+    ("Camelback", "Phoenix", "AZ"),
+    ("Wilshire", "Los Angeles", "CA"),
+    ("Dimond Center", "Anchorage", "AK"),
+    ("Ala Moana", "Honolulu", "HI"),
+)
+#: A shift running past 00:00 UTC serves two batch days. Its work of the earlier day ends by
+#: this many seconds past midnight (a contact still open then is wrapped up: its handle time is
+#: capped), and the later day's contacts take its seats from then on: no agent holds two
+#: contacts across the batch boundary, and each day is still generated alone.
+MIDNIGHT_HANDOVER_SECONDS = 120
 #: The workforce-management forecast per 15-minute interval misses by exp(sigma x N(0, 1))
 #: (assumption: interval-level forecast error of 10-20 % is common even when the day's total
 #: is close), so some intervals are understaffed.
@@ -482,9 +544,9 @@ INTERVAL_FORECAST_ERROR_SIGMA = 0.15
 ABSENCE_RATE = 0.08
 #: The roster (agents per queue) is sized for a peak day: the average volume times this
 #: (a weekday's volume x January x the surge after a holiday, MONTH_VOLUME, POST_HOLIDAY_SURGE).
-ROSTER_PEAK_FACTOR = 1.35
+ROSTER_PEAK_FACTOR = 1.15
 #: ... plus this share of spare agents (vacant seats, days off that do not fall evenly).
-ROSTER_MARGIN = 0.12
+ROSTER_MARGIN = 0.05
 #: Agent tenure: exponential with this mean (annual agent attrition of 30-45 % is the usual
 #: industry range: mean tenure ~2.5 years; assumption after QATC/SQM attrition surveys), then
 #: the seat is vacant up to AGENT_VACANCY_DAYS_MAX days until the next hire.
@@ -494,9 +556,6 @@ AGENT_VACANCY_DAYS_MAX = 28
 AGENT_SKILL_MIX = {"Junior": 0.45, "Senior": 0.40, "Expert": 0.15}
 #: Handle time x this per skill (assumption: experts are faster).
 SKILL_HANDLE_FACTOR = {"Junior": 1.15, "Senior": 1.0, "Expert": 0.88}
-#: Two consecutive days off a week, starting on weekday k (Monday 0) with these probabilities:
-#: most agents are off at weekends, when volume is lower (assumption).
-DAYS_OFF_START_WEEKDAY = (0.12, 0.12, 0.12, 0.12, 0.12, 0.22, 0.18)
 #: Caller patience before abandoning: exponential with this mean per service group (seconds),
 #: as in Erlang A. Calibrated with the staffing target above so that phone service lands in the
 #: published ranges (ASA 28-40 s, cloudtalk.io; 2-12 % abandoned, issue #14) (assumption).

@@ -13,17 +13,17 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from include.generator import accounts, config, content, geography, outcomes, repeats, workforce
-from include.generator.calendar import DayPlan, day_plan
+from include.generator import accounts, config, content, geography, outcomes, repeats, schedules, workforce
+from include.generator.calendar import DayPlan, day_plan, interval_mass
 from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, day_index
 from include.generator.outcomes import CHANNELS, LANGUAGES, RESOLUTIONS, SKILLS, SUMMARIES, TYPES  # noqa: F401
 from include.generator.reference import Reference
-from include.generator.stable_random import normal
 
 PG_EPOCH = dt.date(2000, 1, 1)
 US_PER_DAY = 86_400_000_000
 US_PER_HOUR = 3_600_000_000
 IN_STORE = CHANNELS.index("IN_STORE")
+STORE_GROUP = workforce.GROUPS.index("Store")
 _POSITION_BITS = 17  # a block's row positions, packed under the time when sorting
 assert config.BLOCK_SIZE <= 1 << _POSITION_BITS
 
@@ -46,29 +46,9 @@ def hourly_weights(day: dt.date) -> np.ndarray:
     return w / w.sum()
 
 
-def store_hour_weights(weekday: int) -> np.ndarray:
-    """Share of in-store contacts per local hour: the hourly profile, only while stores are open."""
-    opens, closes = config.STORE_HOURS[weekday]
-    w = np.array(config.HOURLY_PROFILE, dtype=float)
-    w[:opens] = 0
-    w[closes:] = 0
-    return w / w.sum()
-
-
-def store_open(weekday: np.ndarray, local_us: np.ndarray) -> np.ndarray:
-    """Whether a store is open at these local times of day on these weekdays."""
-    hours = np.array(config.STORE_HOURS, dtype=np.int64)
-    return (local_us >= hours[weekday, 0] * US_PER_HOUR) & (local_us < hours[weekday, 1] * US_PER_HOUR)
-
-
 def channel_weights(plan: DayPlan) -> np.ndarray:
-    """The day's channel mix: the configured one, shifted at weekends, no stores when closed."""
-    p = np.array(list(config.CHANNEL_MIX.values()), dtype=float)
-    if plan.day.weekday() >= 5:
-        p *= _lookup(config.WEEKEND_CHANNEL_LIFT, CHANNELS, default=1.0)
-    p *= content.channel_lift(plan.day)  # issue #24: Black Friday
-    if plan.stores_closed:
-        p[IN_STORE] = 0.0
+    """The day's channel mix: the configured one, shifted at weekends and on holidays (content)."""
+    p = schedules.channel_weights(plan.day) * content.channel_lift(plan.day)
     return p / p.sum()
 
 
@@ -88,13 +68,21 @@ class DayContext:
     pool_language: np.ndarray  # preferred language of each pool member
     region_index: np.ndarray  # pool members in the division of the day's regional event
     region_cdf: np.ndarray
-    zone_offset_us: np.ndarray  # per time zone: microseconds ahead of UTC on this day
     utc_load: np.ndarray  # expected arrivals per UTC hour relative to the day's mean (1.0)
-    previous_day_stores_closed: bool
+    # per zone, laid end to end (zone z's row shifted by z): cumulative share of the zone's
+    # contacts (store visits) per UTC interval of the day; and the share of store visits kept
+    time_cdf: np.ndarray
+    store_time_cdf: np.ndarray
+    store_keep: np.ndarray
+    regional_time_cdf: np.ndarray | None  # cumulative share of the regional event's contacts per interval
     center_offset_us: int  # the contact center's time zone, microseconds ahead of UTC
     channel_cdf: np.ndarray  # cumulative P(channel | type) per type, + type index, flattened
-    shifts: workforce.Shifts  # today's shifts, then tomorrow's (async replies may fall there)
-    today_shifts: int  # shifts[:today_shifts] are today's
+    no_store_cdf: np.ndarray  # the same without the store (a customer whose store is closed)
+    shifts: workforce.Shifts  # every shift overlapping this UTC day or the next (late replies)
+    serving: np.ndarray  # indexes of the shifts overlapping this UTC day (they serve its contacts)
+    written: np.ndarray  # indexes of the shifts starting this UTC day (agent_shifts rows it writes)
+    forecast: np.ndarray  # (queues, intervals) contacts workforce management expected
+    needed: np.ndarray  # (queues, intervals) agents the forecast asked for (all sites)
     # (queue, interval) -> shifts on duty (CSR: counts, offsets, shifts), and the next staffed interval
     on_duty: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     # per block: (slots, pool indices, types) of the contacts announcing account events (accounts.py)
@@ -117,46 +105,33 @@ def unit_channel_given_type(plan: DayPlan) -> np.ndarray:
     return units / units.sum(axis=1, keepdims=True)
 
 
-def forecast(
-    day: dt.date, plan: DayPlan, interactions_per_day: int, zone_weight: np.ndarray, seed: int
-) -> np.ndarray:
-    """(queues, intervals) contacts workforce management expects: the calendar's known factors
-    (no noise, no unplanned outage) spread over the UTC day by the customers' time zones."""
-    offsets = geography.utc_offsets(day) // 60 // config.INTERVAL_MINUTES
-    profiles = workforce.utc_profiles(zone_weight, offsets, day.weekday())
-    share = workforce.queue_shares(
-        plan.type_p, workforce.channel_given_type(plan.type_p, channel_weights(plan))
-    )
-    groups = workforce.queue_groups()
-    expected = interactions_per_day * plan.forecast_factor * share[:, None] * profiles[groups]
-    # The interval forecast misses by a few percent either way: some intervals end up
-    # understaffed (longer waits, abandoned calls), others idle.
-    keys = day.toordinal() * 10_000 + np.arange(expected.size).reshape(expected.shape)
-    return expected * np.exp(config.INTERVAL_FORECAST_ERROR_SIGMA * normal(seed, keys, 1_600))
-
-
-def _on_duty(shifts: workforce.Shifts) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per (queue, interval of today and tomorrow): the shifts working the whole interval, as CSR."""
-    n_int = 2 * workforce.INTERVALS
-    iv = np.arange(n_int, dtype=np.int64) * workforce.INTERVAL_US
-    day_shift = np.arange(len(shifts.queue))
-    rows_q, rows_i, rows_s = [], [], []
-    for i, t in enumerate(iv):
-        on = ((shifts.start <= t) & (t < shifts.break_start)) | ((shifts.break_end <= t) & (t < shifts.end))
-        idx = day_shift[on]
-        rows_q.append(shifts.queue[idx].astype(np.int64))
-        rows_i.append(np.full(len(idx), i))
-        rows_s.append(idx)
-    q, i, s = np.concatenate(rows_q), np.concatenate(rows_i), np.concatenate(rows_s)
-    key = q * n_int + i
+def _on_duty(shifts: workforce.Shifts, reply_ok: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per (queue, interval of the reply horizon): the shifts on duty the whole interval (not on
+    a break) that may reply, as CSR, and the next interval with such a shift (n_int when none)."""
+    n_int = schedules.REPLY_HORIZON_DAYS * workforce.INTERVALS
+    s, i = np.nonzero(workforce.on_duty_intervals(shifts, n_int) & reply_ok[:, None])
+    key = shifts.queue[s].astype(np.int64) * n_int + i
     order = np.argsort(key, kind="stable")
     counts = np.bincount(key, minlength=len(workforce.QUEUES) * n_int)
-    # next staffed interval at or after each interval, per queue (n_int when none)
     staffed = counts.reshape(len(workforce.QUEUES), n_int) > 0
     following = np.full((len(workforce.QUEUES), n_int + 1), n_int)
     for j in range(n_int - 1, -1, -1):
         following[:, j] = np.where(staffed[:, j], j, following[:, j + 1])
     return counts, np.concatenate([[0], np.cumsum(counts)[:-1]]), s[order], following
+
+
+def day_shifts(
+    day: dt.date, n_rows: int, seed: int, staffed_for: int, reference: Reference
+) -> tuple[workforce.Shifts, np.ndarray, np.ndarray]:
+    """(shifts around the day, those serving it, those it writes). One site per block of the
+    day: each block is a random sample of the day's contacts and is served by its own site,
+    planned for its share (Erlang C per site), so a block's queues need only that block:
+    blocks stay independent (any shard, any order). Days up to BLOCK_SIZE rows have one site."""
+    sites = workforce.build_roster(seed, staffed_for, reference).n_sites
+    shifts = schedules.shifts_around(day, seed, staffed_for, reference, sites)
+    serving = np.flatnonzero((shifts.start < US_PER_DAY) & (shifts.end > 0))
+    written = np.flatnonzero((shifts.start >= 0) & (shifts.start < US_PER_DAY))
+    return shifts, serving, written
 
 
 def day_context(
@@ -191,41 +166,13 @@ def day_context(
     zone_weight = np.bincount(zone, weights=weights, minlength=len(geography.TIME_ZONES)) / cdf[-1]
     local = hourly_weights(day)
     utc = sum(zone_weight[z] * np.roll(local, int(-offsets[z] // 3600)) for z in range(len(offsets)))
-    roster = workforce.build_roster(seed, staffed_for, reference)
-    # One site per block of the day: each block is a random sample of the day's contacts and
-    # is served by its own site, planned for its share (Erlang C per site), so a block's
-    # queues need only that block: blocks stay independent (any shard, any order) and each
-    # is generated while the previous one is copied. Days up to BLOCK_SIZE rows have one site.
-    sizes = np.array(workforce.site_sizes(n_rows), dtype=float)
-    today = workforce.schedule_day(
-        roster, day, forecast(day, plan, staffed_for, zone_weight, seed), seed, sizes / sizes.sum()
-    )
-    tomorrow_day = day + dt.timedelta(days=1)
-    tomorrow = workforce.schedule_day(
-        roster,
-        tomorrow_day,
-        forecast(tomorrow_day, day_plan(tomorrow_day, seed), staffed_for, zone_weight, seed),
-        seed,
-    )
+    shifts, serving, written = day_shifts(day, n_rows, seed, staffed_for, reference)
     planted = repeats.planted_on(day, seed, staffed_for, base)
     pool_of = np.flatnonzero(active)  # base index -> position in the day's pool, by search
 
     def in_pool(by_block: dict) -> dict:
         return {b: (s, np.searchsorted(pool_of, c), t) for b, (s, c, t) in by_block.items()}
 
-    shifted = workforce.INTERVALS * workforce.INTERVAL_US
-    both = workforce.Shifts(
-        queue=np.concatenate([today.queue, tomorrow.queue]),
-        agent_id=np.concatenate([today.agent_id, tomorrow.agent_id]),
-        skill=np.concatenate([today.skill, tomorrow.skill]),
-        start=np.concatenate([today.start, tomorrow.start + shifted]),
-        end=np.concatenate([today.end, tomorrow.end + shifted]),
-        break_start=np.concatenate([today.break_start, tomorrow.break_start + shifted]),
-        break_end=np.concatenate([today.break_end, tomorrow.break_end + shifted]),
-        needed=today.needed,
-        unfilled=today.unfilled,
-        site=np.concatenate([today.site, tomorrow.site]),
-    )
     return DayContext(
         day=day,
         seed=seed,
@@ -239,20 +186,57 @@ def day_context(
         pool_language=base.language[active],
         region_index=region,
         region_cdf=region_cdf,
-        zone_offset_us=offsets * 1_000_000,
         utc_load=utc / utc.sum() * 24,
-        previous_day_stores_closed=day_plan(day - dt.timedelta(days=1), seed).stores_closed,
+        **_arrival_curves(day, seed, plan),
         center_offset_us=center_offset(day) * 1_000_000,
         channel_cdf=(
             np.cumsum(unit_channel_given_type(plan), axis=1) + np.arange(len(TYPES))[:, None]
         ).ravel(),
-        shifts=both,
-        today_shifts=len(today.queue),
-        on_duty=_on_duty(both),
+        shifts=shifts,
+        serving=serving,
+        written=written,
+        forecast=schedules.forecast(day, staffed_for, seed),
+        needed=sum(
+            schedules.site_need(day, staffed_for, seed, site, store)
+            for site, store in workforce.places(workforce.build_roster(seed, staffed_for, reference).n_sites)
+        ),
+        on_duty=_on_duty(shifts, shifts.hire_day <= (day - config.EPOCH).days),
         planted_accounts=announced.by_block(pool_of),
         planted_sources=in_pool(planted.sources),
         planted_repeats=in_pool(planted.targets),
     )
+
+
+def _arrival_curves(day: dt.date, seed: int, plan: DayPlan) -> dict[str, np.ndarray | None]:
+    """The day context's arrival curves (arrival_times): per zone, when contacts and store visits
+    come, the share of store visits kept, the channel of a customer whose store is closed, and
+    when a timed regional event's contacts come."""
+    everyone, stores = interval_mass(day, seed), interval_mass(day, seed, store=True)
+    return {
+        "time_cdf": _zone_cdf(everyone),
+        "store_time_cdf": _zone_cdf(stores),
+        "store_keep": np.minimum(stores.sum(axis=1) / np.maximum(everyone.sum(axis=1), 1e-12), 1.0),
+        "no_store_cdf": (
+            np.cumsum(_without_stores(unit_channel_given_type(plan)), axis=1) + np.arange(len(TYPES))[:, None]
+        ).ravel(),
+        "regional_time_cdf": (
+            _zone_cdf(plan.regional_profile[None, :]) if plan.regional_profile.sum() > 0 else None
+        ),
+    }
+
+
+def _zone_cdf(mass: np.ndarray) -> np.ndarray:
+    """Per zone, the cumulative share of its mass per interval, zone z's row shifted by z, flattened."""
+    share = mass / np.maximum(mass.sum(axis=1, keepdims=True), 1e-300)
+    cdf = np.cumsum(share, axis=1)
+    cdf[:, -1] = 1.0
+    return (cdf + np.arange(len(mass))[:, None]).ravel()
+
+
+def _without_stores(p: np.ndarray) -> np.ndarray:
+    q = p.copy()
+    q[:, IN_STORE] = 0.0
+    return q / np.maximum(q.sum(axis=1, keepdims=True), 1e-300)
 
 
 def center_offset(day: dt.date) -> int:
@@ -298,6 +282,76 @@ _CHANNEL_GROUP = np.array(
 )
 
 
+def arrival_times(
+    ctx: DayContext,
+    rng: np.random.Generator,
+    pick: np.ndarray,
+    itype: np.ndarray,
+    channel: np.ndarray,
+    regional: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The arrivals stage: (channel, microseconds after the UTC midnight) per contact.
+
+    A UTC interval is drawn from the expected contacts of the customer's time zone over this
+    UTC day (calendar.interval_mass: each zone lives its own local day, so a holiday starts at
+    its local midnight), uniform within it. Store visits follow the store hours of that local
+    day; where they are closed or shorter, fewer customers go to a store (the others take
+    another channel of their type). A timed regional event's own contacts (`regional`) follow
+    its onset and recovery in its region."""
+    n = len(pick)
+    zone = ctx.pool_zone[pick].astype(np.int64)
+    leaves = (channel == IN_STORE) & (rng.random(n) >= ctx.store_keep[zone])
+    other = np.searchsorted(ctx.no_store_cdf, itype + rng.random(n), side="right") - itype * len(CHANNELS)
+    channel = np.where(leaves, other.clip(0, len(CHANNELS) - 1), channel)
+    u = zone + rng.random(n)
+    interval = (
+        np.where(
+            channel == IN_STORE,
+            np.searchsorted(ctx.store_time_cdf, u, side="right"),
+            np.searchsorted(ctx.time_cdf, u, side="right"),
+        )
+        - zone * workforce.INTERVALS
+    )
+    if ctx.regional_time_cdf is not None:
+        at = np.searchsorted(ctx.regional_time_cdf, rng.random(n), side="right")
+        interval = np.where(regional, at, interval)
+    utc_us = interval.clip(0, workforce.INTERVALS - 1) * workforce.INTERVAL_US
+    return channel, utc_us + rng.integers(0, workforce.INTERVAL_US, size=n)
+
+
+def desk_times(
+    ctx: DayContext, rng: np.random.Generator, channel: np.ndarray, utc_us: np.ndarray, bot: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The digital desk stage: (a message a human answers, when the desk takes it up, its work
+    seconds) per contact.
+
+    The desk takes a message up after the channel's usual delay (longer in busy hours and on
+    event days, at most ASYNC_DESK_DELAY_MAX_HOURS); one due outside the desk's hours waits for
+    the next opening (in the center's time zone) plus a backlog delay. Then it needs an agent's
+    seat for its work time, like any contact of the Messaging queue (a message taken up after
+    midnight UTC is answered by a later shift on duty, without the queue)."""
+    n = len(channel)
+    is_async = ~SYNCHRONOUS[channel] & ~bot
+    load = ctx.utc_load[utc_us // US_PER_HOUR]
+    mean_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * ctx.plan.wait_multiplier
+    mean_wait = mean_wait * np.maximum(1 + config.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
+    delay_us = np.maximum(np.rint(rng.exponential(mean_wait)), 1).astype(np.int64) * 1_000_000
+    delay_us = np.minimum(delay_us, config.ASYNC_DESK_DELAY_MAX_HOURS * US_PER_HOUR)
+    local = utc_us + delay_us + ctx.center_offset_us  # on the center's clock
+    tod = local % US_PER_DAY
+    opens, closes = (h * US_PER_HOUR for h in config.DIGITAL_DESK_HOURS)
+    backlog = np.minimum(rng.exponential(config.BACKLOG_REPLY_MEAN_MINUTES * 60e6, size=n), 4 * US_PER_HOUR)
+    moved = np.where(tod < opens, local - tod + opens, local - tod + US_PER_DAY + opens)
+    closed = (tod < opens) | (tod >= closes)
+    ready = np.where(closed, moved + backlog.astype(np.int64), local) - ctx.center_offset_us
+    ready = utc_us - ((utc_us - ready) // 1_000_000) * 1_000_000  # whole seconds after the arrival
+    work = np.zeros(n)
+    for code, (w_median, w_sigma) in config.ASYNC_WORK_LOGNORMAL.items():
+        rows = channel == CHANNELS.index(code)
+        work[rows] = w_median * np.exp(w_sigma * rng.standard_normal(int(rows.sum())))
+    return is_async, ready, work
+
+
 def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     """Who contacts us, about what, on which channel and when: block `block`'s first draws."""
     n = block_sizes(ctx.n_rows)[block]
@@ -332,26 +386,7 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     channel = np.searchsorted(ctx.channel_cdf, itype + rng.random(n), side="right") - itype * len(CHANNELS)
     channel = channel.clip(0, len(CHANNELS) - 1)
 
-    # When: a local time of day from the customer's local profile (stores: only while open),
-    # turned into UTC by the customer's time zone. The batch is one UTC day, so the late
-    # evening of western customers' previous local day falls into it (and is checked
-    # against that local day's store hours).
-    local_us = rng.choice(24, size=n, p=hourly_weights(ctx.day)).astype(np.int64) * US_PER_HOUR
-    local_us += rng.integers(0, US_PER_HOUR, size=n)
-    offset = ctx.zone_offset_us[ctx.pool_zone[pick]]
-    store = np.flatnonzero(channel == IN_STORE)
-    if len(store):
-        k = len(store)
-        hours = rng.choice(24, size=k, p=store_hour_weights(ctx.day.weekday())).astype(np.int64)
-        at = hours * US_PER_HOUR + rng.integers(0, US_PER_HOUR, size=k)
-        # Late-evening hours whose local day is the previous one must be open on that day;
-        # the others move to noon-13:00 local, open every day and inside this UTC day in
-        # every US zone.
-        wraps = at - offset[store] >= US_PER_DAY
-        prev_weekday = np.full(k, (ctx.day.weekday() - 1) % 7)
-        bad = wraps & (ctx.previous_day_stores_closed | ~store_open(prev_weekday, at))
-        local_us[store] = np.where(bad, 12 * US_PER_HOUR + at % US_PER_HOUR, at)
-    utc_us = (local_us - offset) % US_PER_DAY
+    channel, utc_us = arrival_times(ctx, rng, pick, itype, channel, regional & (planted == 0))
 
     # Bots and self-service: a separate path. A hand-off creates the human contact (same
     # customer, type and channel) when the bot session ends; it counts among the day's rows,
@@ -420,28 +455,7 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     patience = np.maximum(rng.exponential(1.0, size=n) * patience_mean, 1.0)
     patience = (np.rint(patience) * 1_000_000).astype(np.int64)  # whole seconds, as stored
 
-    # Messages a human answers: the digital desk takes one up after the channel's usual delay
-    # (longer in busy hours and on event days); one due outside the desk's hours waits for the
-    # next opening (in the center's time zone) plus a backlog delay. Then it needs an agent's
-    # seat for its work time, like any contact of the Messaging queue (a message taken up after
-    # midnight UTC is answered by the next day's shifts, without the queue).
-    is_async = ~SYNCHRONOUS[channel] & ~bot
-    load = ctx.utc_load[utc_us // US_PER_HOUR]
-    mean_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * ctx.plan.wait_multiplier
-    mean_wait = mean_wait * np.maximum(1 + config.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
-    delay_us = np.maximum(np.rint(rng.exponential(mean_wait)), 1).astype(np.int64) * 1_000_000
-    local = utc_us + delay_us + ctx.center_offset_us  # on the center's clock
-    tod = local % US_PER_DAY
-    opens, closes = (h * US_PER_HOUR for h in config.DIGITAL_DESK_HOURS)
-    backlog = np.minimum(rng.exponential(config.BACKLOG_REPLY_MEAN_MINUTES * 60e6, size=n), 4 * US_PER_HOUR)
-    moved = np.where(tod < opens, local - tod + opens, local - tod + US_PER_DAY + opens)
-    closed = (tod < opens) | (tod >= closes)
-    ready = np.where(closed, moved + backlog.astype(np.int64), local) - ctx.center_offset_us
-    ready = utc_us - ((utc_us - ready) // 1_000_000) * 1_000_000  # whole seconds after the arrival
-    work = np.zeros(n)
-    for code, (w_median, w_sigma) in config.ASYNC_WORK_LOGNORMAL.items():
-        rows = channel == CHANNELS.index(code)
-        work[rows] = w_median * np.exp(w_sigma * rng.standard_normal(int(rows.sum())))
+    is_async, ready, work = desk_times(ctx, rng, channel, utc_us, bot)
     async_queue = ctx.type_department[itype] * len(workforce.GROUPS) + workforce.GROUPS.index(
         config.ASYNC_GROUP
     )
@@ -471,12 +485,45 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
 
 def block_shifts(ctx: DayContext, block: int) -> np.ndarray:
     """Today's shifts at the site that serves block `block` (see day_context)."""
-    return np.flatnonzero(ctx.shifts.site[: ctx.today_shifts] == block)
+    return ctx.serving[ctx.shifts.site[ctx.serving] == block]
+
+
+def overflow(ctx: DayContext, usable: np.ndarray, queue: np.ndarray, at_us: np.ndarray) -> np.ndarray:
+    """Each contact's queue after overflow: one arriving when nobody of its queue is on duty at
+    the site goes to the queue of the same service group (another department's agents, who
+    take it as cross-skilled agents do) with the most agents on duty then; with nobody in the
+    group either it stays (and waits for the next agent). A store visit goes to its store's
+    agents (workforce.STORE_QUEUE). Contact routing keeps the queue it was offered to (the
+    interval table counts it there)."""
+    shifts = ctx.shifts.take(usable)
+    duty = workforce.on_duty_intervals(shifts, workforce.INTERVALS)
+    staff = np.zeros((len(workforce.QUEUES), workforce.INTERVALS), dtype=np.int64)
+    np.add.at(staff, shifts.queue.astype(np.int64), duty.astype(np.int64))
+    groups = workforce.queue_groups()
+    # per (queue, interval): the queue that takes its contacts
+    best = np.arange(len(workforce.QUEUES))[:, None].repeat(workforce.INTERVALS, axis=1)
+    for g in range(len(workforce.GROUPS)):
+        if g == STORE_GROUP:  # (a store is a place: its visitors wait for its own agents)
+            continue
+        members = np.flatnonzero(groups == g)
+        busiest = members[np.argmax(staff[members], axis=0)]
+        empty = staff[members] == 0
+        best[members] = np.where(
+            empty & (staff[busiest, np.arange(workforce.INTERVALS)] > 0), busiest, members[:, None]
+        )
+    best[groups == STORE_GROUP] = workforce.STORE_QUEUE  # (a store's agents serve every visit)
+    interval = (at_us // workforce.INTERVAL_US).clip(0, workforce.INTERVALS - 1)
+    return np.where(queue >= 0, best[np.maximum(queue, 0), interval], queue)
 
 
 def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     """Columns of block `block` of the day, as numpy arrays (see COLUMNS for meaning)."""
     a = block_arrivals(ctx, block)
+    usable = block_shifts(ctx, block)
+    a.queue = overflow(ctx, usable, a.queue, a.ready_us)
+    # A store visit is served by the store of the customer's time zone (stores near home).
+    at_store = (a.queue >= 0) & (workforce.queue_groups()[np.maximum(a.queue, 0)] == STORE_GROUP)
+    store = np.where(at_store, ctx.pool_zone[a.pick], -1)
     order = np.argsort(a.ready_us, kind="stable")  # the queues take work up in time order
     served = workforce.serve(
         ctx.shifts,
@@ -484,7 +531,8 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
         a.ready_us[order],
         a.patience_us[order],
         a.handle_s[order],
-        block_shifts(ctx, block),
+        usable,
+        store[order],
     )
     shift, wait, handle = (
         np.empty_like(served.shift),
@@ -495,16 +543,20 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     return finish_block(ctx, block, a, workforce.Service(shift=shift, wait_us=wait, handle_s=handle))
 
 
-def _reply_agents(ctx: DayContext, queue: np.ndarray, at_us: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """A shift on duty in `queue` at each time (moved to the next staffed interval if none): index into ctx.shifts."""
+def _reply_agents(
+    ctx: DayContext, queue: np.ndarray, at_us: np.ndarray, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A shift on duty in `queue` for the whole interval of each time (the next staffed interval
+    if none), as (index into ctx.shifts or -1, the earliest reply time inside that interval)."""
     counts, offsets, flat, following = ctx.on_duty
-    n_int = 2 * workforce.INTERVALS
+    n_int = schedules.REPLY_HORIZON_DAYS * workforce.INTERVALS
     interval = following[queue, (at_us // workforce.INTERVAL_US).clip(0, n_int - 1)]
     ok = interval < n_int
     slot = queue * n_int + np.minimum(interval, n_int - 1)
     k = counts[slot]
     pos = offsets[slot] + (u * np.maximum(k, 1)).astype(np.int64).clip(0, np.maximum(k - 1, 0))
-    return np.where(ok & (k > 0), flat[np.minimum(pos, len(flat) - 1)] if len(flat) else -1, -1)
+    shift = np.where(ok & (k > 0), flat[np.minimum(pos, len(flat) - 1)] if len(flat) else -1, -1)
+    return shift, np.maximum(at_us, interval * workforce.INTERVAL_US)
 
 
 def finish_block(
@@ -528,12 +580,16 @@ def finish_block(
     # the next shift at that time.
     is_async = a.is_async
     answered = is_async & (a.queue >= 0) & (service.shift >= 0)
-    reply_shift = _reply_agents(ctx, a.async_queue, a.ready_us, rng.random(n))
-    reply_start = np.where(reply_shift >= 0, ctx.shifts.start[np.maximum(reply_shift, 0)], 0)
-    later_reply = np.maximum(a.ready_us, reply_start)  # a gap in the roster waits for the next shift
+    # (a gap in the roster waits for the next interval with an agent on duty all through it)
+    reply_shift, later_reply = _reply_agents(ctx, a.async_queue, a.ready_us, rng.random(n))
     done_us = a.ready_us + service.wait_us + service.handle_s.astype(np.int64) * 1_000_000
     async_wait = np.ceil((np.where(answered, done_us, later_reply) - a.utc_us) / 1e6).astype(np.int64)
     reply_shift = np.where(answered, service.shift, reply_shift)
+    # A reply is stamped while its agent is on shift: work that ran past the end is sent by then.
+    shift_end = ctx.shifts.end[np.maximum(reply_shift, 0)]
+    async_wait = np.where(
+        reply_shift >= 0, np.minimum(async_wait, (shift_end - a.utc_us) // 1_000_000 - 1), async_wait
+    )
 
     shift = np.where(served, service.shift, np.where(is_async, reply_shift, -1))
     has_agent = shift >= 0

@@ -1,17 +1,15 @@
-"""The contact center's workforce: a roster sized by Erlang C, shifts, and the queues they serve.
+"""The contact center's workforce: a roster of seats sized by Erlang C, and the queues they serve.
 
 Pure functions of (seed, interactions_per_day, date), no database:
 
 * Queues: a department (which owns contact types, config.INTERACTION_TYPES) times a service
   group (config.SERVICE_GROUPS: Voice, Messaging, Store), each with its agents' concurrency.
-* Roster: per queue, a fixed number of seats ("slots"), sized so that a peak day's shifts can
-  be filled. A slot is held by a chain of agents: each one stays a drawn tenure (attrition),
-  the slot is vacant a few weeks, then a new hire takes it. The agents table grows over time
-  and hire dates and `is_active` mean something.
-* Shifts: every day, the workforce-management forecast (the calendar without its noise or
-  unplanned outages) gives offered contacts per 15-minute interval and queue; Erlang C gives
-  the agents needed for the queue's service-level target; 8-hour shifts with a break cover
-  them (greedy); available agents (not on their days off, not absent) fill them.
+* Roster: per site and queue, seats ("slots") from a peak day's shift plan: each seat has a
+  contract (config.CONTRACTS: 5 x 8 h, 4 x 10 h, part-time 4 h) and a fixed start time in its
+  site's local time. A seat is held by a chain of agents: each one stays a drawn tenure
+  (attrition), the seat is vacant a few weeks, then a new hire takes it. The agents table
+  grows over time and hire dates and `is_active` mean something.
+* Shifts: include/generator/schedules.py publishes each site's local day from the seats.
 * Service: a first-come-first-served multi-server queue per queue with abandonment (each
   caller has a patience): waits and abandoned contacts come from arrivals against the staff
   actually on shift, so a busy hour or an understaffed day shows longer waits.
@@ -23,6 +21,7 @@ import datetime as dt
 import heapq
 from dataclasses import dataclass
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -44,10 +43,24 @@ GENERATION_LIMIT = 100
 GENERATIONS = 40
 _SEAT_BITS = 24  # seat index packed under the time in the service heap
 _NEVER = np.iinfo(np.int32).max // 2
+US_PER_DAY = 86_400_000_000
 
 
 def queue_of(department: str, group: str) -> int:
     return QUEUES.index((department, group))
+
+
+#: A store's agents serve every visit (the store queues of all departments pool into this one:
+#: store staff sell, fix and bill alike).
+STORE_QUEUE = queue_of("Sales" if "Sales" in DEPARTMENTS else DEPARTMENTS[0], "Store")
+
+
+def pool_store_queues(per_queue: np.ndarray) -> np.ndarray:
+    """(queues, ...) with the Store group's rows summed into STORE_QUEUE's (the others zero)."""
+    stores = np.array([g == "Store" for _, g in QUEUES])
+    pooled = np.zeros_like(per_queue)
+    pooled[STORE_QUEUE] = per_queue[stores].sum(axis=0)
+    return pooled
 
 
 # ------------------------------------------------------------------ staffing model
@@ -83,64 +96,98 @@ def erlang_c_servers(
     return need
 
 
+#: Contracts (config.CONTRACTS): the integer code is the index.
+CONTRACTS = tuple(config.CONTRACTS)
+FULL_TIME_5X8, FULL_TIME_4X10, PART_TIME = range(len(CONTRACTS))
+CONTRACT_INTERVALS = np.array([spec["shift_intervals"] for spec in config.CONTRACTS.values()])
+CONTRACT_DAYS_OFF = np.array([spec["days_off"] for spec in config.CONTRACTS.values()])
+#: Short (paid) breaks a shift may have: agent_shift_breaks rows.
+REST_BREAKS = max(len(spec["rest"]) for spec in config.SHIFT_BREAKS.values())
+
+
 @dataclass(frozen=True)
 class Shifts:
-    """A day's scheduled shifts (filled ones only), microseconds since the day's UTC midnight."""
+    """Shifts in microseconds since a batch day's UTC midnight (negative: started the day before).
+
+    A break that does not exist has start == end == the shift's end."""
 
     queue: np.ndarray  # int16 index into QUEUES
     agent_id: np.ndarray  # int32
     skill: np.ndarray  # int8 index into SKILLS
     start: np.ndarray  # int64
     end: np.ndarray
-    break_start: np.ndarray  # == break_end when the shift has no break
+    break_start: np.ndarray  # the meal break
     break_end: np.ndarray
-    needed: np.ndarray  # (queues, intervals) agents the forecast asked for
-    unfilled: np.ndarray  # per queue: shifts planned but without an available agent
+    rest_start: np.ndarray  # (shifts, REST_BREAKS): the short paid breaks
+    rest_end: np.ndarray
     site: np.ndarray  # int16: the site (a block of the day's contacts) the shift serves
+    store: np.ndarray  # int16: the store (index into geography.TIME_ZONES) it works in, -1: the center
+    local_day: np.ndarray  # int32 ordinal of the site-local day the shift belongs to
+    hire_day: np.ndarray  # int32 the agent's hire day (days since config.EPOCH)
+
+    def take(self, rows: np.ndarray) -> Shifts:
+        return Shifts(**{f: getattr(self, f)[rows] for f in self.__dataclass_fields__})
+
+    @staticmethod
+    def concat(parts: list[Shifts]) -> Shifts:
+        return Shifts(
+            **{f: np.concatenate([getattr(p, f) for p in parts]) for f in Shifts.__dataclass_fields__}
+        )
+
+    def shifted(self, by_us: int) -> Shifts:
+        times = ("start", "end", "break_start", "break_end", "rest_start", "rest_end")
+        return Shifts(
+            **{
+                f: getattr(self, f) + by_us if f in times else getattr(self, f)
+                for f in self.__dataclass_fields__
+            }
+        )
+
+    def segments(self) -> tuple[np.ndarray, np.ndarray]:
+        """(shifts, breaks + 1) starts and ends of the stretches on duty between breaks, in time order."""
+        starts = np.column_stack([self.start, self.rest_start, self.break_start])
+        ends = np.column_stack([self.end, self.rest_end, self.break_end])
+        order = np.argsort(starts[:, 1:], axis=1, kind="stable") + 1
+        b_start = np.take_along_axis(starts, order, axis=1)
+        b_end = np.take_along_axis(ends, order, axis=1)
+        return np.column_stack([self.start, b_end]), np.column_stack([b_start, self.end])
 
 
-def plan_shifts(need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Greedy cover of agents needed per interval: (start interval, length, break offset) per shift.
+def on_duty_intervals(shifts: Shifts, n_int: int) -> np.ndarray:
+    """(shifts, intervals from the batch's midnight) on duty for the whole interval, not on a break."""
+    starts, ends = shifts.segments()
+    iv = np.arange(n_int, dtype=np.int64) * INTERVAL_US
+    inside = np.zeros((len(shifts.queue), n_int), dtype=bool)
+    for k in range(starts.shape[1]):
+        inside |= (starts[:, k : k + 1] <= iv[None, :]) & (iv[None, :] + INTERVAL_US <= ends[:, k : k + 1])
+    return inside
 
-    Walking through the day, a deficit is covered by full shifts (SHIFT_INTERVALS, with a break
-    at one of four staggered offsets) as far as it lasts, the rest by part-time shifts
-    (PART_TIME_INTERVALS, no break), as workforce planners cover peaks. Shifts are cut at the
-    end of the UTC day (a break that no longer fits is dropped)."""
-    horizon = INTERVALS + config.SHIFT_INTERVALS
-    cover = np.zeros(horizon, dtype=np.int64)
-    padded = np.zeros(horizon, dtype=np.int64)
-    padded[:INTERVALS] = need
+
+def plan_shifts(need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy cover of agents needed per interval of a local day: (start interval, full) per shift.
+
+    Walking through the day, a deficit is covered by full shifts (8 h) as far as it lasts, the
+    rest by part-time shifts (4 h), as workforce planners cover peaks. Shifts are never cut."""
+    full_len = int(CONTRACT_INTERVALS[FULL_TIME_5X8])
+    part = int(CONTRACT_INTERVALS[PART_TIME])
+    cover = np.zeros(len(need) + full_len, dtype=np.int64)
+    padded = np.zeros(len(need) + full_len, dtype=np.int64)
+    padded[: len(need)] = need
     starts: list[np.ndarray] = []
-    lengths: list[np.ndarray] = []
-    breaks: list[np.ndarray] = []
-    offsets = np.array(config.BREAK_OFFSETS_INTERVALS)
-    part = config.PART_TIME_INTERVALS
-    placed = 0
-    for i in range(INTERVALS):
+    fulls: list[np.ndarray] = []
+    for i in range(len(need)):
         deficit = int(padded[i] - cover[i])
         if deficit <= 0:
             continue
-        later = padded[i + part : i + config.SHIFT_INTERVALS] - cover[i + part : i + config.SHIFT_INTERVALS]
-        full = min(deficit, max(int(later.min()), 0)) if i + part < INTERVALS else 0
-        if full:
-            which = (placed + np.arange(full)) % len(offsets)
-            placed += full
-            cover[i : i + config.SHIFT_INTERVALS] += full
-            for k, off in enumerate(offsets):
-                count = int((which == k).sum())
-                cover[i + off : i + off + config.BREAK_INTERVALS] -= count
-            starts.append(np.full(full, i))
-            lengths.append(np.full(full, config.SHIFT_INTERVALS))
-            breaks.append(offsets[which])
-        if deficit > full:
-            cover[i : i + part] += deficit - full
-            starts.append(np.full(deficit - full, i))
-            lengths.append(np.full(deficit - full, part))
-            breaks.append(np.full(deficit - full, config.SHIFT_INTERVALS))  # none
+        later = padded[i + part : i + full_len] - cover[i + part : i + full_len]
+        full = min(deficit, max(int(later.min()), 0))
+        cover[i : i + full_len] += full
+        cover[i : i + part] += deficit - full
+        starts.append(np.full(deficit, i))
+        fulls.append(np.arange(deficit) < full)
     if not starts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    return np.concatenate(starts), np.concatenate(lengths), np.concatenate(breaks)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    return np.concatenate(starts), np.concatenate(fulls)
 
 
 # ------------------------------------------------------------------ roster
@@ -148,7 +195,10 @@ def plan_shifts(need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Roster:
-    """Every queue's slots and the chain of agents holding each (a pure function of seed, volume)."""
+    """Every queue's slots (seats) and the chain of agents holding each (a pure function of seed, volume).
+
+    A seat has a site, a contract and a fixed start time in the site's local time: whoever
+    holds it works that shift on the days they are scheduled."""
 
     seed: int
     slot_queue: np.ndarray  # int16 per slot
@@ -157,9 +207,13 @@ class Roster:
     leave_day: np.ndarray  # (slots, generations) int32, first day not employed
     agent_id: np.ndarray  # (slots, generations) int32
     skill: np.ndarray  # (slots, generations) int8
-    off_weekday: np.ndarray  # int8: first of the slot's two consecutive days off
+    off_weekday: np.ndarray  # int8: first of the slot's days off in the rotation's first week
     baseline: np.ndarray  # (slots, generations) bool: one of the reference data's agents
-    shift_rank: np.ndarray  # float per slot: where in the day the slot's shifts fall (0 earliest)
+    site: np.ndarray  # int16 per slot: index into config.SITES
+    store: np.ndarray  # int16 per slot: the store (index into geography.TIME_ZONES), -1: the center
+    contract: np.ndarray  # int8 per slot: index into CONTRACTS
+    start_interval: np.ndarray  # int16 per slot: the shift's start, site-local interval of the day
+    n_sites: int
 
 
 def _day(d: dt.date) -> int:
@@ -182,14 +236,16 @@ def channel_given_type(type_p: np.ndarray, channel_p: np.ndarray) -> np.ndarray:
     return joint / np.maximum(joint.sum(axis=1, keepdims=True), 1e-300)
 
 
-def typical_load(weekday: int) -> np.ndarray:
-    """(queues, intervals) offered contacts per interval on an average `weekday` for 1 contact a day."""
-    from include.generator.geography import STATE_POPULATION_2020, STATE_ZONE, TIME_ZONES, utc_offsets
+def typical_load(
+    weekday: int, type_lift: dict[str, float] | None = None, zone_share: np.ndarray | None = None
+) -> np.ndarray:
+    """(queues, intervals) offered contacts per interval on an average `weekday` for 1 contact a day
+    (with the type mix lifted by `type_lift`, as a national campaign does; from the time zones'
+    `zone_share`, default: the population's)."""
+    from include.generator.calendar import population_zone_share
+    from include.generator.geography import utc_offsets
 
-    zone_share = np.zeros(len(TIME_ZONES))
-    for state, population in STATE_POPULATION_2020.items():
-        zone_share[STATE_ZONE[state]] += population
-    zone_share /= zone_share.sum()
+    zone_share = population_zone_share() if zone_share is None else zone_share
     offsets = utc_offsets(dt.date(2025, 1, 15)) // 60 // config.INTERVAL_MINUTES
     channel_p = np.array(list(config.CHANNEL_MIX.values()))
     if weekday >= 5:
@@ -198,6 +254,7 @@ def typical_load(weekday: int) -> np.ndarray:
         )
         channel_p /= channel_p.sum()
     type_p = np.array([config.INTERACTION_TYPES[t][0] for t in config.INTERACTION_TYPES])
+    type_p = type_p * np.array([(type_lift or {}).get(t, 1.0) for t in config.INTERACTION_TYPES])
     type_p = type_p / type_p.sum()
     share = queue_shares(type_p, channel_given_type(type_p, channel_p))
     volume = config.WEEKDAY_VOLUME[weekday]
@@ -305,42 +362,132 @@ def needed_agents(offered: np.ndarray) -> np.ndarray:
     return np.where(column("always_open") > 0, np.maximum(need, 1), need)
 
 
-@lru_cache(maxsize=8)
-def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> Roster:
-    """Slots per queue for a peak day of `interactions_per_day`, and the agents holding them."""
-    # Enough agents for every weekday's peak shifts among those not on their days off.
-    off_start = np.array(config.DAYS_OFF_START_WEEKDAY)
-    slots_per_queue = [0] * len(QUEUES)
-    for weekday in range(7):
-        available = 1 - off_start[weekday] - off_start[(weekday - 1) % 7]
-        load = typical_load(weekday) * interactions_per_day * config.ROSTER_PEAK_FACTOR
-        sizes = np.array(
-            site_sizes(interactions_per_day * config.ROSTER_PEAK_FACTOR * config.WEEKDAY_VOLUME[weekday])
-        )
-        needs = [needed_agents(load * size / sizes.sum()) for size in sizes]
-        for q in range(len(QUEUES)):
-            shifts = sum(len(plan_shifts(need[q])[0]) for need in needs)
-            slots_per_queue[q] = max(
-                slots_per_queue[q], int(np.ceil(shifts / available / (1 - config.ROSTER_MARGIN)))
+def place_zone(site: int, store: int) -> str:
+    """The time zone of a place: a contact-center site (store -1), or the store of a time zone."""
+    from include.generator.geography import TIME_ZONES
+
+    return TIME_ZONES[store] if store >= 0 else config.SITES[site % len(config.SITES)][2]
+
+
+def site_offset_intervals(site: int, day: dt.date, store: int = -1) -> int:
+    """Intervals the place's clock is ahead of UTC at noon UTC of `day` (negative in the US)."""
+    noon = dt.datetime.combine(day, dt.time(12), dt.UTC)
+    offset = noon.astimezone(ZoneInfo(place_zone(site, store))).utcoffset()
+    return int(offset.total_seconds()) // 60 // config.INTERVAL_MINUTES
+
+
+def places(n_sites: int) -> list[tuple[int, int]]:
+    """(site, store) of every place that has seats: each site's contact center (store -1), and
+    per site the store of each time zone (its customers visit the store of their zone)."""
+    from include.generator.geography import TIME_ZONES
+
+    return [(site, store) for site in range(n_sites) for store in range(-1, len(TIME_ZONES))]
+
+
+def _peak_need(interactions_per_day: int) -> list[tuple[int, int, np.ndarray]]:
+    """Per place (site, store): (queues, local intervals) agents a peak day needs, the worst
+    weekday per interval: the center all but the Store queues, a store its zone's Store queues."""
+    from include.generator.calendar import population_zone_share
+
+    peak = interactions_per_day * config.ROSTER_PEAK_FACTOR
+    sizes = np.array(site_sizes(peak * max(config.WEEKDAY_VOLUME)), dtype=float)
+    # Seats for the busiest weekday, with or without a national campaign's type mix.
+    mixes = [None] + [e["type_lift"] for e in config.PLANTED_EVENTS.values() if e["scope"] == "national"]
+    loads = [typical_load(weekday, mix) * peak for weekday in range(7) for mix in mixes]
+    stores = (queue_groups() == GROUPS.index("Store"))[:, None]
+    zones = population_zone_share()
+    need = []
+    for site, share in enumerate(sizes / sizes.sum()):
+        for _, store in places(1):
+            if store < 0:
+                worst = np.max([needed_agents(load * share) for load in loads], axis=0)
+            else:
+                one = np.eye(len(zones))[store] * zones[store]
+                zone_loads = [typical_load(weekday, None, one) * peak * share for weekday in range(7)]
+                worst = np.max([needed_agents(pool_store_queues(load)) for load in zone_loads], axis=0)
+            worst = np.where(stores == (store >= 0), worst, 0)
+            need.append(
+                (
+                    site,
+                    store,
+                    np.roll(worst, site_offset_intervals(site, dt.date(2025, 1, 15), store), axis=1),
+                )
             )
-    # The reference data's agents hold the first slots of their department's Voice and Messaging queues.
+    return need
+
+
+def _seat_templates(seed: int, need: np.ndarray, key: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start interval, contract, days off) per seat of a queue at a site: the peak day's shifts,
+    each worked by enough seats that days off and a margin leave one of them available. Seats
+    of the same start and contract take their days off apart (a lone night shift stays covered)."""
+    starts, full = plan_shifts(need)
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ten = uniform(seed, key * 10_000 + np.arange(len(starts)), 1_509) < config.FOUR_BY_TEN_SHARE
+    contract = np.where(full, np.where(ten, FULL_TIME_4X10, FULL_TIME_5X8), PART_TIME)
+    weight = 7 / (7 - CONTRACT_DAYS_OFF[contract]) / (1 - config.ROSTER_MARGIN)
+    total = np.cumsum(weight)
+    n = int(np.ceil(total[-1]))
+    pick = np.searchsorted(total, (np.arange(n) + 0.5) * total[-1] / n).clip(0, len(starts) - 1)
+    kind = starts[pick] * len(CONTRACTS) + contract[pick]
+    order = np.argsort(kind, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - np.searchsorted(kind[order], kind[order])
+    group = np.unique(kind, return_inverse=True)[1]
+    size = np.bincount(group)[group]
+    base = (uniform(seed, key * 10_000 + kind, 1_505) * 7).astype(np.int64)
+    return starts[pick], contract[pick], (base + rank * 7 // size) % 7
+
+
+def _baseline_agents(reference: Reference) -> dict[int, list[tuple[int, str]]]:
+    """The reference data's agents hold the first slots of their department's Voice and Messaging queues."""
     baseline: dict[int, list[tuple[int, str]]] = {}
     for i, (agent, dept, skill) in enumerate(
         zip(reference.agent_ids, reference.agent_departments, reference.agent_skills, strict=True)
     ):
         group = ("Voice", "Messaging")[i % 2]
         baseline.setdefault(queue_of(dept, group), []).append((int(agent), skill))
-    for q, agents in baseline.items():
-        slots_per_queue[q] = max(slots_per_queue[q], len(agents))
-    if max(slots_per_queue) >= SLOT_LIMIT:
+    return baseline
+
+
+def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.ndarray, ...]:
+    """(queue, site, start interval, contract, first day off, store) per slot, queue by queue."""
+    need = _peak_need(interactions_per_day)
+    columns: list[list[np.ndarray]] = [[], [], [], [], [], []]
+    for q in range(len(QUEUES)):
+        parts = [_seat_templates(seed, n[q], q * 100 + k) for k, (_, _, n) in enumerate(need)]
+        start = np.concatenate([p[0] for p in parts])
+        contract = np.concatenate([p[1] for p in parts])
+        off = np.concatenate([p[2] for p in parts])
+        site = np.concatenate([np.full(len(p[0]), need[k][0]) for k, p in enumerate(parts)])
+        store = np.concatenate([np.full(len(p[0]), need[k][1]) for k, p in enumerate(parts)])
+        short = len(baseline.get(q, ())) - len(start)
+        if short > 0:  # more reference agents than seats: they work the first seats' shifts too
+            extra = np.arange(short) % max(len(start), 1)
+            start = np.concatenate([start, start[extra]]) if len(start) else np.full(short, 36)
+            contract = np.concatenate([contract, contract[extra]]) if len(contract) else np.zeros(short)
+            site = np.concatenate([site, site[extra]]) if len(site) else np.zeros(short)
+            off = np.concatenate([off, (off[extra] + 3) % 7]) if len(off) else np.arange(short) % 7
+            store = np.concatenate([store, store[extra]]) if len(store) else np.full(short, -1)
+        per_slot = (np.full(len(start), q), site, start, contract, off, store)
+        for column, values in zip(columns, per_slot, strict=True):
+            column.append(values)
+    if max(len(c) for c in columns[0]) >= SLOT_LIMIT:
         raise ValueError(
             f"interactions_per_day={interactions_per_day:,} needs more agents than the roster holds"
         )
-    slot_queue = np.repeat(np.arange(len(QUEUES)), slots_per_queue).astype(np.int16)
-    slot_number = np.concatenate([np.arange(k) for k in slots_per_queue]).astype(np.int32)
-    keys = (slot_queue.astype(np.int64) * SLOT_LIMIT + slot_number)[:, None] * GENERATION_LIMIT + np.arange(
-        GENERATIONS
+    return tuple(np.concatenate(c).astype(np.int64) for c in columns)
+
+
+@lru_cache(maxsize=8)
+def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> Roster:
+    """Slots per queue for a peak day of `interactions_per_day`, and the agents holding them."""
+    baseline = _baseline_agents(reference)
+    slot_queue, slot_site, slot_start, slot_contract, slot_off, slot_store = _seats(
+        seed, interactions_per_day, baseline
     )
+    slot_number = (np.arange(len(slot_queue)) - np.searchsorted(slot_queue, slot_queue)).astype(np.int32)
+    keys = (slot_queue * SLOT_LIMIT + slot_number)[:, None] * GENERATION_LIMIT + np.arange(GENERATIONS)
     # Tenure: exponential (annual attrition, config); a vacancy between leaver and new hire.
     tenure = (
         np.ceil(-np.log1p(-uniform(seed, keys, 1_501)) * config.AGENT_MEAN_TENURE_DAYS).astype(np.int64) + 30
@@ -364,20 +511,21 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
         skill[rows, 0] = [SKILLS.index(s) for _, s in agents]
         hire[rows, 0] = np.minimum(hire[rows, 0], -1)
         is_baseline[rows, 0] = True
-    off = np.searchsorted(
-        np.cumsum(config.DAYS_OFF_START_WEEKDAY), uniform(seed, keys[:, 0], 1_505), side="right"
-    ).clip(0, 6)
     return Roster(
         seed=seed,
-        slot_queue=slot_queue,
+        slot_queue=slot_queue.astype(np.int16),
         slot_number=slot_number,
         hire_day=np.minimum(hire, _NEVER).astype(np.int32),
         leave_day=np.minimum(leave, _NEVER).astype(np.int32),
         agent_id=agent_id.astype(np.int32),
         skill=skill.astype(np.int8),
-        off_weekday=off.astype(np.int8),
+        off_weekday=slot_off.astype(np.int8),
         baseline=is_baseline,
-        shift_rank=uniform(seed, keys[:, 0], 1_507),
+        site=slot_site.astype(np.int16),
+        store=slot_store.astype(np.int16),
+        contract=slot_contract.astype(np.int8),
+        start_interval=slot_start.astype(np.int16),
+        n_sites=int(slot_site.max()) + 1 if len(slot_site) else 1,
     )
 
 
@@ -397,109 +545,6 @@ def holders_on(roster: Roster, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
     return gen, employed
 
 
-def _assign(start: np.ndarray, end: np.ndarray, pool: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """Slot for each shift (sorted by start), -1 when its crew has nobody left."""
-    holder = np.full(len(start), -1, dtype=np.int64)
-    pool = pool[np.argsort(rank[pool], kind="stable")]
-    low, high = pool[rank[pool] < 0.5], pool[rank[pool] >= 0.5]
-    early = start < config.EARLY_SHIFT_BEFORE_INTERVAL
-    late = end >= INTERVALS
-    used = np.zeros(0, dtype=np.int64)
-    for shifts, crew in ((np.flatnonzero(early), low), (np.flatnonzero(late & ~early), high)):
-        taken = _by_quantile(len(shifts), crew)
-        holder[shifts[: len(taken)]] = taken
-        used = np.concatenate([used, taken])
-    rest = np.flatnonzero(~early & ~late)
-    taken = _by_quantile(len(rest), pool[~np.isin(pool, used)])
-    holder[rest[: len(taken)]] = taken
-    return holder
-
-
-def _by_quantile(n: int, pool: np.ndarray) -> np.ndarray:
-    """n slots spread over `pool` (ranked) by quantile; fewer when the pool is smaller."""
-    n = min(n, len(pool))
-    return pool[((np.arange(n) + 0.5) * len(pool) / max(n, 1)).astype(np.int64)]
-
-
-def schedule_day(
-    roster: Roster, day: dt.date, offered: np.ndarray, seed: int, sites: np.ndarray | None = None
-) -> Shifts:
-    """The day's shifts: Erlang C on the forecast, greedy shifts, filled by available agents.
-
-    `sites`: shares of the day's contacts each site takes (default: one site). Generation
-    serves each block of a day at its own site, so blocks stay independent."""
-    sites = np.ones(1) if sites is None else sites
-    site_need = [needed_agents(offered * share) for share in sites]
-    need = np.sum(site_need, axis=0)
-    gen, employed = holders_on(roster, day)
-    weekday = day.weekday()
-    off = ((weekday - roster.off_weekday) % 7) < 2
-    slots = np.arange(len(roster.slot_queue))
-    keys = slots.astype(np.int64) * 100_000 + day.toordinal()
-    available = employed & ~off
-    # Callouts: an absent agent's shift stays empty (nobody replaces them the same day).
-    absent = uniform(seed, keys, 1_506) < config.ABSENCE_RATE
-    parts: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("queue", "agent", "skill", "start", "length", "brk", "site")
-    }
-    unfilled = np.zeros(len(QUEUES), dtype=np.int64)
-    for q in range(len(QUEUES)):
-        planned = [plan_shifts(n[q]) for n in site_need]
-        starts, lengths, breaks = (np.concatenate([p[i] for p in planned]) for i in range(3))
-        site = np.concatenate([np.full(len(p[0]), k) for k, p in enumerate(planned)])
-        # Unfilled shifts are a random subset (callouts and vacancies are not planned).
-        pool = slots[(roster.slot_queue == q) & available]
-        filled = min(len(starts), len(pool))
-        unfilled[q] = len(starts) - filled
-        keep = np.sort(
-            np.argsort(uniform(seed, np.arange(len(starts)) + q * 1_000_000 + day.toordinal(), 1_508))[
-                :filled
-            ]
-        )
-        keep = keep[np.argsort(starts[keep], kind="stable")]
-        # Each slot keeps its place in the day (a stable rank per slot): the k-th earliest shift
-        # goes to the slot at the k-th quantile of the available ones, so an agent starts at
-        # about the same time every day. Two crews make it a rule across midnight: shifts that
-        # start before EARLY_SHIFT_BEFORE go to the lower half of the ranks, shifts that end at
-        # midnight to the upper half, so nobody who worked until midnight starts again at night.
-        holder = _assign(
-            starts[keep], np.minimum(starts[keep] + lengths[keep], INTERVALS), pool, roster.shift_rank
-        )
-        hired = holder >= 0
-        unfilled[q] += int((~hired).sum())
-        keep, holder, filled = keep[hired], holder[hired], int(hired.sum())
-        present = ~absent[holder]
-        unfilled[q] += int((~present).sum())
-        keep, holder, filled = keep[present], holder[present], int(present.sum())
-        parts["queue"].append(np.full(filled, q))
-        parts["agent"].append(roster.agent_id[holder, gen[holder]])
-        parts["skill"].append(
-            skill_on(roster, holder, gen[holder], _day(day))
-        )  # issue #24: grows with tenure
-        parts["start"].append(starts[keep])
-        parts["length"].append(lengths[keep])
-        parts["brk"].append(breaks[keep])
-        parts["site"].append(site[keep])
-    start_i = np.concatenate(parts["start"]).astype(np.int64)
-    end_i = np.minimum(start_i + np.concatenate(parts["length"]).astype(np.int64), INTERVALS)
-    brk_i = start_i + np.concatenate(parts["brk"]).astype(np.int64)
-    has_break = brk_i + config.BREAK_INTERVALS <= end_i
-    break_start = np.where(has_break, brk_i, end_i) * INTERVAL_US
-    break_end = np.where(has_break, brk_i + config.BREAK_INTERVALS, end_i) * INTERVAL_US
-    return Shifts(
-        queue=np.concatenate(parts["queue"]).astype(np.int16),
-        agent_id=np.concatenate(parts["agent"]).astype(np.int32),
-        skill=np.concatenate(parts["skill"]).astype(np.int8),
-        start=start_i * INTERVAL_US,
-        end=end_i * INTERVAL_US,
-        break_start=break_start,
-        break_end=break_end,
-        needed=need,
-        unfilled=unfilled,
-        site=np.concatenate(parts["site"]).astype(np.int16),
-    )
-
-
 # ------------------------------------------------------------------ service
 
 
@@ -512,6 +557,31 @@ class Service:
     handle_s: np.ndarray  # int32 seconds (0 when abandoned)
 
 
+def _seat_segments(shifts: Shifts, own: np.ndarray, seats_per: int) -> tuple[list, list, list, np.ndarray]:
+    """Per seat and stretch on duty (seat-major within each stretch): start, end, next stretch
+    (-1: none), and when the seat's work must end (see config.MIDNIGHT_HANDOVER_SECONDS).
+
+    The batch is one UTC day: no contact is taken up after its midnight; a shift begun the day
+    before takes contacts from the handover on; a shift running past midnight wraps up by it."""
+    handover = config.MIDNIGHT_HANDOVER_SECONDS * 1_000_000
+    seat_shift = np.repeat(own, seats_per)
+    starts, ends = shifts.take(seat_shift).segments()
+    began_before = (shifts.start[seat_shift] < 0)[:, None]
+    starts = np.maximum(starts, np.where(began_before, handover, 0))
+    ends = np.minimum(ends, US_PER_DAY)
+    k, stretches = starts.shape
+    nxt = np.arange(k)[None, :] + k * np.arange(1, stretches + 1)[:, None]
+    nxt[-1] = -1
+    runs_past = shifts.end[seat_shift] > US_PER_DAY
+    wrap_up = np.where(runs_past, US_PER_DAY + handover, np.iinfo(np.int64).max // 4)
+    return (
+        starts.T.ravel().tolist(),
+        ends.T.ravel().tolist(),
+        nxt.ravel().tolist(),
+        np.tile(wrap_up, stretches),
+    )
+
+
 def serve(
     shifts: Shifts,
     queue: np.ndarray,
@@ -519,78 +589,85 @@ def serve(
     patience_us: np.ndarray,
     handle_s: np.ndarray,
     usable: np.ndarray,
+    store: np.ndarray | None = None,
 ) -> Service:
     """First come, first served per queue, over the seats of the agents on shift.
 
     Arrivals must be sorted by time; `usable` are the shifts (indexes) that may serve them.
-    Each agent-shift offers `concurrency` seats of its
-    queue; a seat is available from shift start to the break and from the break to the end
-    (a contact may run past either, as real calls do). A contact takes the seat free
-    earliest; if that is later than its patience allows, it is abandoned. The handle time
-    is scaled by the agent's skill. Pure Python over a heap (about 1 us a contact): the
-    one sequential step of a day.
+    Each agent-shift offers `concurrency` seats of its queue; a seat takes contacts in the
+    stretches between the shift's breaks (a contact may run past a break or the end, as real
+    calls do). A contact takes the seat free earliest; if that is later than its patience
+    allows, it is abandoned. The handle time is scaled by the agent's skill. Pure Python over
+    a heap (about 1 us a contact): the one sequential step of a day. `store`: per arrival, the
+    store (time zone) whose agents serve it, -1: the center's.
     """
     n = len(arrival_us)
     served_by = np.full(n, -1, dtype=np.int64)
     wait = np.zeros(n, dtype=np.int64)
     handle = np.zeros(n, dtype=np.int32)
     skill_factor = np.array([config.SKILL_HANDLE_FACTOR[s] for s in SKILLS])
-    mask = (1 << _SEAT_BITS) - 1
-    for q in range(len(QUEUES)):
-        rows = np.flatnonzero(queue == q)
-        if len(rows) == 0:
+    store = np.full(n, -1) if store is None else store
+    for q, place in sorted(set(zip(queue.tolist(), store.tolist(), strict=True))):
+        if q < 0:
             continue
-        own = usable[shifts.queue[usable] == q]
-        if len(own) == 0:  # nobody on shift for this queue at this site: every caller gives up
+        rows = np.flatnonzero((queue == q) & (store == place))
+        own = usable[(shifts.queue[usable] == q) & (shifts.store[usable] == place)]
+        if len(own) == 0:  # (interactions.overflow sends such contacts to a staffed queue first)
             wait[rows] = patience_us[rows]
             continue
         seats_per = config.SERVICE_GROUPS[QUEUES[q][1]]["concurrency"]
-        seat_shift = np.repeat(own, seats_per)
-        # Two segments per seat: [start, break_start) and [break_end, end).
-        k = len(seat_shift)
-        seg_shift = np.concatenate([seat_shift, seat_shift])
-        seg_start = np.concatenate([shifts.start[seat_shift], shifts.break_end[seat_shift]]).tolist()
-        seg_end = np.concatenate([shifts.break_start[seat_shift], shifts.end[seat_shift]]).tolist()
-        next_seg = list(range(k, 2 * k)) + [-1] * k
-        factor = np.concatenate([skill_factor[shifts.skill[seat_shift]]] * 2).tolist()
-        heap = [(seg_start[s] << _SEAT_BITS) | s for s in range(k)]
-        heapq.heapify(heap)
-        arrivals = arrival_us[rows].tolist()
-        patience = patience_us[rows].tolist()
-        base = handle_s[rows].tolist()
-        got = [-1] * len(rows)
-        waited = list(patience)  # abandoned: waited until the caller gave up
-        took = [0] * len(rows)
-        heappop, heapreplace = heapq.heappop, heapq.heapreplace
-        for i, a in enumerate(arrivals):
-            while heap:
-                key = heap[0]
-                free, s = key >> _SEAT_BITS, key & mask
-                # Whole seconds, as stored: the answer comes a whole number of seconds after the
-                # arrival, and the seat is free again exactly when the stored end says.
-                start = a - ((a - free) // 1_000_000) * 1_000_000 if free > a else a
-                if start < seg_end[s]:
-                    break
-                nxt = next_seg[s]
-                if nxt >= 0:
-                    later = seg_start[nxt]
-                    heapreplace(heap, ((later if later > free else free) << _SEAT_BITS) | nxt)
-                else:
-                    heappop(heap)
-            else:
-                continue
-            if start - a > patience[i]:
-                continue
-            h = int(base[i] * factor[s] + 0.5)
-            got[i] = s
-            waited[i] = start - a
-            took[i] = h
-            heapreplace(heap, ((start + h * 1_000_000) << _SEAT_BITS) | s)
+        seg_start, seg_end, next_seg, wrap_up = _seat_segments(shifts, own, seats_per)
+        seg_shift = np.tile(np.repeat(own, seats_per), len(seg_start) // (len(own) * seats_per))
+        factor = skill_factor[shifts.skill[seg_shift]].tolist()
+        got, waited, took = _serve_queue(
+            seg_start, seg_end, next_seg, wrap_up.tolist(), factor, len(own) * seats_per,
+            arrival_us[rows].tolist(), patience_us[rows].tolist(), handle_s[rows].tolist(),
+        )  # fmt: skip
         got_a = np.array(got, dtype=np.int64)
         served_by[rows] = np.where(got_a >= 0, seg_shift[np.maximum(got_a, 0)], -1)
         wait[rows] = waited
         handle[rows] = took
     return Service(shift=served_by, wait_us=wait, handle_s=handle)
+
+
+def _serve_queue(
+    seg_start: list, seg_end: list, next_seg: list, wrap_up: list, factor: list, seats: int,
+    arrivals: list, patience: list, base: list,
+) -> tuple[list, list, list]:  # fmt: skip
+    """One queue's heap walk: (stretch index or -1, wait, handle seconds) per arrival."""
+    mask = (1 << _SEAT_BITS) - 1
+    heap = [(seg_start[s] << _SEAT_BITS) | s for s in range(seats)]
+    heapq.heapify(heap)
+    got = [-1] * len(arrivals)
+    waited = list(patience)  # abandoned: waited until the caller gave up
+    took = [0] * len(arrivals)
+    heappop, heapreplace = heapq.heappop, heapq.heapreplace
+    for i, a in enumerate(arrivals):
+        while heap:
+            key = heap[0]
+            free, s = key >> _SEAT_BITS, key & mask
+            # Whole seconds, as stored: the answer comes a whole number of seconds after the
+            # arrival, and the seat is free again exactly when the stored end says.
+            start = a - ((a - free) // 1_000_000) * 1_000_000 if free > a else a
+            if start < seg_end[s]:
+                break
+            nxt = next_seg[s]
+            if nxt >= 0:
+                later = seg_start[nxt]
+                heapreplace(heap, ((later if later > free else free) << _SEAT_BITS) | nxt)
+            else:
+                heappop(heap)
+        else:
+            continue
+        if start - a > patience[i]:
+            continue
+        h = int(base[i] * factor[s] + 0.5)
+        h = min(h, (wrap_up[s] - start) // 1_000_000)
+        got[i] = s
+        waited[i] = start - a
+        took[i] = h
+        heapreplace(heap, ((start + h * 1_000_000) << _SEAT_BITS) | s)
+    return got, waited, took
 
 
 # ------------------------------------------------------------------ rows for the database
@@ -652,28 +729,98 @@ def agent_rows(roster: Roster, slots: np.ndarray, gens: np.ndarray, as_of: dt.da
     return rows
 
 
-def shift_rows(shifts: Shifts, day: dt.date, n_shifts: int) -> list[tuple]:
-    """agent_shifts rows for the day's first `n_shifts` shifts (times as UTC datetimes)."""
+SHIFT_COLUMNS = (
+    "shift_date", "agent_id", "queue_id", "shift_start", "shift_end", "break_start", "break_end", "site_name",
+)  # fmt: skip
+BREAK_COLUMNS = ("shift_date", "agent_id", "break_start", "break_end")
+
+
+def shift_rows(shifts: Shifts, day: dt.date, rows: np.ndarray) -> list[tuple]:
+    """agent_shifts rows for shifts `rows` (times as UTC datetimes; shift_date: the site-local
+    day the shift belongs to, break_start/break_end: its meal break, NULL when none)."""
     midnight = dt.datetime.combine(day, dt.time(0), dt.UTC)
 
     def at(us: int) -> dt.datetime:
         return midnight + dt.timedelta(microseconds=int(us))
 
-    rows = []
-    for i in range(n_shifts):
+    out = []
+    for i in rows.tolist():
         has_break = shifts.break_end[i] > shifts.break_start[i]
-        rows.append(
+        out.append(
             (
-                day,
+                dt.date.fromordinal(int(shifts.local_day[i])),
                 int(shifts.agent_id[i]),
                 int(shifts.queue[i]) + 1,
                 at(shifts.start[i]),
                 at(shifts.end[i]),
                 at(shifts.break_start[i]) if has_break else None,
                 at(shifts.break_end[i]) if has_break else None,
+                place_name(int(shifts.site[i]), int(shifts.store[i])),
             )
         )
-    return rows
+    return out
+
+
+def shift_break_rows(shifts: Shifts, day: dt.date, rows: np.ndarray) -> list[tuple]:
+    """agent_shift_breaks rows (the short paid breaks) of shifts `rows`."""
+    midnight = dt.datetime.combine(day, dt.time(0), dt.UTC)
+    out = []
+    for i in rows.tolist():
+        for b in range(REST_BREAKS):
+            if shifts.rest_end[i, b] > shifts.rest_start[i, b]:
+                out.append(
+                    (
+                        dt.date.fromordinal(int(shifts.local_day[i])),
+                        int(shifts.agent_id[i]),
+                        midnight + dt.timedelta(microseconds=int(shifts.rest_start[i, b])),
+                        midnight + dt.timedelta(microseconds=int(shifts.rest_end[i, b])),
+                    )
+                )
+    return out
+
+
+def forecast_rows(day: dt.date, forecast: np.ndarray, needed: np.ndarray) -> list[tuple]:
+    """workforce_forecast rows: per UTC interval of `day` and queue, contacts expected and agents needed."""
+    midnight = dt.datetime.combine(day, dt.time(0), dt.UTC)
+    return [
+        (
+            midnight + dt.timedelta(minutes=i * config.INTERVAL_MINUTES),
+            q + 1,
+            float(forecast[q, i]),
+            int(needed[q, i]),
+        )
+        for q in range(len(QUEUES))
+        for i in range(INTERVALS)
+    ]
+
+
+def place_name(site: int, store: int) -> str:
+    if store >= 0:
+        return f"Store {config.STORES[store][0]}, {config.STORES[store][1]}"
+    return f"Contact center {config.SITES[site % len(config.SITES)][0]}"
+
+
+def site_rows() -> list[tuple]:
+    """contact_sites rows: (site_name, kind, city, state, time_zone, opening_hours, holiday_hours)."""
+    from include.generator.geography import TIME_ZONES
+
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    hours = ", ".join(
+        f"{d} {o:02d}:00-{c:02d}:00" for d, (o, c) in zip(days, config.STORE_HOURS, strict=True)
+    )
+    holiday = ", ".join(
+        [f"closed on {name}" for name in config.STORE_CLOSED_HOLIDAYS]
+        + [f"{m:02d}-{d:02d} {o:02d}:00-{c:02d}:00" for (m, d), (o, c) in config.STORE_EVE_HOURS.items()]
+    )
+    centers = [
+        (place_name(k, -1), "Contact center", city, state, zone, "24/7 (shifts)", None)
+        for k, (city, state, zone) in enumerate(config.SITES)
+    ]
+    stores = [
+        (place_name(0, z), "Store", city, state, TIME_ZONES[z], hours, holiday)
+        for z, (_, city, state) in enumerate(config.STORES)
+    ]
+    return centers + stores
 
 
 def queue_rows() -> list[tuple]:

@@ -36,6 +36,7 @@ DO $$ BEGIN PERFORM pg_advisory_xact_lock(hashtext('customer_care_pipeline:schem
 \ir upgrades/0004_analytics_counts_not_ratios.sql
 \ir upgrades/0005_customer_summaries_without_foreign_keys.sql
 \ir upgrades/0006_plan_population_counted.sql
+\ir upgrades/0007_sites_interval_truth_timed_events.sql
 
 -- Triggers and the read layer: every report, dashboard and the `make run` summary reads
 -- through these functions, one per dimension, taking an inclusive date range (a day is

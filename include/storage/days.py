@@ -46,8 +46,8 @@ def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
     with conn.transaction():  # (reads too: an implicit transaction would swallow the later ones)
         reference = load_reference(conn)
         added = materialize_customer_base(conn, reference, day, settings.seed, settings.signups)
-    # Through the next day: replies to the day's late messages are written by the next day's shifts.
-    ensure_workforce(conn, day + dt.timedelta(days=1), settings, reference)
+    # As of the day: replies to its late messages come from agents hired by then.
+    ensure_workforce(conn, day, settings, reference)
     return added
 
 
@@ -117,7 +117,7 @@ def replace_day(
         loaded = fill(table)
         _record_batch(conn, day, n_rows, settings)
         ctx = day_context_for(day, n_rows, settings, load_reference(conn))
-        write_shifts(conn, day, ctx.shifts, ctx.today_shifts)
+        write_shifts(conn, day, ctx)
         audit_pending(conn, day, table)  # raises before the swap: the old day stays
         conn.execute("SELECT interaction_days.publish(%s)", (day,))
         if after_swap is not None:
@@ -286,6 +286,10 @@ def record_planted_events(conn: psycopg.Connection, day: dt.date, seed: int) -> 
             e.wait_multiplier,
             e.csat_effect,
             e.intended_effect,
+            e.started_at,
+            e.restored_at,
+            e.onset_minutes or None,
+            e.recovery_minutes or None,
         )
         for e in events_on(seed, day)
     ]
@@ -293,7 +297,8 @@ def record_planted_events(conn: psycopg.Connection, day: dt.date, seed: int) -> 
         conn.cursor().executemany(
             "INSERT INTO planted_events (event_id, base_seed, event_type, start_date, end_date, scope, "
             "affected_states, affected_interaction_types, volume_lift, wait_multiplier, csat_effect, "
-            "intended_effect) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "intended_effect, started_at, restored_at, onset_minutes, recovery_minutes) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (event_id) DO NOTHING",
             rows,
         )

@@ -8,6 +8,7 @@ import numpy as np
 import psycopg
 
 from include.generator import workforce
+from include.generator.interactions import DayContext
 from include.generator.reference import Reference
 from include.generator.settings import BatchSettings
 
@@ -88,11 +89,46 @@ def _write_catalog(conn: psycopg.Connection, reference: Reference) -> None:
     )
 
 
-def write_shifts(conn: psycopg.Connection, day: dt.date, shifts: workforce.Shifts, n_shifts: int) -> None:
-    """Replace the day's shifts, in the caller's transaction (the day's publish)."""
-    conn.execute("DELETE FROM agent_shifts WHERE shift_date = %s", (day,))
+def write_shifts(conn: psycopg.Connection, day: dt.date, ctx: DayContext) -> None:
+    """Replace the shifts starting on UTC `day` (their breaks cascade) and the day's forecast, in
+    the caller's transaction (the day's publish). A shift crossing 00:00 UTC belongs to the day
+    it starts in; the next day serves contacts with it and writes it only if that day was not
+    loaded (the same row: a later load of the earlier day replaces it with itself)."""
+    start = dt.datetime.combine(day, dt.time(0), dt.UTC)
+    stop = start + dt.timedelta(days=1)
+    conn.cursor().executemany(
+        "INSERT INTO contact_sites (site_name, kind, city, state, time_zone, opening_hours, holiday_hours) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+        workforce.site_rows(),
+    )
+    conn.execute("DELETE FROM agent_shifts WHERE shift_start >= %s AND shift_start < %s", (start, stop))
+    own = workforce.shift_rows(ctx.shifts, day, ctx.written)
+    # (a database loaded before shifts had local days may hold a row with the same key)
+    conn.execute(
+        "DELETE FROM agent_shifts WHERE (shift_date, agent_id) IN (SELECT * FROM unnest(%s::date[], %s::int[]))",
+        ([r[0] for r in own], [r[1] for r in own]),
+    )
+    rows = np.union1d(ctx.written, ctx.serving)
+    _insert_new(conn, "agent_shifts", workforce.SHIFT_COLUMNS, workforce.shift_rows(ctx.shifts, day, rows))
+    _insert_new(
+        conn, "agent_shift_breaks", workforce.BREAK_COLUMNS, workforce.shift_break_rows(ctx.shifts, day, rows)
+    )
+    conn.execute(
+        "DELETE FROM workforce_forecast WHERE interval_start >= %s AND interval_start < %s", (start, stop)
+    )
     with conn.cursor().copy(
-        "COPY agent_shifts (shift_date, agent_id, queue_id, shift_start, shift_end, break_start, break_end) FROM STDIN"
+        "COPY workforce_forecast (interval_start, queue_id, forecast_offered, agents_needed) FROM STDIN"
     ) as copy:
-        for row in workforce.shift_rows(shifts, day, n_shifts):
+        for row in workforce.forecast_rows(day, ctx.forecast, ctx.needed):
             copy.write_row(row)
+
+
+def _insert_new(conn: psycopg.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """COPY rows into `table`, keeping a row already there with the same key."""
+    names = ", ".join(columns)
+    conn.execute(f"CREATE TEMP TABLE new_rows ON COMMIT DROP AS SELECT {names} FROM {table} LIMIT 0")
+    with conn.cursor().copy(f"COPY pg_temp.new_rows ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM pg_temp.new_rows ON CONFLICT DO NOTHING")
+    conn.execute("DROP TABLE pg_temp.new_rows")

@@ -30,6 +30,15 @@ def test_realism_measures_every_published_figure(schema_url, tmp_path, capsys):
     assert 0 < figures["phone abandonment"] < 0.2  # modelled now (the workforce): a figure
     assert figures["voice/store contacts overlapping the agent's previous one"] == 0
     assert figures["live contacts answered off shift or on a break"] == 0
+    # Issue #24: schedules a workforce team would publish, interval truth
+    assert figures["shortest shift, h"] >= 4
+    assert figures["shortest rest between an agent's shifts, h"] >= 11
+    assert figures["highest interval occupancy (busy / staffed)"] <= 1
+    assert figures["most time zones among one store agent's customers"] == 1
+    assert figures["holiday eve 16:00-24:00 local / a week before (lowest of Eastern, Pacific)"] > 0.75
+    assert figures["holiday 09:00-17:00 local / a week before (highest of Eastern, Pacific)"] < 0.6
+    assert figures["store visits from outside the store's time zone"] == 0
+    assert figures["service-group intervals with contacts offered, nobody on shift and none answered"] == 0
     # (at 1,500 a day twelve queues staffed round the clock idle at night: low, not impossible)
     assert 0.1 < figures["agent occupancy, median agent-shift"] < 0.95
     # Issue #14: the base is sized to the volume, so the contact rate is in the published range.

@@ -5,9 +5,10 @@ of the roster's agents and the day's shifts; calendar, planted events, local tim
 time zones, phones, languages, plan families; then correlated behaviour and published
 handle times: the interactions digest again; then the population sized to the volume: the
 default run's customers, ids of customers active on EPOCH, a lighter propensity tail; then repeat contacts across days: the interactions and the
-customers they reach; then issue #24's customers and outcomes: contacts that announce account
-events, escalation by type, abandoned callers' retries and no summary, holiday content, cities,
-exchanges, e-mails and languages by state, skill by tenure: every digest). An
+customers they reach; then issue #24, local time and published schedules: seats with
+contracts and local start times, shifts across midnight written by the day they start in,
+each zone's own local day, timed outages, stores as places; with issue #24's customers where
+they live, contacts that change accounts and skill that grows with tenure: every digest). An
 upgrade of numpy, Faker or anything else that changes the data fails here instead of
 silently changing what "same seed, same rows" means. Update them only on purpose.
 """
@@ -27,11 +28,11 @@ from include.storage.copy_format import encode_binary
 
 DAY = dt.date(2026, 3, 4)
 GOLDEN = {
-    "interactions": "e9cf5bd0d4fc65569babd7e1f725ce23",  # binary COPY bytes of 20,000 rows, seed 42
-    "agents": "cbf672041f0b2006fe3c9d77a2a33923",  # the roster for 20,000 a day, hired by DAY
-    "shifts": "95000b7be123492a23cce81aa8900f30",  # DAY's shifts
-    "customers": "fc29ae55aae6425271bac5a075a0e2fa",
-    "plans": "6c11fbe0828a4a68c78268a2bb2b089d",
+    "interactions": "eadbd459976fb7adb489f2a1d7f615f9",  # binary COPY bytes of 20,000 rows, seed 42
+    "agents": "ee453146a5226c2073d13c649c57929f",  # the roster for 20,000 a day, hired by DAY
+    "shifts": "5bbe8acd2db056aa506fffefa675f914",  # the shifts starting on DAY (UTC)
+    "customers": "1b2c86c5656d02eda612c9a43e0faa66",
+    "plans": "b8135390063aabff4ab16c7a5cd01ea6",
 }
 
 
@@ -50,9 +51,7 @@ def test_a_generated_day_matches_its_golden_digests(reference):
     digests = {
         "interactions": interactions.hexdigest(),
         "agents": hashlib.md5(repr(workforce.agent_rows(roster, *hired, DAY)).encode()).hexdigest(),
-        "shifts": hashlib.md5(
-            repr(workforce.shift_rows(ctx.shifts, DAY, ctx.today_shifts)).encode()
-        ).hexdigest(),
+        "shifts": hashlib.md5(repr(workforce.shift_rows(ctx.shifts, DAY, ctx.written)).encode()).hexdigest(),
         "customers": hashlib.md5(repr(customer_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
         "plans": hashlib.md5(repr(plan_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
     }

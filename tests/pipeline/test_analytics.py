@@ -160,16 +160,22 @@ def test_the_interval_table_reconciles_with_the_facts_and_the_shifts_every_day(b
             "FROM customer_interactions i JOIN channels c USING (channel_id) WHERE c.is_synchronous "
             "GROUP BY 1 ORDER BY 1"
         ).fetchall()
+        # Time on duty per UTC day: every shift and break clipped to the day (shifts cross midnight).
         shifts = dict(
             conn.execute(
-                "SELECT shift_date, sum(extract(epoch FROM shift_end - shift_start) "
-                "- coalesce(extract(epoch FROM break_end - break_start), 0))::bigint "
-                "FROM agent_shifts GROUP BY 1"
+                "WITH days AS (SELECT d::date AS day, d AS s, d + interval '1 day' AS e FROM generate_series("
+                "(SELECT min(shift_start) FROM agent_shifts)::date::timestamptz, "
+                "(SELECT max(shift_end) FROM agent_shifts), interval '1 day') AS d), "
+                "spans AS (SELECT shift_start AS a, shift_end AS b, 1 AS sign FROM agent_shifts "
+                "UNION ALL SELECT break_start, break_end, -1 FROM agent_shifts WHERE break_start IS NOT NULL "
+                "UNION ALL SELECT break_start, break_end, -1 FROM agent_shift_breaks) "
+                "SELECT day, sum(sign * extract(epoch FROM least(b, e) - greatest(a, s)))::bigint "
+                "FROM days JOIN spans ON a < e AND b > s GROUP BY 1"
             ).fetchall()
         )
     assert [f[0] for f in facts] == DAYS
     assert [row[:4] for row in intervals] == facts
-    assert {row[0]: row[4] for row in intervals} == shifts
+    assert {row[0]: row[4] for row in intervals} == {d: shifts[d] for d in DAYS}
     assert all(row[3] > 0 for row in intervals)  # some callers give up every day
 
 
@@ -444,3 +450,20 @@ def test_previous_analytics_layout_upgrades_in_place(make_database):
         assert analytics_state(conn) == fresh
         assert rebuild_all(conn) == days
         assert analytics_state(conn) == fresh
+
+
+@pytest.mark.slow
+def test_interval_occupancy_is_a_share_of_staffed_time(backfilled):
+    """Issue #24: busy time is sliced across the intervals it ran in, so no interval's
+    occupancy exceeds 1 (booked to the arrival interval, 17 % of voice intervals did)."""
+    with connect(backfilled) as conn:
+        worst, busy_voice, forecast_rows = conn.execute(
+            "SELECT max(s.busy_seconds::numeric / nullif(s.agent_seconds * q.concurrency, 0)), "
+            "percentile_cont(0.9) WITHIN GROUP (ORDER BY s.busy_seconds::numeric / s.agent_seconds) "
+            "FILTER (WHERE q.service_group = 'Voice' AND s.agent_seconds > 0), "
+            "count(*) FILTER (WHERE s.forecast_offered IS NOT NULL) "
+            "FROM analytics.interval_queue_summary s JOIN service_queues q USING (queue_id)"
+        ).fetchone()
+    assert worst <= 1
+    assert busy_voice > 0.5  # busy intervals are busy
+    assert forecast_rows > 0

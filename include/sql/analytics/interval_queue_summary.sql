@@ -1,14 +1,17 @@
 -- analytics.interval_queue_summary for one UTC day, %(day)s: per 15 minutes and queue, the
--- live contacts that arrived (by contact_routing), what became of them, and the agents on
--- shift (agent_shifts, breaks excluded). Counts and sums only: analytics.interval_kpis
--- computes ASA, service level, abandonment, AHT and occupancy on read. Replaces that day only.
+-- live contacts that arrived (by contact_routing), what became of them, the agents on shift
+-- (every shift overlapping the interval, whichever day wrote it; meal and short breaks
+-- excluded), the time they were busy with live contacts inside the interval (the day's
+-- contacts sliced across the intervals they ran in, counted while their agent was on shift
+-- and not on a break: occupancy never exceeds 1) and the forecast. Counts and sums only: analytics.interval_kpis computes ASA, service
+-- level, abandonment, AHT and occupancy on read. Replaces that day only.
 DELETE FROM analytics.interval_queue_summary
 WHERE interval_start >= %(day)s::date::timestamp AT TIME ZONE 'UTC'
   AND interval_start < (%(day)s::date + 1)::timestamp AT TIME ZONE 'UTC';
 
 INSERT INTO analytics.interval_queue_summary (
     interval_start, queue_id, offered, handled, abandoned, answered_within_target,
-    answer_wait_seconds, handle_seconds, agent_seconds
+    answer_wait_seconds, handle_seconds, agent_seconds, busy_seconds, forecast_offered, agents_needed
 )
 WITH day_start AS (
     SELECT %(day)s::date::timestamp AT TIME ZONE 'UTC' AS at
@@ -53,20 +56,87 @@ intervals AS (
         generate_series(d.at, d.at + interval '1 day' - interval '15 minutes', interval '15 minutes') AS iv
 ),
 
+shifts AS (
+    SELECT s.*
+    FROM agent_shifts AS s, day_start AS d
+    WHERE s.shift_start < d.at + interval '1 day' AND s.shift_end > d.at
+      AND s.shift_start > d.at - interval '1 day'  -- (no shift is longer than a day)
+),
+
+-- Every break of those shifts: the meal (agent_shifts) and the short ones (agent_shift_breaks).
+breaks AS (
+    SELECT s.shift_date, s.agent_id, s.break_start, s.break_end
+    FROM shifts AS s
+    WHERE s.break_start IS NOT NULL
+    UNION ALL
+    SELECT b.shift_date, b.agent_id, b.break_start, b.break_end
+    FROM agent_shift_breaks AS b
+    JOIN shifts AS s USING (shift_date, agent_id)
+),
+
 staffed AS (
     SELECT
         iv.interval_start,
         s.queue_id,
         sum(
             extract(EPOCH FROM least(s.shift_end, iv.interval_end) - greatest(s.shift_start, iv.interval_start))
-            -- (least/greatest skip NULLs: a shift without a break needs its own branch)
-            - CASE WHEN s.break_start IS NULL THEN 0 ELSE greatest(extract(EPOCH FROM
-                least(s.break_end, iv.interval_end) - greatest(s.break_start, iv.interval_start)), 0) END
+            - coalesce((
+                SELECT sum(greatest(extract(EPOCH FROM
+                    least(b.break_end, iv.interval_end) - greatest(b.break_start, iv.interval_start)), 0))
+                FROM breaks AS b
+                WHERE b.shift_date = s.shift_date AND b.agent_id = s.agent_id
+            ), 0)
         )::bigint AS agent_seconds
-    FROM agent_shifts AS s
+    FROM shifts AS s
     JOIN intervals AS iv ON iv.interval_start < s.shift_end AND iv.interval_end > s.shift_start
-    WHERE s.shift_date = %(day)s::date
     GROUP BY iv.interval_start, s.queue_id
+),
+
+-- Live contacts of this day with an agent and a handle time: from the answer to the end, on the
+-- shift that answered them, within this UTC day (a day is refreshed from its own rows only, so
+-- any order of days gives the same table; what runs past midnight is at most the two-minute
+-- handover of a shift crossing it, config.MIDNIGHT_HANDOVER_SECONDS).
+work AS (
+    SELECT
+        s.shift_date,
+        s.agent_id,
+        s.queue_id,
+        greatest(i.start_timestamp + make_interval(secs => i.queue_time_seconds), s.shift_start) AS busy_from,
+        least(i.end_timestamp, s.shift_end, d.at + interval '1 day') AS busy_to
+    FROM interaction_days.of_day(%(day)s::date) AS i
+    JOIN contact_routing AS r
+        ON r.interaction_type_id = i.interaction_type_id AND r.channel_id = i.channel_id
+    JOIN shifts AS s
+        ON s.agent_id = i.agent_id
+        AND i.start_timestamp + make_interval(secs => i.queue_time_seconds) >= s.shift_start
+        AND i.start_timestamp + make_interval(secs => i.queue_time_seconds) < s.shift_end
+    CROSS JOIN day_start AS d
+    WHERE r.is_live AND i.duration_seconds IS NOT NULL
+),
+
+busy AS (
+    SELECT
+        iv.interval_start,
+        w.queue_id,
+        sum(
+            extract(EPOCH FROM least(w.busy_to, iv.interval_end) - greatest(w.busy_from, iv.interval_start))
+            - coalesce((
+                SELECT sum(greatest(extract(EPOCH FROM
+                    least(b.break_end, w.busy_to, iv.interval_end)
+                    - greatest(b.break_start, w.busy_from, iv.interval_start)), 0))
+                FROM breaks AS b
+                WHERE b.shift_date = w.shift_date AND b.agent_id = w.agent_id
+            ), 0)
+        )::bigint AS busy_seconds
+    FROM work AS w
+    JOIN intervals AS iv ON iv.interval_start < w.busy_to AND iv.interval_end > w.busy_from
+    GROUP BY iv.interval_start, w.queue_id
+),
+
+forecast AS (
+    SELECT f.interval_start, f.queue_id, f.forecast_offered, f.agents_needed
+    FROM workforce_forecast AS f, day_start AS d
+    WHERE f.interval_start >= d.at AND f.interval_start < d.at + interval '1 day'
 )
 
 SELECT
@@ -78,6 +148,11 @@ SELECT
     coalesce(c.answered_within_target, 0),
     coalesce(c.answer_wait_seconds, 0),
     coalesce(c.handle_seconds, 0),
-    coalesce(st.agent_seconds, 0)
+    coalesce(st.agent_seconds, 0),
+    coalesce(b.busy_seconds, 0),
+    f.forecast_offered,
+    f.agents_needed
 FROM contacts AS c
-FULL JOIN staffed AS st USING (interval_start, queue_id);
+FULL JOIN staffed AS st USING (interval_start, queue_id)
+FULL JOIN busy AS b USING (interval_start, queue_id)
+FULL JOIN forecast AS f USING (interval_start, queue_id);

@@ -136,6 +136,10 @@ CREATE TABLE IF NOT EXISTS analytics.customer_summary (
 -- analytics.interval_kpis). Live contacts by their arrival interval: offered = handled +
 -- abandoned (bot sessions are not offered; the human contact a bot hands off is).
 -- agent_seconds: seconds agents of the queue were on shift and not on a break.
+-- busy_seconds: agents' time handling live contacts inside the interval (a contact's handle time
+-- sliced across the intervals it ran in, counted only while its agent was on shift and not on a
+-- break), so occupancy = busy_seconds / (agent_seconds x concurrency) never exceeds 1;
+-- handle_seconds stays by arrival interval (AHT). The forecast's columns beside the actuals.
 CREATE TABLE IF NOT EXISTS analytics.interval_queue_summary (
     interval_start         timestamptz NOT NULL,
     queue_id               smallint    NOT NULL REFERENCES service_queues (queue_id),
@@ -146,5 +150,8 @@ CREATE TABLE IF NOT EXISTS analytics.interval_queue_summary (
     answer_wait_seconds    bigint      NOT NULL,  -- summed over handled contacts
     handle_seconds         bigint      NOT NULL,  -- summed over handled contacts
     agent_seconds          bigint      NOT NULL,
+    busy_seconds           bigint      NOT NULL DEFAULT 0,
+    forecast_offered       double precision,
+    agents_needed          integer,
     PRIMARY KEY (interval_start, queue_id)
 );

@@ -26,6 +26,13 @@ CREATE TABLE IF NOT EXISTS planted_events (
     wait_multiplier   numeric     NOT NULL,
     csat_effect       numeric     NOT NULL,
     intended_effect   text        NOT NULL,
+    -- A timed event (a network outage) has a start and a restoration (UTC), with an onset ramp
+    -- and a recovery decay around them (include/generator/calendar.py: PlantedEvent.strength);
+    -- its dates are the UTC days it touches. NULL for events of whole days (campaigns).
+    started_at        timestamptz,
+    restored_at       timestamptz,
+    onset_minutes     integer,
+    recovery_minutes  integer,
     CONSTRAINT planted_event_dates_ordered CHECK (end_date >= start_date)
 );
 

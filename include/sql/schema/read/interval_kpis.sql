@@ -1,7 +1,7 @@
 -- Per queue and interval over first_day..last_day (UTC days): average speed of answer,
 -- service level (share of offered answered within the queue's target; abandoned count as
--- missed), abandonment, AHT, agents scheduled and their occupancy (handle time over the
--- seats' time on shift).
+-- missed), abandonment, AHT, agents scheduled and their occupancy (busy time inside the
+-- interval over the seats' time on shift, never above 1).
 CREATE OR REPLACE FUNCTION analytics.interval_kpis(first_day date, last_day date)
 RETURNS TABLE (
     interval_start     timestamptz,
@@ -32,7 +32,7 @@ LANGUAGE sql STABLE AS $$
         analytics.ratio(s.abandoned, s.offered),
         analytics.ratio(s.handle_seconds, s.handled),
         s.agent_seconds / (60.0 * 15),
-        analytics.ratio(s.handle_seconds, s.agent_seconds * q.concurrency)
+        analytics.ratio(s.busy_seconds, s.agent_seconds * q.concurrency)
     FROM analytics.interval_queue_summary AS s
     JOIN service_queues AS q ON q.queue_id = s.queue_id
     WHERE s.interval_start >= first_day::timestamp AT TIME ZONE 'UTC'

@@ -24,7 +24,7 @@ LANGUAGE sql STABLE AS $$
         analytics.ratio(sum(s.abandoned), sum(s.offered)),
         analytics.ratio(sum(s.answer_wait_seconds), sum(s.handled)),
         sum(s.agent_seconds) / 3600.0,
-        analytics.ratio(sum(s.handle_seconds), sum(s.agent_seconds * q.concurrency))
+        analytics.ratio(sum(s.busy_seconds), sum(s.agent_seconds * q.concurrency))
     FROM analytics.interval_queue_summary AS s
     JOIN service_queues AS q ON q.queue_id = s.queue_id
     WHERE s.interval_start >= first_day::timestamp AT TIME ZONE 'UTC'
