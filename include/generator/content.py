@@ -3,7 +3,7 @@
 The calendar (calendar.py) says how big a day is and its type mix; this stage adjusts the
 mix of the day's ordinary contacts for what announces account events (accounts.py) and for
 holidays that change what people call about, keyed by the holiday names the calendar
-exposes. Holidays are read on the batch day (the UTC date): see docs/realism-customers.md.
+exposes. Holidays are read on the batch day (the UTC date): see docs/customers-and-outcomes.md.
 """
 
 from __future__ import annotations
