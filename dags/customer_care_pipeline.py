@@ -30,10 +30,12 @@ starts just after midnight loads the day that has just ended, and a backfill of 
 
 **Tasks** (write, audit, publish: a day is checked before anyone can see it)
 1. `validate_run` - checks params, decides the day and its shards (nothing is written before);
-   returns the day's work, `[{{day, settings, shard}}, ...]` (one item per shard), to later tasks.
+   returns the day's plan, `[{{day, settings, rows, blocks, shard}}, ...]` (one item per shard), to
+   later tasks (`include.storage.days.DayLoad`; made once, never recomputed).
 2. `create_schema` - `include/sql/00_schema.sql` and its parts (idempotent; upgrades run once).
 3. `load_baseline` - `include/sql/01_baseline_data.sql` (reference data, idempotent).
-4. `extend_customer_base` - customers and plan history up to the day (deterministic).
+4. `extend_customer_base` - customers and plan history up to the day (deterministic); the one
+   writer of the customer base in a run.
 5. `generate_interactions` - writes the day into a pending table by COPY, audits it
    (`include/sql/checks/pending_day.sql`: foreign keys, active customers, durations vs
    timestamps, row count) and swaps it in, in one transaction: a failed check leaves the
@@ -182,26 +184,28 @@ with DAG(
     @task
     def extend_customer_base(work: list[dict]) -> int:
         from include.pipeline import extend_customer_base as extend
-        from include.pipeline import unpack
+        from include.storage.days import DayLoad
 
         with _no_retry_for_refusals(), _connection() as conn:
-            return extend(conn, *unpack(work[0]))
+            plan = DayLoad.from_xcom(work[0])
+            return extend(conn, plan.day, plan.settings)
 
     @task
     def generate_interactions(shard_work: dict) -> int:
         from include.pipeline import generate_interactions as generate
-        from include.pipeline import unpack
+        from include.storage.days import DayLoad
 
         with _no_retry_for_refusals(), _connection() as conn:
-            return generate(conn, *unpack(shard_work), shard_work["shard"])
+            return generate(conn, DayLoad.from_xcom(shard_work), shard_work["shard"])
 
     @task(outlets=[PUBLISHED_DAY])
     def publish_day(work: list[dict]) -> str:
         """Returns the published day (YYYY-MM-DD) for the tasks after it."""
-        from include.pipeline import publish_sharded_day, unpack
+        from include.pipeline import publish_sharded_day
+        from include.storage.days import DayLoad
 
         with _no_retry_for_refusals(), _connection() as conn:
-            publish_sharded_day(conn, *unpack(work[0]), len(work))
+            publish_sharded_day(conn, DayLoad.from_xcom(work[0]), len(work))
         get_current_context()["outlet_events"][PUBLISHED_DAY].extra = {"day": work[0]["day"]}
         return work[0]["day"]
 

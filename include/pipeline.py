@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import asdict
 
 import psycopg
 
 from include.generator import config
 from include.generator.settings import BatchSettings, validate_day, validate_run
-from include.storage.days import (
-    load_day,
-    load_shard,
-    plan_shards,
-    publish_day,
-)
+from include.storage.days import DayLoad, publish_staged, stage_shard, write_day
 
 #: Keys a run's conf may hold (the DAG's params); anything else is a typo to reject.
 PARAM_KEYS = (
@@ -107,27 +101,21 @@ def extend_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
     return ensure_customer_base(conn, day, settings)
 
 
-def plan_run(day: dt.date, settings: BatchSettings, max_rows_per_shard: int) -> list[list[int]]:
-    """The day's shards as validate_run hands them on: [first block, stop block, shard count]."""
-    shards = plan_shards(day, settings, max_rows_per_shard)
-    return [[a, b, len(shards)] for a, b in shards]
 
+def generate_interactions(conn: psycopg.Connection, plan: DayLoad, shard: list[int]) -> int:
+    """A one-shard day loads straight into the fact table; shards of a bigger day go to staging.
 
-def generate_interactions(
-    conn: psycopg.Connection, day: dt.date, settings: BatchSettings, shard: list[int]
-) -> int:
-    """A one-shard day loads straight into the fact table; shards of a bigger day go to staging."""
+    The customer base is extend_customer_base's (it ran before): this task writes the day only.
+    """
     first, stop, count = shard
     if count == 1:
-        return load_day(conn, day, settings)
-    return load_shard(conn, day, settings, range(first, stop))
+        return write_day(conn, plan)
+    return stage_shard(conn, plan, range(first, stop))
 
 
-def publish_sharded_day(
-    conn: psycopg.Connection, day: dt.date, settings: BatchSettings, shard_count: int
-) -> int:
+def publish_sharded_day(conn: psycopg.Connection, plan: DayLoad, shard_count: int) -> int:
     """Swap a sharded day in (one transaction); a one-shard day is already in place."""
-    return publish_day(conn, day, settings) if shard_count > 1 else 0
+    return publish_staged(conn, plan) if shard_count > 1 else 0
 
 
 def plan_from_params(
@@ -136,18 +124,15 @@ def plan_from_params(
     logical_date: dt.datetime | None,
     run_after: dt.datetime | None,
 ) -> list[dict]:
-    """What validate_run hands on: the day's work, one item per shard (the DAG maps over it).
+    """What validate_run hands on: the day's plan, one item per shard (the DAG maps over it).
 
-    Plain JSON (an XCom): [{"day": "YYYY-MM-DD", "settings": {...}, "shard": [first, stop, n]}, ...].
+    Plain JSON (an XCom): [{"day": "YYYY-MM-DD", "settings": {...}, "rows": n, "blocks": n,
+    "shard": [first, stop, count]}, ...]; `DayLoad.from_xcom` reads the plan back.
     """
     day = resolve_batch_date(params.get("batch_date"), logical_date, run_after)
     settings = settings_from_params(params, conf)
     validate_run(day, settings)
     max_rows = shard_size(params.get("max_rows_per_shard", config.DEFAULT_MAX_ROWS_PER_SHARD))
-    common = {"day": day.isoformat(), "settings": asdict(settings)}
-    return [{**common, "shard": shard} for shard in plan_run(day, settings, max_rows)]
-
-
-def unpack(plan: Mapping[str, object]) -> tuple[dt.date, BatchSettings]:
-    """The day and settings of a plan made by `plan_from_params`."""
-    return dt.date.fromisoformat(str(plan["day"])), BatchSettings(**plan["settings"])
+    plan = DayLoad.of(day, settings)
+    shards = plan.shards(max_rows)
+    return [{**plan.as_xcom(), "shard": [first, stop, len(shards)]} for first, stop in shards]

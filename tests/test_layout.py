@@ -66,6 +66,37 @@ def test_no_import_cycles_between_files():
     assert cycles == []
 
 
+#: include/'s layers, lowest first: a room imports its own modules and lower layers only, so
+#: reading a room never needs the ones above it (issue 26). A new room must be placed here.
+LAYERS = (
+    ("include.config", "include.assets", "include.connections", "include.notifications"),
+    ("include.generator",),
+    ("include.storage",),
+    ("include.quality", "include.analytics", "include.export", "include.reporting"),
+    ("include.migration", "include.pipeline"),
+)
+
+
+def _room(module: str) -> str:
+    """include.storage.days -> include.storage; include.pipeline -> include.pipeline."""
+    return ".".join(module.split(".")[:2])
+
+
+def test_include_imports_run_downward_only():
+    layer_of = {room: level for level, rooms in enumerate(LAYERS) for room in rooms}
+    modules = {name: path for name, path in _modules().items() if name.startswith("include.")}
+    assert sorted({_room(m) for m in modules} - set(layer_of)) == [], "place the new room in LAYERS"
+    upward = sorted(
+        f"{name} -> {target}"
+        for name, path in modules.items()
+        for target in _imports(path, _modules())
+        if target.startswith("include.")
+        and _room(target) != _room(name)
+        and layer_of[_room(target)] >= layer_of[_room(name)]
+    )
+    assert upward == []
+
+
 def test_the_pipeline_never_imports_developer_tooling():
     modules = _modules()
     offenders = {
@@ -126,8 +157,8 @@ def _forwards_a_call(function: ast.FunctionDef) -> bool:
     return bool(params) and [getattr(a, "id", None) for a in call.args] == params
 
 
-#: A public name for a cached private function; the day-load rework (issue 26, item 3) owns this file.
-FORWARDERS_LEFT = {"include/storage/days.py day_context_for"}
+#: Functions allowed to only forward a call (none left since the day-load rework, issue 26 item 3).
+FORWARDERS_LEFT: set[str] = set()
 
 
 def test_no_function_in_the_pipeline_only_forwards_a_call():

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import psycopg
@@ -33,6 +34,27 @@ MATERIALIZE_CHUNK = 50_000
 BIG_MATERIALIZATION = 100_000
 
 
+@dataclass(frozen=True)
+class BaseState:
+    """The customer_base_state row: whose base it is, at what sign-up rate, through which day."""
+
+    base_seed: int
+    new_customers_per_day: int
+    materialized_through: dt.date
+
+    def covers(self, through: dt.date, new_per_day: int) -> bool:
+        """True when the base already reaches `through` at `new_per_day` sign-ups or more."""
+        return self.materialized_through >= through and self.new_customers_per_day >= new_per_day
+
+
+def read_base_state(conn: psycopg.Connection) -> BaseState | None:
+    """The database's customer-base state (None before the first base is written)."""
+    row = conn.execute(
+        "SELECT base_seed, new_customers_per_day, materialized_through FROM customer_base_state"
+    ).fetchone()
+    return BaseState(*row) if row is not None else None
+
+
 def materialize_customer_base(
     conn: psycopg.Connection, reference: Reference, through: dt.date, seed: int, new_per_day: int
 ) -> int:
@@ -44,17 +66,16 @@ def materialize_customer_base(
     asked. It only grows, in date and in rate, so runs at any volume, in any order, end in
     the same state and never lose a row. Returns customers added.
     """
-    read_state = "SELECT base_seed, new_customers_per_day, materialized_through FROM customer_base_state"
-    state = conn.execute(read_state).fetchone()
-    if state is None or state[2] < through or state[1] < new_per_day:  # work to do: serialize, look again
+    state = read_base_state(conn)
+    if state is None or not state.covers(through, new_per_day):  # work to do: serialize, look again
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:customer_base'))")
-        state = conn.execute(read_state).fetchone()
+        state = read_base_state(conn)
     if state is not None:
-        refuse_foreign_base(conn, state[0], seed)
-    if state is not None and state[2] >= through and state[1] >= new_per_day:
-        return 0
-    prev = day_index(state[2]) if state is not None else None
-    old_rate = state[1] if state is not None else 0
+        refuse_foreign_base(conn, state.base_seed, seed)
+        if state.covers(through, new_per_day):
+            return 0
+    prev = day_index(state.materialized_through) if state is not None else None
+    old_rate = state.new_customers_per_day if state is not None else 0
     now = max(day_index(through), prev if prev is not None else -1)
     rate = max(new_per_day, old_rate)
     check_base_size(seed, rate, index_day(now))
@@ -109,9 +130,9 @@ def check_customer_base(conn: psycopg.Connection, seed: int) -> None:
     written (`make run`/`make backfill` ask first; a DAG run finds out in its first write)."""
     if conn.execute("SELECT to_regclass('customer_base_state')").fetchone()[0] is None:
         return  # a fresh database: the DAG creates the schema
-    state = conn.execute("SELECT base_seed FROM customer_base_state").fetchone()
+    state = read_base_state(conn)
     if state is not None:
-        refuse_foreign_base(conn, state[0], seed)
+        refuse_foreign_base(conn, state.base_seed, seed)
 
 
 def refuse_foreign_base(conn: psycopg.Connection, base_seed: int, seed: int) -> None:

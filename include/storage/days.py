@@ -16,7 +16,8 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 import psycopg
@@ -27,7 +28,7 @@ from include.generator.customers import build_customer_base
 from include.generator.interactions import DayContext, block_sizes, day_context, first_id, generate_day
 from include.generator.reference import Reference
 from include.generator.settings import BatchSettings, validate_day, validate_run
-from include.quality import audit_pending
+from include.storage.audit import audit_pending
 from include.storage.copy_format import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary
 from include.storage.customers import materialize_customer_base
 from include.storage.reference import load_reference
@@ -40,8 +41,56 @@ _LOCK_DAY = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:day')
 DURABLE_COMMIT = "SET LOCAL synchronous_commit = on"
 
 
+@dataclass(frozen=True)
+class DayLoad:
+    """The plan of one day's load, made once (validate_run) and carried to the publish.
+
+    `rows` is the day's volume (weekday-shaped, or an exact override), `blocks` how many
+    generation blocks it splits into; shards are runs of whole blocks.
+    """
+
+    day: dt.date
+    settings: BatchSettings
+    rows: int
+    blocks: int
+
+    @classmethod
+    def of(cls, day: dt.date, settings: BatchSettings, rows: int | None = None) -> DayLoad:
+        """The plan of `day`: the calendar's volume unless `rows` overrides it (the size files)."""
+        validate_day(day)
+        rows = rows or day_volume(day, settings.interactions_per_day, settings.seed)
+        return cls(day, settings, rows, len(block_sizes(rows)))
+
+    def as_xcom(self) -> dict:
+        """Plain JSON for the tasks after validate_run."""
+        return {**asdict(self), "day": self.day.isoformat()}
+
+    @classmethod
+    def from_xcom(cls, data: Mapping[str, object]) -> DayLoad:
+        """The plan `as_xcom` wrote (other keys, such as the shard, are ignored). A run started
+        before plans carried rows and blocks (a deploy mid-run) gets them planned here."""
+        day, settings = dt.date.fromisoformat(str(data["day"])), BatchSettings(**data["settings"])
+        if "rows" not in data:
+            return cls.of(day, settings)
+        return cls(day, settings, int(data["rows"]), int(data["blocks"]))
+
+    def shards(self, max_rows_per_shard: int) -> list[list[int]]:
+        """Contiguous block ranges [first, stop) that split the day into shards of at most ~N rows.
+
+        Shards group whole blocks, and a block's rows do not depend on its shard, so a day
+        is identical whatever the number of shards.
+        """
+        n_shards = max(1, min(self.blocks, -(-self.rows // max_rows_per_shard)))
+        bounds = [round(i * self.blocks / n_shards) for i in range(n_shards + 1)]
+        return [[bounds[i], bounds[i + 1]] for i in range(n_shards)]
+
+
 def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
-    """Customers and plan history, and the agents hired, up to `day`, committed; returns customers added."""
+    """Customers and plan history, and the agents hired, up to `day`, committed; returns customers added.
+
+    The one writer of the customer base: the DAG's extend_customer_base task, or `load_day` /
+    `publish_day` for a day loaded outside Airflow. The day's load itself never writes it.
+    """
     validate_run(day, settings)
     with conn.transaction():  # (reads too: an implicit transaction would swallow the later ones)
         reference = load_reference(conn)
@@ -52,42 +101,77 @@ def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
 
 
 @lru_cache(maxsize=2)
-def _context(day: dt.date, n_rows: int, settings: BatchSettings, reference: Reference) -> DayContext:
-    base = build_customer_base(settings.seed, settings.signups, day, reference)
-    return day_context(day, n_rows, settings.seed, base, reference, settings.interactions_per_day)
+def day_context_for(plan: DayLoad, reference: Reference) -> DayContext:
+    """The day's generation context (customers who may call, shifts), cached per process: the
+    load, its shards and the publish of one day share it."""
+    settings = plan.settings
+    base = build_customer_base(settings.seed, settings.signups, plan.day, reference)
+    return day_context(plan.day, plan.rows, settings.seed, base, reference, settings.interactions_per_day)
 
 
 def forget_day_contexts() -> None:
     """Drop the cached day contexts (benchmarks time a day's planning as a new task pays it)."""
-    _context.cache_clear()
+    day_context_for.cache_clear()
 
 
-def day_context_for(day: dt.date, n_rows: int, settings: BatchSettings, reference: Reference) -> DayContext:
-    """The day's generation context (customers who may call, shifts), cached per process: the
-    load, its shards and the publish of one day share it."""
-    return _context(day, n_rows, settings, reference)
+# ------------------------------------------------------------------ the day's load
+def swap_in_day(
+    conn: psycopg.Connection,
+    plan: DayLoad,
+    fill: Callable[[str], int],
+    after_swap: Callable[[], None] | None = None,
+) -> int:
+    """The one way a day's rows change, every write named, in one transaction; returns rows written.
+
+    `fill(table)` writes the day's rows into an empty pending table with no index and no
+    foreign key, so nothing is checked or indexed per row. The audit then checks that pending
+    table; only if it passes is it indexed and attached as the day's partition. Readers see
+    the old day until the commit; a failed check, or any other failure, rolls all of it back,
+    the new table included. The customer base is already there (`ensure_customer_base`).
+    """
+    day = plan.day
+    with conn.transaction():
+        # Durable when this returns: the commit waits for its WAL flush (one per day), whatever
+        # the server's default (the embedded server's used to be `off`).
+        conn.execute(DURABLE_COMMIT)
+        conn.execute(_LOCK_DAY, (day.toordinal(),))
+        refuse_migrated_day(conn, day)
+        note_foreign_rows(conn, day)
+        pending = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
+        loaded = fill(pending)  # 1. the day's rows, into the pending table
+        record_batch(conn, plan)  # 2. the ledgers: the batch, and the planted events in force
+        record_planted_events(conn, day, plan.settings.seed)
+        ctx = day_context_for(plan, load_reference(conn))  # 3. the day's shifts
+        write_shifts(conn, day, ctx)
+        audit_pending(conn, day, pending)  # 4. the audit: raises before the swap, the old day stays
+        conn.execute("SELECT interaction_days.publish(%s)", (day,))  # 5. publish: the swap
+        if after_swap is not None:
+            after_swap()
+    return loaded
+
+
+def write_day(conn: psycopg.Connection, plan: DayLoad) -> int:
+    """A whole day, generated straight into its pending table and swapped in; returns rows loaded."""
+
+    def fill(table: str) -> int:
+        return copy_day(conn, plan, load_reference(conn), table=table, freeze=True)
+
+    loaded = swap_in_day(conn, plan, fill)
+    log.info("loaded %s interactions for %s", f"{loaded:,}", plan.day)
+    return loaded
 
 
 def load_day(
     conn: psycopg.Connection, day: dt.date, settings: BatchSettings, n_rows: int | None = None
 ) -> int:
-    """Replace `day`'s interactions with freshly generated ones; returns rows loaded.
-
-    `n_rows` overrides the weekday-shaped volume (exact totals for the size files).
+    """Outside Airflow: the customer base up to `day`, then the day's interactions replaced;
+    returns rows loaded. `n_rows` overrides the weekday-shaped volume (exact totals for the size files).
     """
-    validate_day(day)
-    n_rows = n_rows or day_volume(day, settings.interactions_per_day, settings.seed)
+    plan = DayLoad.of(day, settings, n_rows)
     # Its own short transaction: a no-op once the base reaches `day`, so loads of different
     # days do not queue behind the customer-base lock.
     ensure_customer_base(conn, day, settings)
-
-    def fill(table: str) -> int:
-        reference = load_reference(conn)
-        return copy_day(conn, day, n_rows, settings, reference, table=table, freeze=True)
-
-    loaded = replace_day(conn, day, n_rows, settings, fill)
-    log.info("loaded %s interactions for %s", f"{loaded:,}", day)
-    return loaded
+    return write_day(conn, plan)
 
 
 def replace_day(
@@ -98,31 +182,8 @@ def replace_day(
     fill: Callable[[str], int],
     after_swap: Callable[[], None] | None = None,
 ) -> int:
-    """The one way a day's rows change: write a fresh table, audit it, then swap it in.
-
-    `fill(table)` writes the day's rows into an empty table with no index and no foreign
-    key, so nothing is checked or indexed per row. The quality checks then audit that
-    pending table; only if they pass is it indexed and attached as the day's partition.
-    Readers see the old day until the commit; a failed check, or any other failure, rolls
-    all of it back, the new table included.
-    """
-    with conn.transaction():
-        # Durable when this returns: the commit waits for its WAL flush (one per day), whatever
-        # the server's default (the embedded server's used to be `off`).
-        conn.execute(DURABLE_COMMIT)
-        conn.execute(_LOCK_DAY, (day.toordinal(),))
-        refuse_migrated_day(conn, day)
-        note_foreign_rows(conn, day)
-        table = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
-        loaded = fill(table)
-        _record_batch(conn, day, n_rows, settings)
-        ctx = day_context_for(day, n_rows, settings, load_reference(conn))
-        write_shifts(conn, day, ctx)
-        audit_pending(conn, day, table)  # raises before the swap: the old day stays
-        conn.execute("SELECT interaction_days.publish(%s)", (day,))
-        if after_swap is not None:
-            after_swap()
-    return loaded
+    """`swap_in_day` for a caller's own `fill` of `n_rows` rows (tests, benchmarks)."""
+    return swap_in_day(conn, DayLoad.of(day, settings, n_rows), fill, after_swap)
 
 
 #: The day's rows the pipeline did not write: starting on the day, and not among the ids its
@@ -201,54 +262,45 @@ STAGING = "customer_interactions_staging"
 
 
 def plan_shards(day: dt.date, settings: BatchSettings, max_rows_per_shard: int) -> list[list[int]]:
-    """Contiguous block ranges [first, stop) that split the day into shards of at most ~N rows.
-
-    Shards group whole blocks, and a block's rows do not depend on its shard, so a day
-    is identical whatever the number of shards.
-    """
-    n_blocks = len(block_sizes(day_volume(day, settings.interactions_per_day, settings.seed)))
-    n_shards = max(
-        1,
-        min(
-            n_blocks, -(-day_volume(day, settings.interactions_per_day, settings.seed) // max_rows_per_shard)
-        ),
-    )
-    bounds = [round(i * n_blocks / n_shards) for i in range(n_shards + 1)]
-    return [[bounds[i], bounds[i + 1]] for i in range(n_shards)]
+    """The shards of `day` (DayLoad.shards) for a caller without a plan."""
+    return DayLoad.of(day, settings).shards(max_rows_per_shard)
 
 
-def _id_range(day: dt.date, blocks: range) -> tuple[int, int]:
-    prefix = first_id(day)
+def _id_range(plan: DayLoad, blocks: range) -> tuple[int, int]:
+    prefix = first_id(plan.day)
     return prefix + blocks.start * config.BLOCK_SIZE + 1, prefix + blocks.stop * config.BLOCK_SIZE
 
 
-def load_shard(conn: psycopg.Connection, day: dt.date, settings: BatchSettings, blocks: range) -> int:
+def stage_shard(conn: psycopg.Connection, plan: DayLoad, blocks: range) -> int:
     """Write one shard's blocks into the staging table (replacing that shard; retry-safe)."""
-    validate_day(day)
-    n_rows = day_volume(day, settings.interactions_per_day, settings.seed)
-    ensure_customer_base(conn, day, settings)
-    first, last = _id_range(day, blocks)
+    first, last = _id_range(plan, blocks)
     with conn.transaction():
         conn.execute(
             "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:shard'), %s)", (first % 2**31,)
         )
         conn.execute(f"DELETE FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s", (first, last))
-        loaded = copy_day(conn, day, n_rows, settings, load_reference(conn), blocks, STAGING)
-    log.info("staged %s interactions of %s (blocks %s)", f"{loaded:,}", day, blocks)
+        loaded = copy_day(conn, plan, load_reference(conn), blocks, STAGING)
+    log.info("staged %s interactions of %s (blocks %s)", f"{loaded:,}", plan.day, blocks)
     return loaded
 
 
-def publish_day(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
+def load_shard(conn: psycopg.Connection, day: dt.date, settings: BatchSettings, blocks: range) -> int:
+    """`stage_shard` for a caller without a plan (the staged rows need no customer base yet)."""
+    return stage_shard(conn, DayLoad.of(day, settings), blocks)
+
+
+def publish_staged(conn: psycopg.Connection, plan: DayLoad) -> int:
     """Swap a fully staged day into customer_interactions, atomically; returns rows published."""
-    n_rows = day_volume(day, settings.interactions_per_day, settings.seed)
-    first, last = _id_range(day, range(0, len(block_sizes(n_rows))))
+    first, last = _id_range(plan, range(0, plan.blocks))
     cols = ", ".join(COLUMNS)
     where = f"FROM {STAGING} WHERE interaction_id BETWEEN %s AND %s"
 
     def fill(table: str) -> int:
         staged = conn.execute(f"SELECT count(*) {where}", (first, last)).fetchone()[0]
-        if staged != n_rows:
-            raise RuntimeError(f"staging holds {staged:,} of {n_rows:,} rows for {day}: a shard is missing")
+        if staged != plan.rows:
+            raise RuntimeError(
+                f"staging holds {staged:,} of {plan.rows:,} rows for {plan.day}: a shard is missing"
+            )
         return conn.execute(
             f"INSERT INTO {table} ({cols}) SELECT {cols} {where} ORDER BY interaction_id", (first, last)
         ).rowcount
@@ -256,18 +308,24 @@ def publish_day(conn: psycopg.Connection, day: dt.date, settings: BatchSettings)
     def empty_staging() -> None:
         conn.execute(f"DELETE {where}", (first, last))
 
-    return replace_day(conn, day, n_rows, settings, fill, after_swap=empty_staging)
+    return swap_in_day(conn, plan, fill, after_swap=empty_staging)
 
 
-def _record_batch(conn: psycopg.Connection, day: dt.date, n_rows: int, settings: BatchSettings) -> None:
+def publish_day(conn: psycopg.Connection, day: dt.date, settings: BatchSettings) -> int:
+    """Outside Airflow: the customer base up to `day`, then the staged day swapped in."""
+    ensure_customer_base(conn, day, settings)
+    return publish_staged(conn, DayLoad.of(day, settings))
+
+
+def record_batch(conn: psycopg.Connection, plan: DayLoad) -> None:
+    """The day's row in the interaction_batches ledger (how many rows, which seed, when)."""
     conn.execute(
         "INSERT INTO interaction_batches (batch_date, interactions_requested, base_seed) "
         "VALUES (%s, %s, %s) ON CONFLICT (batch_date) DO UPDATE SET "
         "interactions_requested = EXCLUDED.interactions_requested, base_seed = EXCLUDED.base_seed, "
         "loaded_at = now()",
-        (day, n_rows, settings.seed),
+        (plan.day, plan.rows, plan.settings.seed),
     )
-    record_planted_events(conn, day, settings.seed)
 
 
 def record_planted_events(conn: psycopg.Connection, day: dt.date, seed: int) -> None:
@@ -312,16 +370,15 @@ def copy_statement(table: str = "customer_interactions", freeze: bool = False) -
 
 def copy_day(
     conn: psycopg.Connection,
-    day: dt.date,
-    n_rows: int,
-    settings: BatchSettings,
+    plan: DayLoad,
     reference: Reference,
     blocks: range | None = None,
     table: str = "customer_interactions",
     freeze: bool = False,
 ) -> int:
     """Stream the day's blocks into one binary COPY; generation overlaps the COPY in a thread."""
-    ctx = day_context_for(day, n_rows, settings, reference)
+    day = plan.day
+    ctx = day_context_for(plan, reference)
     chunks: queue.Queue = queue.Queue(maxsize=2)  # bounds memory: at most ~3 blocks alive
     failure: list[BaseException] = []
 
