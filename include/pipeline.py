@@ -101,7 +101,6 @@ def extend_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
     return ensure_customer_base(conn, day, settings)
 
 
-
 def generate_interactions(conn: psycopg.Connection, plan: DayLoad, shard: list[int]) -> int:
     """A one-shard day loads straight into the fact table; shards of a bigger day go to staging.
 

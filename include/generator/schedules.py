@@ -225,7 +225,8 @@ def local_day_shifts(
     return workforce.Shifts(
         queue=roster.slot_queue[slots],
         agent_id=roster.agent_id[slots, gen],
-        skill=workforce.skill_on(roster, slots, gen, (local_day - config.EPOCH).days).astype(np.int8),  # grows with tenure
+        # skill grows with tenure (workforce.skill_on)
+        skill=workforce.skill_on(roster, slots, gen, (local_day - config.EPOCH).days).astype(np.int8),
         start=at,
         end=at + length * INTERVAL_US,
         break_start=at + meal[:, 0] * INTERVAL_US,
