@@ -171,61 +171,79 @@ def _checked_once(conn: psycopg.Connection, big: bool) -> Iterator[bool]:
     triggers that keep analytics.plan_population_changes: one recount at the end. In the caller's
     transaction, so nobody sees them gone; other sessions wait for these tables meanwhile.
 
-    Yields whether both tables were empty and are now truncated in this transaction (the first
-    materialization): their rows may then be written frozen (copy_frozen)."""
+    On a fresh database (both tables empty, and the tables referring to them) the primary keys
+    go too, the tables are truncated in this transaction, and it yields True: their rows may be
+    written frozen (copy_frozen)."""
     if not big:
         yield False
         return
-    tables = "('customers'::regclass, 'customer_service_plans'::regclass)"
-    constraints = conn.execute(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        f"WHERE conrelid IN {tables} AND (contype = 'u' OR (contype = 'f' AND conrelid = "
-        "'customer_service_plans'::regclass)) ORDER BY contype DESC, conname"
-    ).fetchall()
-    indexes = conn.execute(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        f"WHERE i.indrelid IN {tables} AND NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1"
-    ).fetchall()
+    empty = _lock_if_empty(conn)
+    constraints, indexes = _keys_to_rebuild(conn, fresh=empty is not None)
     for table, name, _ in constraints:
         conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
         conn.execute(f"DROP INDEX {name}")
     # The plans-per-day deltas: counted once at the end, not upserted per chunk.
     conn.execute("ALTER TABLE customer_service_plans DISABLE TRIGGER USER")
-    yield _truncate_if_empty(conn)
+    if empty is not None:
+        conn.execute(f"TRUNCATE {', '.join(empty)}")
+    yield empty is not None
     conn.execute("ALTER TABLE customer_service_plans ENABLE TRIGGER USER")
     conn.execute("SELECT analytics.recount_plan_population()")
     # One sort in memory per index rather than runs spilled to disk (64 MB by default).
     conn.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+    for table, name, definition in reversed(constraints):  # keys before the foreign keys to them
+        conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     for _, definition in indexes:
         conn.execute(definition)
-    for table, name, definition in constraints:
-        conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     conn.execute("RESET maintenance_work_mem")
     # the next audit and the day's summaries plan with them
     conn.execute("ANALYZE customers, customer_service_plans, analytics.plan_population_changes")
 
 
-def _truncate_if_empty(conn: psycopg.Connection) -> bool:
-    """TRUNCATE customers and plans (and the tables whose foreign keys point at them) when all of
-    them are empty, so that COPY FREEZE may write into them; True if done. Locked first: nobody
-    adds a row between the look and the TRUNCATE, which therefore removes nothing."""
+_BASE_TABLES = "('customers'::regclass, 'customer_service_plans'::regclass)"
+
+
+def _keys_to_rebuild(conn: psycopg.Connection, fresh: bool) -> tuple[list[tuple], list[tuple]]:
+    """(constraints, indexes) to drop, foreign keys first: the unique e-mail, the plans' foreign
+    keys and the secondary indexes; on a fresh database the primary keys and every foreign key
+    to them too (the fact table's, on its partitioned parent)."""
+    constraints = conn.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        f"WHERE conparentid = 0 AND ((conrelid IN {_BASE_TABLES} AND (contype = 'u' OR (contype = 'f' "
+        "AND conrelid = 'customer_service_plans'::regclass))) "
+        f"OR (%(fresh)s AND (conrelid IN {_BASE_TABLES} AND contype = 'p' OR confrelid IN {_BASE_TABLES}))) "
+        "ORDER BY contype = 'f' DESC, contype DESC, conrelid::regclass::text, conname",
+        {"fresh": fresh},
+    ).fetchall()
+    indexes = conn.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        f"WHERE i.indrelid IN {_BASE_TABLES} AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1"
+    ).fetchall()
+    return constraints, indexes
+
+
+def _lock_if_empty(conn: psycopg.Connection) -> list[str] | None:
+    """Customers, plans and the tables whose foreign keys point at them, locked, if all are
+    empty (a fresh database: TRUNCATE then removes nothing, and nobody adds a row meanwhile).
+    A database with customers is not locked beyond what the caller takes."""
+    if conn.execute("SELECT EXISTS (SELECT FROM customers)").fetchone()[0]:
+        return None
     referencing = [
         table
         for (table,) in conn.execute(
             "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
-            "AND conparentid = 0 AND confrelid IN ('customers'::regclass, 'customer_service_plans'::regclass) "
-            "AND conrelid NOT IN ('customers'::regclass, 'customer_service_plans'::regclass) ORDER BY 1"
+            f"AND conparentid = 0 AND confrelid IN {_BASE_TABLES} AND conrelid NOT IN {_BASE_TABLES} "
+            "ORDER BY 1"
         )
     ]
-    tables = ", ".join(["customers", "customer_service_plans", *referencing])
-    conn.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
-    for table in tables.split(", "):
+    tables = ["customers", "customer_service_plans", *referencing]
+    conn.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+    for table in tables:
         if conn.execute(f"SELECT EXISTS (SELECT FROM {table})").fetchone()[0]:
-            return False
-    conn.execute(f"TRUNCATE {tables}")
-    return True
+            return None
+    return tables
 
 
 def copy_frozen(conn: psycopg.Connection, table: str, columns: tuple[str, ...], data: bytes) -> None:

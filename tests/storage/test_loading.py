@@ -240,8 +240,8 @@ def test_a_days_planted_events_are_written_to_the_ledger(schema_url):
 _KEYS = """
 SELECT 'index', indexdef FROM pg_indexes WHERE tablename IN ('customers', 'customer_service_plans')
 UNION ALL SELECT 'constraint', conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
-FROM pg_constraint WHERE conrelid IN ('customers'::regclass, 'customer_service_plans'::regclass,
-                                      'customer_interactions'::regclass)
+FROM pg_constraint WHERE conrelid IN ('customers'::regclass, 'customer_service_plans'::regclass)
+   OR conrelid IN (SELECT relid FROM pg_partition_tree('customer_interactions'))
 UNION ALL SELECT 'trigger', tgname || ' ' || tgenabled::text FROM pg_trigger
 WHERE tgrelid = 'customer_service_plans'::regclass AND NOT tgisinternal
 ORDER BY 1, 2"""
