@@ -94,13 +94,10 @@ def materialize_customer_base(
     # ~1.4 KB per customer at once; a chunk's rows are written before the next is built.
     index = np.flatnonzero(new)
     with _checked_once(conn, big=len(index) >= BIG_MATERIALIZATION) as fresh:
+        write = copy_frozen if fresh else copy_text
         for customers, plans in _chunks(base, index, moved, now, since):
-            if fresh:
-                copy_frozen(conn, "customers", CUSTOMER_COLUMNS, customers)
-                copy_frozen(conn, "customer_service_plans", PLAN_COLUMNS, plans)
-            else:
-                copy_text(conn, "customers", CUSTOMER_COLUMNS, customers)
-                copy_text(conn, "customer_service_plans", PLAN_COLUMNS, plans)
+            write(conn, "customers", CUSTOMER_COLUMNS, customers)
+            write(conn, "customer_service_plans", PLAN_COLUMNS, plans)
     conn.execute(
         "INSERT INTO customer_base_state (base_seed, new_customers_per_day, materialized_through) "
         "VALUES (%s, %s, %s) ON CONFLICT (singleton) DO UPDATE SET "
