@@ -32,6 +32,9 @@ from include.generator.settings import check_base_size
 MATERIALIZE_CHUNK = 50_000
 #: New customers from which keys and indexes are checked and built once at the end, not per row.
 BIG_MATERIALIZATION = 100_000
+#: maintenance_work_mem for rebuilding the base's indexes and keys (4.9 million customers, 14
+#: million plans at 20,000 a day); the session's own, for that transaction only.
+INDEX_BUILD_MEMORY = "512MB"
 
 
 @dataclass(frozen=True)
@@ -111,10 +114,11 @@ def materialize_customer_base(
     # In chunks of customers: the Python rows of a whole base on a fresh database would cost
     # ~1.4 KB per customer at once; a chunk's rows are written before the next is built.
     index = np.flatnonzero(new)
-    with _checked_once(conn, big=len(index) >= BIG_MATERIALIZATION):
+    with _checked_once(conn, big=len(index) >= BIG_MATERIALIZATION) as fresh:
+        write = copy_frozen if fresh else copy_text
         for customers, plans in _chunks(base, index, moved, now, since):
-            copy_text(conn, "customers", CUSTOMER_COLUMNS, customers)
-            copy_text(conn, "customer_service_plans", PLAN_COLUMNS, plans)
+            write(conn, "customers", CUSTOMER_COLUMNS, customers)
+            write(conn, "customer_service_plans", PLAN_COLUMNS, plans)
     conn.execute(
         "INSERT INTO customer_base_state (base_seed, new_customers_per_day, materialized_through) "
         "VALUES (%s, %s, %s) ON CONFLICT (singleton) DO UPDATE SET "
@@ -177,42 +181,96 @@ def _chunks(
 
 
 @contextmanager
-def _checked_once(conn: psycopg.Connection, big: bool) -> Iterator[None]:
+def _checked_once(conn: psycopg.Connection, big: bool) -> Iterator[bool]:
     """For a big materialization (a fresh database, or a run at a higher volume), drop the plans'
     foreign keys, the unique e-mail and the secondary indexes of both tables, and add them back
     at the end: one pass over all rows instead of one check and index entry per row (1.3 million
     plans: 18 s with their keys and indexes, 3.5 s without and rebuilt). The same for the
     triggers that keep analytics.plan_population_changes: one recount at the end. In the caller's
-    transaction, so nobody sees them gone; other sessions wait for these tables meanwhile."""
+    transaction, so nobody sees them gone; other sessions wait for these tables meanwhile.
+
+    On a fresh database (both tables empty, and the tables referring to them) the primary keys
+    go too, the tables are truncated in this transaction, and it yields True: their rows may be
+    written frozen (copy_frozen)."""
     if not big:
-        yield
+        yield False
         return
-    tables = "('customers'::regclass, 'customer_service_plans'::regclass)"
-    constraints = conn.execute(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        f"WHERE conrelid IN {tables} AND (contype = 'u' OR (contype = 'f' AND conrelid = "
-        "'customer_service_plans'::regclass)) ORDER BY contype DESC, conname"
-    ).fetchall()
-    indexes = conn.execute(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        f"WHERE i.indrelid IN {tables} AND NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1"
-    ).fetchall()
+    empty = _lock_if_empty(conn)
+    constraints, indexes = _keys_to_rebuild(conn, fresh=empty is not None)
     for table, name, _ in constraints:
         conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
         conn.execute(f"DROP INDEX {name}")
     # The plans-per-day deltas: counted once at the end, not upserted per chunk.
     conn.execute("ALTER TABLE customer_service_plans DISABLE TRIGGER USER")
-    yield
+    if empty is not None:
+        conn.execute(f"TRUNCATE {', '.join(empty)}")
+    yield empty is not None
     conn.execute("ALTER TABLE customer_service_plans ENABLE TRIGGER USER")
     conn.execute("SELECT analytics.recount_plan_population()")
+    # One sort in memory per index rather than runs spilled to disk (64 MB by default).
+    conn.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+    for table, name, definition in reversed(constraints):  # keys before the foreign keys to them
+        conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     for _, definition in indexes:
         conn.execute(definition)
-    for table, name, definition in constraints:
-        conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    conn.execute("RESET maintenance_work_mem")
     # the next audit and the day's summaries plan with them
     conn.execute("ANALYZE customers, customer_service_plans, analytics.plan_population_changes")
+
+
+_BASE_TABLES = "('customers'::regclass, 'customer_service_plans'::regclass)"
+
+
+def _keys_to_rebuild(conn: psycopg.Connection, fresh: bool) -> tuple[list[tuple], list[tuple]]:
+    """(constraints, indexes) to drop, foreign keys first: the unique e-mail, the plans' foreign
+    keys and the secondary indexes; on a fresh database the primary keys and every foreign key
+    to them too (the fact table's, on its partitioned parent)."""
+    constraints = conn.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        f"WHERE conparentid = 0 AND ((conrelid IN {_BASE_TABLES} AND (contype = 'u' OR (contype = 'f' "
+        "AND conrelid = 'customer_service_plans'::regclass))) "
+        f"OR (%(fresh)s AND (conrelid IN {_BASE_TABLES} AND contype = 'p' OR confrelid IN {_BASE_TABLES}))) "
+        "ORDER BY contype = 'f' DESC, contype DESC, conrelid::regclass::text, conname",
+        {"fresh": fresh},
+    ).fetchall()
+    indexes = conn.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        f"WHERE i.indrelid IN {_BASE_TABLES} AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1"
+    ).fetchall()
+    return constraints, indexes
+
+
+def _lock_if_empty(conn: psycopg.Connection) -> list[str] | None:
+    """Customers, plans and the tables whose foreign keys point at them, locked, if all are
+    empty (a fresh database: TRUNCATE then removes nothing, and nobody adds a row meanwhile).
+    A database with customers is not locked beyond what the caller takes."""
+    if conn.execute("SELECT EXISTS (SELECT FROM customers)").fetchone()[0]:
+        return None
+    referencing = [
+        table
+        for (table,) in conn.execute(
+            "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
+            f"AND conparentid = 0 AND confrelid IN {_BASE_TABLES} AND conrelid NOT IN {_BASE_TABLES} "
+            "ORDER BY 1"
+        )
+    ]
+    tables = ["customers", "customer_service_plans", *referencing]
+    conn.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+    for table in tables:
+        if conn.execute(f"SELECT EXISTS (SELECT FROM {table})").fetchone()[0]:
+            return None
+    return tables
+
+
+def copy_frozen(conn: psycopg.Connection, table: str, columns: tuple[str, ...], data: bytes) -> None:
+    """COPY text rows FREEZE into `table`, truncated in this transaction (_truncate_if_empty): the
+    rows are written visible to all and the pages all-visible, so no later pass sets hint bits,
+    freezes them or fills the visibility map for the index-only lookups of the audit."""
+    if data:
+        with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FREEZE)") as copy:
+            copy.write(data)
 
 
 def copy_text(conn: psycopg.Connection, table: str, columns: tuple[str, ...], data: bytes) -> None:

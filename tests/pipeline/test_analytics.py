@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import psycopg
 import pytest
 from psycopg.rows import dict_row
 
@@ -237,6 +239,93 @@ def test_customer_summary_follows_a_changed_day(backfilled, make_database):
             refresh_day(conn, DAYS[1])
             _, recompute, stored = RECOMPUTE["customer_summary"]
             assert_rows_equal(conn.execute(recompute).fetchall(), conn.execute(stored).fetchall())
+
+
+#: The two per-customer tables, each as one digest of its rows in key order.
+CUSTOMER_TABLES = {
+    "daily_customer_activity": "summary_date, customer_id",
+    "customer_summary": "customer_id",
+}
+
+
+def customer_digests(conn) -> dict[str, tuple]:
+    return {
+        table: conn.execute(
+            f"SELECT count(*), md5(string_agg(t::text, '|' ORDER BY {key})) FROM analytics.{table} t"
+        ).fetchone()
+        for table, key in CUSTOMER_TABLES.items()
+    }
+
+
+@pytest.mark.slow
+def test_per_customer_summaries_refreshed_in_any_order_with_reruns_equal_a_rebuild(make_database):
+    """Issue 25: days loaded out of order, some loaded again at another volume (customers gain and
+    lose contacts, first/last contacts move), some refreshed twice: the same rows as a rebuild."""
+    url = make_database()
+    with pointing_at(url):
+        from include.generator.settings import BatchSettings
+        from include.storage.days import load_day
+        from include.storage.sql import apply_schema
+
+        with connect(url) as conn:
+            apply_schema(conn)
+            runs = [(DAYS[2], 300), (DAYS[0], 300), (DAYS[3], 300), (DAYS[1], 300), (DAYS[0], 120)]
+            runs += [(DAYS[2], 500), (DAYS[3], 300)]
+            for day, volume in runs:
+                load_day(conn, day, BatchSettings(interactions_per_day=volume))
+                refresh_day(conn, day)
+            refresh_day(conn, DAYS[1])
+            incremental = customer_digests(conn)
+            assert rebuild_all(conn) == sorted(DAYS)
+            assert customer_digests(conn) == incremental
+            assert incremental["customer_summary"][0] > 500
+            _, recompute, stored = RECOMPUTE["customer_summary"]
+            assert_rows_equal(conn.execute(recompute).fetchall(), conn.execute(stored).fetchall())
+
+
+def statements(path: Path) -> list[str]:
+    """The SQL file's statements (these files hold no function bodies: `;` ends a statement)."""
+    text = "\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("--"))
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def scans_of(plan: dict, tables: set[str]) -> Iterator[dict]:
+    """Every node of an EXPLAIN (FORMAT JSON) plan that reads one of `tables`."""
+    if plan.get("Relation Name") in tables:
+        yield plan
+    for child in plan.get("Plans", []):
+        yield from scans_of(child, tables)
+
+
+@pytest.mark.slow
+def test_a_days_customer_refresh_reads_the_history_by_index_only(backfilled):
+    """Issue 25: with a long history of other customers (200,000 rows in each table, analyzed),
+    each statement of the day's refresh reaches customer_summary and daily_customer_activity
+    through an index condition: no sequential scan, no index walked end to end."""
+    history = """
+        INSERT INTO analytics.daily_customer_activity
+        SELECT date '2025-01-01' + n % 200, 9e15::bigint + n / 200, 1, 0, 0, now(), now()
+        FROM generate_series(0, 199999) AS n;
+        INSERT INTO analytics.customer_summary
+        SELECT 9e15::bigint + n, 1, 0, 0, 1, now(), now() FROM generate_series(0, 199999) AS n;
+        ANALYZE analytics.daily_customer_activity, analytics.customer_summary"""
+    tables = set(CUSTOMER_TABLES)
+    with connect(backfilled) as conn:
+        try:  # rolled back below: the module's database stays as it was
+            for statement in history.split(";"):
+                conn.execute(statement)
+            cursor = psycopg.ClientCursor(conn)
+            for statement in statements(SQL_DIR / "analytics" / "customer_summary.sql"):
+                if statement.startswith("DROP"):
+                    continue
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", {"day": DAYS[1]})
+                plan = cursor.fetchone()[0][0]["Plan"]
+                for node in scans_of(plan, tables):
+                    assert node["Node Type"] != "Seq Scan", (statement, node)
+                    if node["Node Type"] in ("Index Scan", "Index Only Scan"):
+                        assert "Index Cond" in node, (statement, node)
+        finally:
+            conn.rollback()
 
 
 def test_summary_sql_is_templated_only_with_the_date():

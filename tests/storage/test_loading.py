@@ -234,3 +234,48 @@ def test_a_days_planted_events_are_written_to_the_ledger(schema_url):
     assert ledger == [
         (e.event_id, e.kind, e.start, e.end, e.scope, e.intended_effect) for e in events_on(42, day)
     ]
+
+
+#: Every index and constraint of the customer base's tables, as pg_get_*def gives them.
+_KEYS = """
+SELECT 'index', indexdef FROM pg_indexes WHERE tablename IN ('customers', 'customer_service_plans')
+UNION ALL SELECT 'constraint', conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+FROM pg_constraint WHERE conrelid IN ('customers'::regclass, 'customer_service_plans'::regclass)
+   OR conrelid IN (SELECT relid FROM pg_partition_tree('customer_interactions'))
+UNION ALL SELECT 'trigger', tgname || ' ' || tgenabled::text FROM pg_trigger
+WHERE tgrelid = 'customer_service_plans'::regclass AND NOT tgisinternal
+ORDER BY 1, 2"""
+
+
+def test_the_first_materialization_writes_frozen_rows_identical_to_row_by_row(make_database, monkeypatch):
+    """Issue 25: a fresh database's base is written with COPY FREEZE into its tables truncated in
+    the same transaction (pages all-visible at once, but for those a COPY batch began part full),
+    its keys and indexes built after: the same
+    rows, keys and indexes as written one chunk at a time into the indexed tables."""
+    import include.storage.customers as customers
+    from include.storage.days import ensure_customer_base
+    from include.storage.sql import apply_schema
+    from tests.support import table_checksums
+
+    settings = BatchSettings(new_customers_per_day=5)
+    results = []
+    for big in (10**9, 1_000):  # row by row into the indexed tables; the fresh database's path
+        monkeypatch.setattr(customers, "BIG_MATERIALIZATION", big)
+        url = make_database()
+        with connect(url) as conn:
+            apply_schema(conn)
+            keys = conn.execute(_KEYS).fetchall()
+            assert ensure_customer_base(conn, DAY, settings) > 1_000
+            assert conn.execute(_KEYS).fetchall() == keys
+            conn.execute("ANALYZE customers, customer_service_plans")
+            visible = conn.execute(
+                "SELECT relname, relpages > 0 AND relallvisible >= 0.9 * relpages FROM pg_class "
+                "WHERE relname IN ('customers', 'customer_service_plans') ORDER BY 1"
+            ).fetchall()
+            population = conn.execute(
+                "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM analytics.plan_population_changes t"
+            ).fetchone()
+        sums = {k: v for k, v in table_checksums(url).items() if "customer" in k}
+        results.append((sums, population, visible))
+    assert results[0][:2] == results[1][:2]
+    assert results[1][2] == [("customer_service_plans", True), ("customers", True)]

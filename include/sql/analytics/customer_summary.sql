@@ -2,7 +2,7 @@
 -- incremental from it: the lifetime totals of the customers active that day move by
 -- (new day - old day), so the cost follows the size of the day, not of the history.
 -- Temporary tables only: pg_temp is this session's schema, never a user's table in public.
-DROP TABLE IF EXISTS pg_temp.old_activity, pg_temp.activity_delta;
+DROP TABLE IF EXISTS pg_temp.old_activity, pg_temp.activity_delta, pg_temp.moved_extremes;
 CREATE TEMP TABLE old_activity ON COMMIT DROP AS
 SELECT * FROM analytics.daily_customer_activity WHERE summary_date = %(day)s::date;
 
@@ -57,19 +57,27 @@ ON CONFLICT (customer_id) DO UPDATE SET
 
 -- Where the replaced day held a customer's first or last contact and the new day moved or
 -- removed it, take the extremes again from the per-day table (rare: only on re-runs).
+-- Every statement below reaches the two tables by key (= ANY of an array: an index scan
+-- whatever the planner guesses of a temp table it has no statistics for), never by a join
+-- the planner may answer with a scan of the whole history.
+CREATE TEMP TABLE moved_extremes ON COMMIT DROP AS
+SELECT customer_id FROM pg_temp.activity_delta
+WHERE old_first IS NOT NULL
+  AND (new_first IS DISTINCT FROM old_first OR new_last IS DISTINCT FROM old_last);
+
 UPDATE analytics.customer_summary AS s
 SET first_interaction_at = x.first_at, last_interaction_at = x.last_at
 FROM (
     SELECT a.customer_id, min(a.first_interaction_at) AS first_at, max(a.last_interaction_at) AS last_at
     FROM analytics.daily_customer_activity AS a
-    JOIN pg_temp.activity_delta AS d ON d.customer_id = a.customer_id
-    WHERE d.old_first IS NOT NULL
-      AND (d.new_first IS DISTINCT FROM d.old_first OR d.new_last IS DISTINCT FROM d.old_last)
+    WHERE a.customer_id = ANY (ARRAY(SELECT customer_id FROM pg_temp.moved_extremes))
     GROUP BY a.customer_id
 ) AS x
-WHERE s.customer_id = x.customer_id;
+WHERE s.customer_id = x.customer_id
+  AND s.customer_id = ANY (ARRAY(SELECT customer_id FROM pg_temp.moved_extremes));
 
--- (only the customers this day touched: the table holds every customer who ever called)
+-- Customers left with no contact: only those whose day shrank can be (the table holds every
+-- customer who ever called; a join here would plan a scan of all of it).
 DELETE FROM analytics.customer_summary AS s
-USING pg_temp.activity_delta AS d
-WHERE s.customer_id = d.customer_id AND s.total_interactions <= 0;
+WHERE s.customer_id = ANY (ARRAY(SELECT customer_id FROM pg_temp.activity_delta WHERE interactions < 0))
+  AND s.total_interactions <= 0;
