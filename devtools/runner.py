@@ -304,7 +304,7 @@ def parse_range(start: str, end: str) -> list[dt.date]:
         raise ValueError(f"dates must be YYYY-MM-DD, got START={start!r} END={end!r}") from None
     if first > last:
         raise ValueError(f"START {first} is after END {last}")
-    from include.generator.config import EPOCH
+    from include.generator.parameters import EPOCH
     from include.generator.settings import validate_day
 
     if first < EPOCH:
@@ -408,7 +408,7 @@ def execute(
     DatabaseUnavailable (one line, exit 2) means nothing was written.
     """
     from devtools.database import connect, database_url
-    from include.generator.config import DEFAULT_SEED, MAX_INTERACTIONS_PER_DAY
+    from include.generator.parameters import DEFAULT_SEED, MAX_INTERACTIONS_PER_DAY
     from include.storage.customers import check_customer_base
     from include.storage.days import refuse_migrated_days
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import psycopg
 
-from include.generator import config
+from include.generator import parameters
 from include.generator.settings import BatchSettings, validate_day, validate_run
 from include.storage.days import DayLoad, publish_staged, stage_shard, write_day
 
@@ -65,12 +65,13 @@ def settings_from_params(
         )
     return BatchSettings(
         interactions_per_day=whole_number(
-            "interactions_per_day", params.get("interactions_per_day", config.DEFAULT_INTERACTIONS_PER_DAY)
+            "interactions_per_day",
+            params.get("interactions_per_day", parameters.DEFAULT_INTERACTIONS_PER_DAY),
         ),
-        seed=whole_number("seed", params.get("seed", config.DEFAULT_SEED)),
+        seed=whole_number("seed", params.get("seed", parameters.DEFAULT_SEED)),
         new_customers_per_day=whole_number(
             "new_customers_per_day",
-            params.get("new_customers_per_day", config.DEFAULT_NEW_CUSTOMERS_PER_DAY),
+            params.get("new_customers_per_day", parameters.DEFAULT_NEW_CUSTOMERS_PER_DAY),
         ),  # None: derived from interactions_per_day
     )
 
@@ -87,8 +88,10 @@ def shard_size(value: object) -> int:
     value = whole_number("max_rows_per_shard", value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"max_rows_per_shard must be an integer, got {value!r}")
-    if not 1_000 <= value <= config.MAX_INTERACTIONS_PER_DAY:
-        raise ValueError(f"max_rows_per_shard must be between 1,000 and {config.MAX_INTERACTIONS_PER_DAY:,}")
+    if not 1_000 <= value <= parameters.MAX_INTERACTIONS_PER_DAY:
+        raise ValueError(
+            f"max_rows_per_shard must be between 1,000 and {parameters.MAX_INTERACTIONS_PER_DAY:,}"
+        )
     return value
 
 
@@ -131,7 +134,7 @@ def plan_from_params(
     day = resolve_batch_date(params.get("batch_date"), logical_date, run_after)
     settings = settings_from_params(params, conf)
     validate_run(day, settings)
-    max_rows = shard_size(params.get("max_rows_per_shard", config.DEFAULT_MAX_ROWS_PER_SHARD))
+    max_rows = shard_size(params.get("max_rows_per_shard", parameters.DEFAULT_MAX_ROWS_PER_SHARD))
     plan = DayLoad.of(day, settings)
     shards = plan.shards(max_rows)
     return [{**plan.as_xcom(), "shard": [first, stop, len(shards)]} for first, stop in shards]

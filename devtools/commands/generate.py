@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from include.generator import config
+from include.generator import parameters
 from include.storage.sqlfile import SIZES, split_total, write_sql_file
 
 
@@ -59,10 +59,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     volume = p.add_mutually_exclusive_group()
     volume.add_argument(
         "--interactions",
-        type=count(1, config.MAX_INTERACTIONS_PER_DAY),
-        default=config.DEFAULT_INTERACTIONS_PER_DAY,
+        type=count(1, parameters.MAX_INTERACTIONS_PER_DAY),
+        default=parameters.DEFAULT_INTERACTIONS_PER_DAY,
         help="average interactions per day; weekdays get more, weekends fewer "
-        f"(default {config.DEFAULT_INTERACTIONS_PER_DAY:,})",
+        f"(default {parameters.DEFAULT_INTERACTIONS_PER_DAY:,})",
     )
     volume.add_argument(
         "--size",
@@ -73,15 +73,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--seed",
         type=count(0, 2**31 - 1),
-        default=config.DEFAULT_SEED,
-        help=f"base seed; same seed and date give the same rows (default {config.DEFAULT_SEED})",
+        default=parameters.DEFAULT_SEED,
+        help=f"base seed; same seed and date give the same rows (default {parameters.DEFAULT_SEED})",
     )
     p.add_argument(
         "--new-customers-per-day",
-        type=count(0, config.MAX_NEW_CUSTOMERS_PER_DAY),
-        default=config.DEFAULT_NEW_CUSTOMERS_PER_DAY,
+        type=count(0, parameters.MAX_NEW_CUSTOMERS_PER_DAY),
+        default=parameters.DEFAULT_NEW_CUSTOMERS_PER_DAY,
         help="average sign-ups per day (default: derived from the volume, "
-        f"{config.TARGET_CONTACTS_PER_ACTIVE_MONTH} contacts per active customer a month)",
+        f"{parameters.TARGET_CONTACTS_PER_ACTIVE_MONTH} contacts per active customer a month)",
     )
     p.add_argument(
         "--output", type=Path, help="write a SQL file (COPY blocks) instead of loading the database"
@@ -93,8 +93,8 @@ def _handle(args: argparse.Namespace) -> int:
     start = args.start_date or (args.end_date - dt.timedelta(days=29) if args.size else args.end_date)
     if start > args.end_date:
         raise ValueError(f"--start-date {start} is after --end-date {args.end_date}")
-    if start < config.EPOCH:
-        start = config.EPOCH
+    if start < parameters.EPOCH:
+        start = parameters.EPOCH
     days = [start + dt.timedelta(days=i) for i in range((args.end_date - start).days + 1)]
 
     # Imports that open connections or pull pandas wait until the input is known to be good.

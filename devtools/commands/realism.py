@@ -2,7 +2,7 @@
 
 Reads the database in use (every loaded day), prints the table and writes it into
 docs/realism.md (devtools/docs_pages.py; `--page -` leaves it alone). The published ranges
-carry their sources (the same ones include/generator/config.py cites). A figure the generator
+carry their sources (the same ones include/generator/parameters.py cites). A figure the generator
 does not model yet says so instead of a number.
 """
 
@@ -13,7 +13,7 @@ import datetime as dt
 import statistics
 
 from devtools.commands import realism_customers
-from include.generator.config import CONTACT_RATE_RANGE
+from include.generator.parameters import CONTACT_RATE_RANGE
 
 #: figure -> (low, high, source); None bounds are open.
 PUBLISHED = {

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from include.generator import config, workforce
+from include.generator import parameters, workforce
 from include.generator.customers import CustomerBase, customers_changed_between, day_index
 from include.generator.stable_random import FIELDS, uniform
 
-TYPES = tuple(config.INTERACTION_TYPES)
+TYPES = tuple(parameters.INTERACTION_TYPES)
 CANCELLATION, PLAN_CHANGE = TYPES.index("CANCELLATION"), TYPES.index("PLAN_CHANGE")
 BILLING, PAYMENT = TYPES.index("BILLING"), TYPES.index("PAYMENT")
 #: At most this share of a day's rows announce account events (a day sized by hand may be far
@@ -59,8 +59,10 @@ def _announced_churn(seed: int, base: CustomerBase, d: int, changed: np.ndarray)
     """Base indices of the customers who ask to cancel on day `d` (they churn within days)."""
     churn = base.churn_day[changed]
     ids = base.customer_id[changed]
-    lag = 1 + (uniform(seed, ids, FIELDS["churn_announce_lag"]) * config.CHURN_ANNOUNCE_MAX_DAYS).astype(int)
-    says = uniform(seed, ids, FIELDS["churn_announced"]) < config.CHURN_ANNOUNCED_SHARE
+    lag = 1 + (uniform(seed, ids, FIELDS["churn_announce_lag"]) * parameters.CHURN_ANNOUNCE_MAX_DAYS).astype(
+        int
+    )
+    says = uniform(seed, ids, FIELDS["churn_announced"]) < parameters.CHURN_ANNOUNCED_SHARE
     return changed[says & (churn - lag == d)]
 
 
@@ -71,9 +73,11 @@ def _announced_plan_changes(seed: int, base: CustomerBase, d: int, changed: np.n
     for e in range(1, base.event_day.shape[1]):
         lag = (
             uniform(seed, ids, FIELDS["plan_change_announce_lag"] + e)
-            * (config.PLAN_CHANGE_ANNOUNCE_MAX_DAYS + 1)
+            * (parameters.PLAN_CHANGE_ANNOUNCE_MAX_DAYS + 1)
         ).astype(int)
-        says = uniform(seed, ids, FIELDS["plan_change_announced"] + e) < config.PLAN_CHANGE_ANNOUNCED_SHARE
+        says = (
+            uniform(seed, ids, FIELDS["plan_change_announced"] + e) < parameters.PLAN_CHANGE_ANNOUNCED_SHARE
+        )
         found.append(changed[says & (base.event_day[changed, e] - lag == d)])
     return np.concatenate(found)
 
@@ -84,8 +88,8 @@ def _suspended_billing(
     """(base indices, types) of suspended customers' extra billing and payment contacts on `d`."""
     who = np.flatnonzero(base.suspended & active)
     keys = base.customer_id[who] * 100_000 + d
-    calls = uniform(seed, keys, FIELDS["suspended_contact"]) < config.SUSPENDED_BILLING_CONTACTS_PER_DAY
-    payment = uniform(seed, keys, FIELDS["suspended_contact_type"]) < config.SUSPENDED_PAYMENT_SHARE
+    calls = uniform(seed, keys, FIELDS["suspended_contact"]) < parameters.SUSPENDED_BILLING_CONTACTS_PER_DAY
+    payment = uniform(seed, keys, FIELDS["suspended_contact_type"]) < parameters.SUSPENDED_PAYMENT_SHARE
     return who[calls], np.where(payment[calls], PAYMENT, BILLING)
 
 
@@ -94,7 +98,7 @@ def announced_on(
 ) -> Announcements:
     """The day's announcing contacts, placed in slots of its blocks (`active`: the day's pool)."""
     d = day_index(day)
-    horizon = max(config.CHURN_ANNOUNCE_MAX_DAYS, config.PLAN_CHANGE_ANNOUNCE_MAX_DAYS)
+    horizon = max(parameters.CHURN_ANNOUNCE_MAX_DAYS, parameters.PLAN_CHANGE_ANNOUNCE_MAX_DAYS)
     changed = customers_changed_between(base, d - 1, d + horizon)
     changed = changed[active[changed]]
     churners = _announced_churn(seed, base, d, changed)
@@ -106,7 +110,7 @@ def announced_on(
     ).astype(np.int64)
     keys = base.customer_id[customer] * 100_000 + d
     # A day sized below what its customers would call announces proportionally less.
-    natural_rows = active.sum() * config.TARGET_CONTACTS_PER_ACTIVE_MONTH / 30.44
+    natural_rows = active.sum() * parameters.TARGET_CONTACTS_PER_ACTIVE_MONTH / 30.44
     thin = uniform(seed, keys, FIELDS["announce_thinning"]) < n_rows / max(natural_rows, 1.0)
     customer, itype, keys = customer[thin], itype[thin], keys[thin]
     sizes = np.array(workforce.site_sizes(n_rows) if n_rows > 0 else [0])

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 import holidays
 import numpy as np
 
-from include.generator import config, geography
+from include.generator import geography, parameters
 from include.generator.stable_random import normal, uniform
 
-TYPES = tuple(config.INTERACTION_TYPES)
-EVENT_KINDS = tuple(config.PLANTED_EVENTS)
-INTERVALS_PER_DAY = 24 * 60 // config.INTERVAL_MINUTES
-_MAX_EVENT_DAYS = max(e["duration_days"][1] for e in config.PLANTED_EVENTS.values())
+TYPES = tuple(parameters.INTERACTION_TYPES)
+EVENT_KINDS = tuple(parameters.PLANTED_EVENTS)
+INTERVALS_PER_DAY = 24 * 60 // parameters.INTERVAL_MINUTES
+_MAX_EVENT_DAYS = max(e["duration_days"][1] for e in parameters.PLANTED_EVENTS.values())
 _DIVISIONS = tuple(geography.DIVISIONS)
 _POPULATION = np.array(list(geography.STATE_POPULATION_2020.values()), dtype=float)
 #: Share of the population (hence, roughly, of the contacts) living in each census division.
@@ -46,11 +46,11 @@ def holiday_factor(day: dt.date) -> float:
     name = holiday_name(day)
     if name is None:
         return 1.0
-    return config.HOLIDAY_VOLUME.get(name, config.HOLIDAY_VOLUME_MINOR)
+    return parameters.HOLIDAY_VOLUME.get(name, parameters.HOLIDAY_VOLUME_MINOR)
 
 
 def _is_major(day: dt.date) -> bool:
-    return holiday_name(day) in config.HOLIDAY_VOLUME
+    return holiday_name(day) in parameters.HOLIDAY_VOLUME
 
 
 def _is_working_day(day: dt.date) -> bool:
@@ -70,7 +70,7 @@ def is_post_holiday(day: dt.date) -> bool:
 
 
 def stores_closed(day: dt.date) -> bool:
-    return holiday_name(day) in config.STORE_CLOSED_HOLIDAYS
+    return holiday_name(day) in parameters.STORE_CLOSED_HOLIDAYS
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class PlantedEvent:
         if self.started_at is None:
             return np.ones(INTERVALS_PER_DAY)
         midnight = dt.datetime.combine(day, dt.time(0), dt.UTC)
-        t = np.arange(INTERVALS_PER_DAY) * config.INTERVAL_MINUTES + config.INTERVAL_MINUTES / 2
+        t = np.arange(INTERVALS_PER_DAY) * parameters.INTERVAL_MINUTES + parameters.INTERVAL_MINUTES / 2
         since = t - (self.started_at - midnight).total_seconds() / 60
         after = t - (self.restored_at - midnight).total_seconds() / 60
         onset = np.clip(since / self.onset_minutes, 0, 1)
@@ -131,7 +131,7 @@ class PlantedEvent:
 
 def _event_starting(seed: int, kind_index: int, start: dt.date) -> PlantedEvent | None:
     kind = EVENT_KINDS[kind_index]
-    spec = config.PLANTED_EVENTS[kind]
+    spec = parameters.PLANTED_EVENTS[kind]
     if start.toordinal() % spec["start_every_days"]:
         return None
     key = np.array([start.toordinal()], dtype=np.int64)
@@ -168,11 +168,11 @@ def _timed_event(seed: int, kind_index: int, start: dt.date, days: int, division
     """An event with a start time (local to its region), an onset ramp, a restoration and a decay;
     its dates are the UTC days it touches."""
     kind = EVENT_KINDS[kind_index]
-    spec = config.PLANTED_EVENTS[kind]
+    spec = parameters.PLANTED_EVENTS[kind]
     key = np.array([start.toordinal()], dtype=np.int64)
     low, high = spec["start_local_hours"]
     minutes = int((low + uniform(seed, key, 1_250 + kind_index)[0] * (high - low)) * 60)
-    zone = ZoneInfo(_division_zone(division) if division is not None else config.CENTER_TIME_ZONE)
+    zone = ZoneInfo(_division_zone(division) if division is not None else parameters.CENTER_TIME_ZONE)
     local = dt.datetime.combine(start, dt.time(0), zone) + dt.timedelta(minutes=minutes)
     started = local.astimezone(dt.UTC)
     restored = started + dt.timedelta(hours=days * spec["hours_per_day"])
@@ -260,11 +260,11 @@ def _regional_extra(
 
 @lru_cache(maxsize=1024)
 def day_plan(day: dt.date, seed: int) -> DayPlan:
-    base_p = np.array([config.INTERACTION_TYPES[t][0] for t in TYPES], dtype=float)
+    base_p = np.array([parameters.INTERACTION_TYPES[t][0] for t in TYPES], dtype=float)
     base_p = base_p / base_p.sum()
     lift = np.ones(len(TYPES))
-    if any(day.day - c in config.BILL_CYCLE_DAYS_AFTER for c in config.BILL_CYCLE_DAYS):
-        lift *= np.array([config.BILL_CYCLE_TYPE_LIFT.get(t, 1.0) for t in TYPES])
+    if any(day.day - c in parameters.BILL_CYCLE_DAYS_AFTER for c in parameters.BILL_CYCLE_DAYS):
+        lift *= np.array([parameters.BILL_CYCLE_TYPE_LIFT.get(t, 1.0) for t in TYPES])
     events = events_on(seed, day)
     regional = [e for e in events if e.division is not None]
     type_csat = np.zeros(len(TYPES))
@@ -278,15 +278,15 @@ def day_plan(day: dt.date, seed: int) -> DayPlan:
     # Regional events add contacts from their division's customers (one region at a time).
     extra, division, csat, region_profile = _regional_extra(day, regional, base_p)
     extra_mass = float(extra.sum())
-    noise = float(np.exp(config.DAILY_NOISE_SIGMA * normal(seed, np.array([day.toordinal()]), 1_300)[0]))
+    noise = float(np.exp(parameters.DAILY_NOISE_SIGMA * normal(seed, np.array([day.toordinal()]), 1_300)[0]))
     factor = (
-        config.WEEKDAY_VOLUME[day.weekday()]
-        * config.MONTH_VOLUME[day.month - 1]
+        parameters.WEEKDAY_VOLUME[day.weekday()]
+        * parameters.MONTH_VOLUME[day.month - 1]
         * holiday_factor(day)
-        * (config.POST_HOLIDAY_SURGE if is_post_holiday(day) else 1.0)
+        * (parameters.POST_HOLIDAY_SURGE if is_post_holiday(day) else 1.0)
         * noise
         * (national_mass + extra_mass)
-        * config.VOLUME_CALIBRATION
+        * parameters.VOLUME_CALIBRATION
     )
     wait = 1.0
     for e in events:
@@ -309,7 +309,7 @@ def day_plan(day: dt.date, seed: int) -> DayPlan:
     )
 
 
-def day_volume(day: dt.date, interactions_per_day: int, seed: int = config.DEFAULT_SEED) -> int:
+def day_volume(day: dt.date, interactions_per_day: int, seed: int = parameters.DEFAULT_SEED) -> int:
     """Rows for a UTC day: the requested average shaped by the calendar (at least 1): weekday,
     month, holidays, the surge after them, bill runs, planted events and noise, each of the
     local day each time zone lives in during the UTC day (interval_mass)."""
@@ -331,10 +331,12 @@ def population_zone_share() -> np.ndarray:
 @lru_cache(maxsize=16)
 def local_profile(weekday: int) -> np.ndarray:
     """Share of a local day's contacts per local interval (weekends flatter)."""
-    hourly = np.array(config.HOURLY_PROFILE, dtype=float)
+    hourly = np.array(parameters.HOURLY_PROFILE, dtype=float)
     if weekday >= 5:
-        hourly = (1 - config.WEEKEND_HOURLY_FLATTEN) * hourly + config.WEEKEND_HOURLY_FLATTEN * hourly.mean()
-    per = 60 // config.INTERVAL_MINUTES
+        hourly = (
+            1 - parameters.WEEKEND_HOURLY_FLATTEN
+        ) * hourly + parameters.WEEKEND_HOURLY_FLATTEN * hourly.mean()
+    per = 60 // parameters.INTERVAL_MINUTES
     return np.repeat(hourly / hourly.sum() / per, per)
 
 
@@ -342,21 +344,21 @@ def store_hours(day: dt.date) -> tuple[int, int] | None:
     """A store's local opening hours on `day` (None: closed): holidays, published eve hours, the weekday's."""
     if stores_closed(day):
         return None
-    return config.STORE_EVE_HOURS.get((day.month, day.day), config.STORE_HOURS[day.weekday()])
+    return parameters.STORE_EVE_HOURS.get((day.month, day.day), parameters.STORE_HOURS[day.weekday()])
 
 
 @lru_cache(maxsize=64)
 def store_profile(day: dt.date) -> np.ndarray:
     """Store visits per local interval of `day`, relative to an ordinary day of its weekday
     (sums to 1 on an ordinary day, less on short eves, 0 when closed)."""
-    hourly = np.array(config.HOURLY_PROFILE, dtype=float)
-    opens, closes = config.STORE_HOURS[day.weekday()]
+    hourly = np.array(parameters.HOURLY_PROFILE, dtype=float)
+    opens, closes = parameters.STORE_HOURS[day.weekday()]
     usual = hourly[opens:closes].sum()
     hours = store_hours(day)
     open_now = np.zeros(24, dtype=bool)
     if hours is not None:
         open_now[hours[0] : hours[1]] = True
-    per = 60 // config.INTERVAL_MINUTES
+    per = 60 // parameters.INTERVAL_MINUTES
     return np.repeat(np.where(open_now, hourly, 0.0) / usual / per, per)
 
 
@@ -365,7 +367,7 @@ def interval_mass(day: dt.date, seed: int, store: bool = False) -> np.ndarray:
     """(zones, UTC intervals of `day`) expected contacts per contact of an average day: each
     zone's population share x the volume factor of the zone's local day at that moment x the
     local day's profile (store visits: its store hours). A holiday starts at local midnight."""
-    offsets = geography.utc_offsets(day) // 60 // config.INTERVAL_MINUTES
+    offsets = geography.utc_offsets(day) // 60 // parameters.INTERVAL_MINUTES
     j = np.arange(INTERVALS_PER_DAY)
     mass = np.zeros((len(offsets), INTERVALS_PER_DAY))
     for z, offset in enumerate(offsets):
@@ -384,7 +386,7 @@ def region_day_profile(day: dt.date, division: int) -> np.ndarray:
     """Per UTC interval of `day`: the share of an average local day's contacts the division's main
     time zone makes then (its local days' profiles; sums to about 1)."""
     zone = geography.TIME_ZONES.index(_division_zone(division))
-    offset = int(geography.utc_offsets(day)[zone]) // 60 // config.INTERVAL_MINUTES
+    offset = int(geography.utc_offsets(day)[zone]) // 60 // parameters.INTERVAL_MINUTES
     local = np.arange(INTERVALS_PER_DAY) + offset
     shift = np.floor_divide(local, INTERVALS_PER_DAY)
     weekday = np.array([(day + dt.timedelta(days=int(k))).weekday() for k in shift])

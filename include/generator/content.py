@@ -13,12 +13,12 @@ import datetime as dt
 
 import numpy as np
 
-from include.generator import config
+from include.generator import parameters
 from include.generator.calendar import DayPlan, holiday_name
 
-TYPES = tuple(config.INTERACTION_TYPES)
-CHANNELS = tuple(config.CHANNEL_MIX)
-_CONFIGURED = np.array([config.INTERACTION_TYPES[t][0] for t in TYPES])
+TYPES = tuple(parameters.INTERACTION_TYPES)
+CHANNELS = tuple(parameters.CHANNEL_MIX)
+_CONFIGURED = np.array([parameters.INTERACTION_TYPES[t][0] for t in TYPES])
 _CONFIGURED = _CONFIGURED / _CONFIGURED.sum()
 CANCELLATION = TYPES.index("CANCELLATION")
 #: Types whose announcing contacts come out of the day's ordinary ones (the mix stays as configured).
@@ -37,9 +37,9 @@ def days_after(day: dt.date, holiday: str, within: int) -> int | None:
 def holiday_type_lift(day: dt.date) -> np.ndarray:
     """Per type: how the holiday season changes what people call about on `day`."""
     lift = np.ones(len(TYPES))
-    k = days_after(day, "Christmas Day", max(config.CHRISTMAS_TYPE_LIFT))
+    k = days_after(day, "Christmas Day", max(parameters.CHRISTMAS_TYPE_LIFT))
     if k is not None and day.month == 12:
-        for code, factor in config.CHRISTMAS_TYPE_LIFT[k].items():
+        for code, factor in parameters.CHRISTMAS_TYPE_LIFT[k].items():
             lift[TYPES.index(code)] *= factor
     return lift
 
@@ -48,7 +48,7 @@ def channel_lift(day: dt.date) -> np.ndarray:
     """Per channel: the holiday's factor on the day's channel mix (Black Friday fills the stores)."""
     lift = np.ones(len(CHANNELS))
     if holiday_name(day - dt.timedelta(days=1)) == "Thanksgiving Day":
-        lift[CHANNELS.index("IN_STORE")] *= config.BLACK_FRIDAY_STORE_LIFT
+        lift[CHANNELS.index("IN_STORE")] *= parameters.BLACK_FRIDAY_STORE_LIFT
     return lift
 
 
@@ -61,7 +61,7 @@ def day_mix(plan: DayPlan, n_rows: int, announced: np.ndarray) -> DayPlan:
     adjusted = expected.copy()
     for t in _ANNOUNCED_INSTEAD:
         adjusted[t] = max(expected[t] - announced[t], _LEAST_KEPT * expected[t])
-    save = config.CANCELLATION_SAVE_RATE
+    save = parameters.CANCELLATION_SAVE_RATE
     lift = plan.type_p[CANCELLATION] / _CONFIGURED[CANCELLATION]  # price changes lift it
     saved = announced[CANCELLATION] * save / (1 - save) * lift
     adjusted[CANCELLATION] = max(saved, _LEAST_KEPT * expected[CANCELLATION] / 4)  # small days keep a few

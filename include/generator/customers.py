@@ -16,19 +16,19 @@ from functools import lru_cache
 
 import numpy as np
 
-from include.generator import config, geography
+from include.generator import geography, parameters
 from include.generator.reference import Reference
 from include.generator.stable_random import FIELDS, normal, uniform
 
-SEGMENTS = tuple(config.SEGMENT_MIX)
-LANGUAGES = tuple(config.LANGUAGE_MIX)
+SEGMENTS = tuple(parameters.SEGMENT_MIX)
+LANGUAGES = tuple(parameters.LANGUAGE_MIX)
 CHANGE_TYPES = ("New", "Upgrade", "Downgrade")
 _NEVER = np.iinfo(np.int32).max // 2
 _ID_STRIDE = 10_000  # customer_id = (day index + 1) * 10_000 + k for sign-ups after EPOCH
 
 
 #: Contact propensity factor by plan tier (index 0: no plan yet, no contacts).
-TIER_CONTACT_FACTOR = np.array([0.0] + [config.TIER_PROPENSITY[t] for t in range(1, 5)])
+TIER_CONTACT_FACTOR = np.array([0.0] + [parameters.TIER_PROPENSITY[t] for t in range(1, 5)])
 
 
 class CustomerBaseMismatch(ValueError):
@@ -36,11 +36,11 @@ class CustomerBaseMismatch(ValueError):
 
 
 def day_index(day: dt.date) -> int:
-    return (day - config.EPOCH).days
+    return (day - parameters.EPOCH).days
 
 
 def index_day(index: int) -> dt.date:
-    return config.EPOCH + dt.timedelta(days=int(index))
+    return parameters.EPOCH + dt.timedelta(days=int(index))
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class CustomerBase:
     propensity: np.ndarray  # float64 contact weight, before the plan-tier factor
     state: np.ndarray  # int8 index into geography.STATES (population-weighted)
     zone: np.ndarray  # int8 index into geography.TIME_ZONES (consistent with the state)
-    language: np.ndarray  # int8 index into config.LANGUAGE_MIX: the customer's preferred language
+    language: np.ndarray  # int8 index into parameters.LANGUAGE_MIX: the customer's preferred language
     event_day: np.ndarray  # (n, K+1) int32 plan start days, _NEVER where none
     event_plan: np.ndarray  # (n, K+1) int16 service_plan_id
     event_tier: np.ndarray  # (n, K+1) int8
@@ -100,14 +100,14 @@ def signups_per_day(seed: int, new_per_day: int, last_index: int) -> np.ndarray:
     """Sign-ups of each day 0..last_index: monotone in `new_per_day` for every day, so a run
     with fewer sign-ups a day has a prefix of each day's sign-ups of a run with more."""
     days = np.arange(last_index + 1, dtype=np.int64)
-    weekday = np.array(config.WEEKDAY_SIGNUPS)[(np.array([config.EPOCH.weekday()]) + days) % 7]
+    weekday = np.array(parameters.WEEKDAY_SIGNUPS)[(np.array([parameters.EPOCH.weekday()]) + days) % 7]
     noise = 0.5 + uniform(seed, days, FIELDS["signup_noise"])
-    return np.minimum(np.rint(new_per_day * weekday * noise), config.SIGNUPS_ID_LIMIT).astype(np.int64)
+    return np.minimum(np.rint(new_per_day * weekday * noise), parameters.SIGNUPS_ID_LIMIT).astype(np.int64)
 
 
 def initial_customers(new_per_day: int) -> int:
     """Customers active on EPOCH: as many as the sign-ups keep active (a stationary base)."""
-    return max(config.MIN_INITIAL_CUSTOMERS, round(new_per_day * config.MEAN_LIFETIME_DAYS))
+    return max(parameters.MIN_INITIAL_CUSTOMERS, round(new_per_day * parameters.MEAN_LIFETIME_DAYS))
 
 
 def base_size(seed: int, new_per_day: int, through: dt.date) -> int:
@@ -125,14 +125,14 @@ def in_base(seed: int, new_per_day: int, through: int, base: CustomerBase) -> np
         held = np.zeros(len(base.customer_id), dtype=bool)
         held[: base_size(seed, new_per_day, index_day(through))] = True
         return held
-    initial = base.customer_id >= config.INITIAL_ID_BASE
+    initial = base.customer_id >= parameters.INITIAL_ID_BASE
     counts = signups_per_day(seed, new_per_day, through)
     day = base.registration_day.astype(np.int64)
     rank = base.customer_id - (day + 1) * _ID_STRIDE  # 1-based rank of a sign-up in its day
     signed_up = (~initial) & (day <= through)
     signed_up[signed_up] = rank[signed_up] <= counts[day[signed_up]]
     return signed_up | (
-        initial & (base.customer_id - config.INITIAL_ID_BASE <= initial_customers(new_per_day))
+        initial & (base.customer_id - parameters.INITIAL_ID_BASE <= initial_customers(new_per_day))
     )
 
 
@@ -152,7 +152,7 @@ def build_customer_base(seed: int, new_per_day: int, through: dt.date, reference
     """
     last = day_index(through)
     if last < 0:
-        raise ValueError(f"dates before {config.EPOCH} are not supported (got {through})")
+        raise ValueError(f"dates before {parameters.EPOCH} are not supported (got {through})")
     bucket_end = (last // _BUCKET_DAYS + 1) * _BUCKET_DAYS - 1
     key, universe = _universe(seed, new_per_day, bucket_end, reference)
     n = initial_customers(new_per_day) + int(signups_per_day(seed, new_per_day, last).sum())
@@ -177,7 +177,7 @@ def _universe(seed: int, new_per_day: int, last: int, reference: Reference) -> t
             _UNIVERSES.pop(older)
         needed = initial_customers(new_per_day) + int(signups_per_day(seed, new_per_day, last).sum())
         while _UNIVERSES and sum(len(b.customer_id) for b in _UNIVERSES.values()) + needed > (
-            config.MAX_CUSTOMER_BASE
+            parameters.MAX_CUSTOMER_BASE
         ):
             _CHANGES.pop(next(iter(_UNIVERSES)), None)
             _UNIVERSES.pop(next(iter(_UNIVERSES)))  # the oldest: a base can take hundreds of MB
@@ -235,14 +235,16 @@ def _build(seed: int, new_per_day: int, last: int, reference: Reference) -> Cust
     day_of = np.repeat(np.arange(last + 1, dtype=np.int64), counts)
     daily_ids = (day_of + 1) * _ID_STRIDE + (np.arange(counts.sum()) - starts) + 1
     del starts
-    initial_ids = config.INITIAL_ID_BASE + np.arange(1, initial_customers(new_per_day) + 1, dtype=np.int64)
+    initial_ids = parameters.INITIAL_ID_BASE + np.arange(
+        1, initial_customers(new_per_day) + 1, dtype=np.int64
+    )
     # Active on EPOCH: the ages of a stationary base are exponential with the mean lifetime.
-    age = -np.log1p(-uniform(seed, initial_ids, FIELDS["initial_age"])) * config.MEAN_LIFETIME_DAYS
-    initial_days = -1 - np.floor(np.minimum(age, 365 * config.INITIAL_MAX_AGE_YEARS)).astype(np.int64)
+    age = -np.log1p(-uniform(seed, initial_ids, FIELDS["initial_age"])) * parameters.MEAN_LIFETIME_DAYS
+    initial_days = -1 - np.floor(np.minimum(age, 365 * parameters.INITIAL_MAX_AGE_YEARS)).astype(np.int64)
     ids = np.concatenate([initial_ids, daily_ids])
     reg = np.concatenate([initial_days, day_of]).astype(np.int32)
     del daily_ids, day_of, initial_days, age
-    n, k = len(ids), config.MAX_PLAN_CHANGES + 1
+    n, k = len(ids), parameters.MAX_PLAN_CHANGES + 1
     out = {
         "segment": np.empty(n, np.int8),
         "churn_day": np.empty(n, np.int32),
@@ -266,24 +268,24 @@ def _build(seed: int, new_per_day: int, last: int, reference: Reference) -> Cust
 def is_suspended(seed: int, ids: np.ndarray) -> np.ndarray:
     """Whether each customer is suspended while not churned: PostgreSQL keeps only the status
     after churn, so the lake asks here what it was before (include/export)."""
-    return uniform(seed, np.asarray(ids, dtype=np.int64), FIELDS["suspended"]) < config.SUSPENDED_SHARE
+    return uniform(seed, np.asarray(ids, dtype=np.int64), FIELDS["suspended"]) < parameters.SUSPENDED_SHARE
 
 
 def _draw(seed: int, ids: np.ndarray, reg: np.ndarray, reference: Reference) -> dict[str, np.ndarray]:
     """Attributes and plan timeline of these customers: pure functions of (seed, id, registration)."""
     segment = np.searchsorted(
-        np.cumsum(list(config.SEGMENT_MIX.values())), uniform(seed, ids, FIELDS["segment"]), side="right"
+        np.cumsum(list(parameters.SEGMENT_MIX.values())), uniform(seed, ids, FIELDS["segment"]), side="right"
     )
     segment = np.minimum(segment, len(SEGMENTS) - 1).astype(np.int8)
-    lifetime = np.ceil(-np.log1p(-uniform(seed, ids, FIELDS["lifetime"])) * config.MEAN_LIFETIME_DAYS).astype(
-        np.int32
-    )
+    lifetime = np.ceil(
+        -np.log1p(-uniform(seed, ids, FIELDS["lifetime"])) * parameters.MEAN_LIFETIME_DAYS
+    ).astype(np.int32)
     # Sign-ups churn a lifetime after registering; initial customers were active on EPOCH and
     # (memoryless) have a whole lifetime left from there.
     churn = np.where(reg >= 0, reg + lifetime + 1, lifetime)
     suspended = is_suspended(seed, ids)
-    z = np.minimum(normal(seed, ids, FIELDS["propensity"]), config.PROPENSITY_MAX_Z)
-    propensity = np.exp(config.PROPENSITY_SIGMA * z)
+    z = np.minimum(normal(seed, ids, FIELDS["propensity"]), parameters.PROPENSITY_MAX_Z)
+    propensity = np.exp(parameters.PROPENSITY_SIGMA * z)
     state = geography.draw_states(uniform(seed, ids, FIELDS["state"]))
     zone = geography.draw_zones(state, uniform(seed, ids, FIELDS["time_zone"]))
     language = geography.draw_languages(state, uniform(seed, ids, FIELDS["language"]), LANGUAGES)
@@ -305,25 +307,26 @@ def _plan_timeline(
     seed: int, ids: np.ndarray, reg: np.ndarray, segment: np.ndarray, churn: np.ndarray, reference: Reference
 ) -> dict[str, np.ndarray]:
     """Each customer's plan events (day, plan, tier, change type), up to MAX_PLAN_CHANGES, before churn."""
-    k = config.MAX_PLAN_CHANGES + 1
+    k = parameters.MAX_PLAN_CHANGES + 1
     n = len(ids)
     event_day = np.full((n, k), _NEVER, dtype=np.int32)
     event_tier = np.zeros((n, k), dtype=np.int8)
     event_plan = np.zeros((n, k), dtype=np.int16)
     event_type = np.zeros((n, k), dtype=np.int8)
-    start_tiers = np.array([config.SEGMENT_START_TIERS[s] for s in SEGMENTS])
+    start_tiers = np.array([parameters.SEGMENT_START_TIERS[s] for s in SEGMENTS])
     tier = start_tiers[segment, (uniform(seed, ids, FIELDS["start_tier"]) < 0.5).astype(int)]
-    business = uniform(seed, ids, FIELDS["business"]) < config.BUSINESS_SHARE
-    low_b, high_b = config.BUSINESS_TIERS
+    business = uniform(seed, ids, FIELDS["business"]) < parameters.BUSINESS_SHARE
+    low_b, high_b = parameters.BUSINESS_TIERS
     tier = np.where(business, np.where(segment == SEGMENTS.index("Premium"), high_b, low_b), tier)
     day = reg.astype(np.int64)
     for e in range(k):
         if e > 0:
             gap = np.ceil(
-                -np.log1p(-uniform(seed, ids, FIELDS["plan_change_gap"] + e)) * config.PLAN_CHANGE_MEAN_DAYS
+                -np.log1p(-uniform(seed, ids, FIELDS["plan_change_gap"] + e))
+                * parameters.PLAN_CHANGE_MEAN_DAYS
             )
             day = day + np.maximum(gap, 1).astype(np.int64)
-            up = uniform(seed, ids, FIELDS["plan_change_up"] + e) < config.UPGRADE_SHARE
+            up = uniform(seed, ids, FIELDS["plan_change_up"] + e) < parameters.UPGRADE_SHARE
             up = np.where(tier == 4, False, np.where(tier == 1, True, up))
             up = np.where(business, tier == low_b, up)
             step = np.where(business, high_b - low_b, 1)
@@ -392,7 +395,9 @@ def email_addresses(seed: int, ids: np.ndarray, first: np.ndarray, last: np.ndar
     """Plausible, unique addresses: the name in one of the usual styles, a number and a common
     domain. The number is a bijection of the customer id (a multiplicative permutation), not
     the id: the name part has no digits, so two customers never share an address."""
-    compact = np.where(ids >= config.INITIAL_ID_BASE, ids - config.INITIAL_ID_BASE + _SIGNUP_IDS_BELOW, ids)
+    compact = np.where(
+        ids >= parameters.INITIAL_ID_BASE, ids - parameters.INITIAL_ID_BASE + _SIGNUP_IDS_BELOW, ids
+    )
     number = (compact * _EMAIL_MULTIPLIER + seed) % _EMAIL_NUMBERS
     first, last = _clean(first), _clean(last)
     initial = np.strings.slice(first, 0, 1)
@@ -425,8 +430,8 @@ _SIGNUP_IDS_BELOW = 100_000_000
 _EMAIL_NUMBERS = 1 << 28  # compact numbers stay below this; an odd multiplier permutes them
 _EMAIL_MULTIPLIER = 2_654_435_761
 _EMAIL_DOMAINS = (
-    np.array(list(config.EMAIL_DOMAIN_SHARE), dtype=_S),
-    np.cumsum(list(config.EMAIL_DOMAIN_SHARE.values())) / sum(config.EMAIL_DOMAIN_SHARE.values()),
+    np.array(list(parameters.EMAIL_DOMAIN_SHARE), dtype=_S),
+    np.cumsum(list(parameters.EMAIL_DOMAIN_SHARE.values())) / sum(parameters.EMAIL_DOMAIN_SHARE.values()),
 )
 
 
@@ -543,7 +548,7 @@ def _copy_escape(column: np.ndarray) -> np.ndarray:
 
 
 def _dates(days: np.ndarray) -> np.ndarray:
-    return (np.datetime64(config.EPOCH, "D") + days.astype(np.int64)).astype("U10").astype(_S)
+    return (np.datetime64(parameters.EPOCH, "D") + days.astype(np.int64)).astype("U10").astype(_S)
 
 
 def _lines(columns: list[np.ndarray]) -> bytes:
@@ -569,7 +574,7 @@ def customer_copy_text(base: CustomerBase, mask: np.ndarray, as_of: int) -> byte
     churned = churn <= as_of
     status = np.where(churned, "Inactive", np.where(base.suspended[index], "Suspended", "Active")).astype(_S)
     created = (
-        np.datetime64(config.EPOCH, "s") + reg.astype(np.int64) * 86_400 + 8 * 3_600 + (ids % 36_000)
+        np.datetime64(parameters.EPOCH, "s") + reg.astype(np.int64) * 86_400 + 8 * 3_600 + (ids % 36_000)
     ).astype("U19")
     return _lines(
         [

@@ -13,7 +13,16 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from include.generator import accounts, config, content, geography, outcomes, repeats, schedules, workforce
+from include.generator import (
+    accounts,
+    content,
+    geography,
+    outcomes,
+    parameters,
+    repeats,
+    schedules,
+    workforce,
+)
 from include.generator.calendar import DayPlan, day_plan, interval_mass
 from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, day_index
 from include.generator.outcomes import CHANNELS, LANGUAGES, RESOLUTIONS, SKILLS, SUMMARIES, TYPES  # noqa: F401
@@ -25,7 +34,7 @@ US_PER_HOUR = 3_600_000_000
 IN_STORE = CHANNELS.index("IN_STORE")
 STORE_GROUP = workforce.GROUPS.index("Store")
 _POSITION_BITS = 17  # a block's row positions, packed under the time when sorting
-assert config.BLOCK_SIZE <= 1 << _POSITION_BITS
+assert parameters.BLOCK_SIZE <= 1 << _POSITION_BITS
 
 
 def first_id(day: dt.date) -> int:
@@ -40,9 +49,9 @@ def block_sizes(n_rows: int) -> list[int]:
 
 def hourly_weights(day: dt.date) -> np.ndarray:
     """Share of a customer's contacts per local hour of the day."""
-    w = np.array(config.HOURLY_PROFILE, dtype=float)
+    w = np.array(parameters.HOURLY_PROFILE, dtype=float)
     if day.weekday() >= 5:
-        w = (1 - config.WEEKEND_HOURLY_FLATTEN) * w + config.WEEKEND_HOURLY_FLATTEN * w.mean()
+        w = (1 - parameters.WEEKEND_HOURLY_FLATTEN) * w + parameters.WEEKEND_HOURLY_FLATTEN * w.mean()
     return w / w.sum()
 
 
@@ -180,7 +189,7 @@ def day_context(
         pool_ids=base.customer_id[active],
         pool_cdf=cdf / cdf[-1],
         reference=reference,
-        type_department=np.array([DEPARTMENTS.index(config.INTERACTION_TYPES[t][2]) for t in TYPES]),
+        type_department=np.array([DEPARTMENTS.index(parameters.INTERACTION_TYPES[t][2]) for t in TYPES]),
         plan=plan,
         pool_zone=zone,
         pool_language=base.language[active],
@@ -200,7 +209,7 @@ def day_context(
             schedules.site_need(day, staffed_for, seed, site, store)
             for site, store in workforce.places(workforce.build_roster(seed, staffed_for, reference).n_sites)
         ),
-        on_duty=_on_duty(shifts, shifts.hire_day <= (day - config.EPOCH).days),
+        on_duty=_on_duty(shifts, shifts.hire_day <= (day - parameters.EPOCH).days),
         planted_accounts=announced.by_block(pool_of),
         planted_sources=in_pool(planted.sources),
         planted_repeats=in_pool(planted.targets),
@@ -242,7 +251,7 @@ def _without_stores(p: np.ndarray) -> np.ndarray:
 def center_offset(day: dt.date) -> int:
     """Seconds the contact center's clock is ahead of UTC at noon UTC of `day`."""
     noon = dt.datetime.combine(day, dt.time(12), dt.UTC)
-    return int(noon.astimezone(ZoneInfo(config.CENTER_TIME_ZONE)).utcoffset().total_seconds())
+    return int(noon.astimezone(ZoneInfo(parameters.CENTER_TIME_ZONE)).utcoffset().total_seconds())
 
 
 _NO_SLOTS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
@@ -275,7 +284,7 @@ class Arrivals:
     planted: np.ndarray  # 1: the first contact of a later day's repeat, 2: a repeat of an earlier day's
 
 
-SYNCHRONOUS = np.array([c in config.HANDLE_TIME_LOGNORMAL for c in CHANNELS])
+SYNCHRONOUS = np.array([c in parameters.HANDLE_TIME_LOGNORMAL for c in CHANNELS])
 _NEVER_GIVES_UP = 10**15  # a message waits for its answer
 _CHANNEL_GROUP = np.array(
     [workforce.GROUPS.index(g) if (g := workforce.channel_group(c)) else -1 for c in CHANNELS]
@@ -333,20 +342,22 @@ def desk_times(
     n = len(channel)
     is_async = ~SYNCHRONOUS[channel] & ~bot
     load = ctx.utc_load[utc_us // US_PER_HOUR]
-    mean_wait = _lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * ctx.plan.wait_multiplier
-    mean_wait = mean_wait * np.maximum(1 + config.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
+    mean_wait = _lookup(parameters.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[channel] * ctx.plan.wait_multiplier
+    mean_wait = mean_wait * np.maximum(1 + parameters.QUEUE_LOAD_SENSITIVITY * (load - 1), 0.2)
     delay_us = np.maximum(np.rint(rng.exponential(mean_wait)), 1).astype(np.int64) * 1_000_000
-    delay_us = np.minimum(delay_us, config.ASYNC_DESK_DELAY_MAX_HOURS * US_PER_HOUR)
+    delay_us = np.minimum(delay_us, parameters.ASYNC_DESK_DELAY_MAX_HOURS * US_PER_HOUR)
     local = utc_us + delay_us + ctx.center_offset_us  # on the center's clock
     tod = local % US_PER_DAY
-    opens, closes = (h * US_PER_HOUR for h in config.DIGITAL_DESK_HOURS)
-    backlog = np.minimum(rng.exponential(config.BACKLOG_REPLY_MEAN_MINUTES * 60e6, size=n), 4 * US_PER_HOUR)
+    opens, closes = (h * US_PER_HOUR for h in parameters.DIGITAL_DESK_HOURS)
+    backlog = np.minimum(
+        rng.exponential(parameters.BACKLOG_REPLY_MEAN_MINUTES * 60e6, size=n), 4 * US_PER_HOUR
+    )
     moved = np.where(tod < opens, local - tod + opens, local - tod + US_PER_DAY + opens)
     closed = (tod < opens) | (tod >= closes)
     ready = np.where(closed, moved + backlog.astype(np.int64), local) - ctx.center_offset_us
     ready = utc_us - ((utc_us - ready) // 1_000_000) * 1_000_000  # whole seconds after the arrival
     work = np.zeros(n)
-    for code, (w_median, w_sigma) in config.ASYNC_WORK_LOGNORMAL.items():
+    for code, (w_median, w_sigma) in parameters.ASYNC_WORK_LOGNORMAL.items():
         rows = channel == CHANNELS.index(code)
         work[rows] = w_median * np.exp(w_sigma * rng.standard_normal(int(rows.sum())))
     return is_async, ready, work
@@ -391,12 +402,12 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     # Bots and self-service: a separate path. A hand-off creates the human contact (same
     # customer, type and channel) when the bot session ends; it counts among the day's rows,
     # so the block keeps exactly n rows: units are taken until they fill n.
-    bot = (rng.random(n) < _lookup(config.SELF_SERVICE_SHARE, CHANNELS)[channel]) & (planted == 0)
-    bot_median, bot_sigma = config.BOT_SESSION_LOGNORMAL
+    bot = (rng.random(n) < _lookup(parameters.SELF_SERVICE_SHARE, CHANNELS)[channel]) & (planted == 0)
+    bot_median, bot_sigma = parameters.BOT_SESSION_LOGNORMAL
     bot_seconds = np.maximum(np.rint(bot_median * np.exp(bot_sigma * rng.standard_normal(n))), 10).astype(
         np.int64
     )
-    handed_off = bot & (rng.random(n) < config.BOT_HANDOFF_SHARE)
+    handed_off = bot & (rng.random(n) < parameters.BOT_HANDOFF_SHARE)
     handed_off &= utc_us + (bot_seconds + 1) * 1_000_000 < US_PER_DAY
     rows_per_unit = 1 + handed_off
     units = int(np.searchsorted(np.cumsum(rows_per_unit), n, side="right"))
@@ -443,21 +454,21 @@ def block_arrivals(ctx: DayContext, block: int) -> Arrivals:
     live = SYNCHRONOUS[channel] & ~bot
     group = _CHANNEL_GROUP[channel]
     queue = np.where(live, ctx.type_department[itype] * len(workforce.GROUPS) + group, -1)
-    median = _lookup({c: v[0] for c, v in config.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS, default=1.0)[
+    median = _lookup({c: v[0] for c, v in parameters.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS, default=1.0)[
         channel
     ]
-    sigma = _lookup({c: v[1] for c, v in config.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS)[channel]
-    multiplier = np.array([config.INTERACTION_TYPES[t][1] for t in TYPES])[itype]
+    sigma = _lookup({c: v[1] for c, v in parameters.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS)[channel]
+    multiplier = np.array([parameters.INTERACTION_TYPES[t][1] for t in TYPES])[itype]
     handle = np.maximum(
-        median * multiplier * np.exp(sigma * rng.standard_normal(n)), config.HANDLE_TIME_MIN_SECONDS
+        median * multiplier * np.exp(sigma * rng.standard_normal(n)), parameters.HANDLE_TIME_MIN_SECONDS
     )
-    patience_mean = np.array([config.PATIENCE_MEAN_SECONDS[g] for g in workforce.GROUPS])[group.clip(0)]
+    patience_mean = np.array([parameters.PATIENCE_MEAN_SECONDS[g] for g in workforce.GROUPS])[group.clip(0)]
     patience = np.maximum(rng.exponential(1.0, size=n) * patience_mean, 1.0)
     patience = (np.rint(patience) * 1_000_000).astype(np.int64)  # whole seconds, as stored
 
     is_async, ready, work = desk_times(ctx, rng, channel, utc_us, bot)
     async_queue = ctx.type_department[itype] * len(workforce.GROUPS) + workforce.GROUPS.index(
-        config.ASYNC_GROUP
+        parameters.ASYNC_GROUP
     )
     queue = np.where(is_async & (ready < US_PER_DAY), async_queue, queue)
     handle = np.where(is_async, np.maximum(work, 10), handle)
@@ -564,7 +575,7 @@ def finish_block(
 ) -> dict[str, np.ndarray]:
     """Outcomes of a block's contacts once the queues have served them."""
     n = len(a.queue)
-    first = block * config.BLOCK_SIZE
+    first = block * parameters.BLOCK_SIZE
     rng = a.rng
     ref = ctx.reference
     plan = ctx.plan

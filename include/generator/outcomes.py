@@ -11,16 +11,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from include.generator import config, workforce
+from include.generator import parameters, workforce
 from include.generator.calendar import DayPlan
 
-CHANNELS = tuple(config.CHANNEL_MIX)
-TYPES = tuple(config.INTERACTION_TYPES)
-RESOLUTIONS = tuple(config.RESOLUTION_MIX)
-LANGUAGES = tuple(config.LANGUAGE_MIX)
+CHANNELS = tuple(parameters.CHANNEL_MIX)
+TYPES = tuple(parameters.INTERACTION_TYPES)
+RESOLUTIONS = tuple(parameters.RESOLUTION_MIX)
+LANGUAGES = tuple(parameters.LANGUAGE_MIX)
 SKILLS = (*workforce.SKILLS, None)  # None: no agent (bots, abandoned)
 #: Conversation summaries: two notes per type, then None (NO_SUMMARY: NULL, no conversation).
-SUMMARIES = (*(text for code in TYPES for text in config.SUMMARY_TEMPLATES[code]), None)
+SUMMARIES = (*(text for code in TYPES for text in parameters.SUMMARY_TEMPLATES[code]), None)
 NO_SUMMARY = len(SUMMARIES) - 1
 #: resolution codes (index into RESOLUTIONS)
 RESOLVED, PENDING, ESCALATED, CANCELLED = (RESOLUTIONS.index(r) for r in RESOLUTIONS)
@@ -67,7 +67,7 @@ class Pool:
     language: np.ndarray
 
 
-ESCALATION_SHIFT = lookup(config.TYPE_ESCALATION_SHIFT, TYPES)
+ESCALATION_SHIFT = lookup(parameters.TYPE_ESCALATION_SHIFT, TYPES)
 
 
 def resolve(s: Served) -> tuple[np.ndarray, np.ndarray]:
@@ -76,13 +76,13 @@ def resolve(s: Served) -> tuple[np.ndarray, np.ndarray]:
     Cancelled. Bots contain the contact (Resolved) or hand it to a human (Pending: not an
     escalation, the human contact that follows carries the outcome)."""
     n = len(s.itype)
-    shift_by_skill = np.array([config.SKILL_RESOLUTION_SHIFT[k] for k in SKILLS])[s.skill]
+    shift_by_skill = np.array([parameters.SKILL_RESOLUTION_SHIFT[k] for k in SKILLS])[s.skill]
     pending_shift = (
-        lookup(config.CHANNEL_RESOLUTION_SHIFT, CHANNELS)[s.channel]
-        + lookup(config.TYPE_RESOLUTION_SHIFT, TYPES)[s.itype]
+        lookup(parameters.CHANNEL_RESOLUTION_SHIFT, CHANNELS)[s.channel]
+        + lookup(parameters.TYPE_RESOLUTION_SHIFT, TYPES)[s.itype]
     )
     to_escalated = shift_by_skill + ESCALATION_SHIFT[s.itype]
-    base = np.array(list(config.RESOLUTION_MIX.values()))
+    base = np.array(list(parameters.RESOLUTION_MIX.values()))
     cut_resolved = np.maximum(base[0] - to_escalated - pending_shift, 0.05)
     cut_pending = np.maximum(base[0] + base[1] - to_escalated, cut_resolved)
     u = s.rng.random(n)
@@ -95,7 +95,7 @@ def resolve(s: Served) -> tuple[np.ndarray, np.ndarray]:
     first_of_repeat = (s.planted == PLANTED_REPEAT_SOURCE) & (resolution == RESOLVED)
     resolution = np.where(first_of_repeat, PENDING, resolution).astype(np.int8)
     escalated = (resolution == ESCALATED) | (
-        (resolution == RESOLVED) & ~s.bot & (s.rng.random(n) < config.RESOLVED_AFTER_ESCALATION)
+        (resolution == RESOLVED) & ~s.bot & (s.rng.random(n) < parameters.RESOLVED_AFTER_ESCALATION)
     )
     return resolution, escalated
 
@@ -110,7 +110,9 @@ def same_day_repeats(
     started them; planted cross-day contacts and the rows in `keep` keep their customer.)"""
     n = len(s.itype)
     repeat_u, source_u = s.rng.random(n), s.rng.random(n)
-    may_repeat = (repeat_u < config.REPEAT_CONTACT_SHARE) & ~s.from_bot & ~s.bot & (s.planted == 0) & ~keep
+    may_repeat = (
+        (repeat_u < parameters.REPEAT_CONTACT_SHARE) & ~s.from_bot & ~s.bot & (s.planted == 0) & ~keep
+    )
     unresolved = (resolution != RESOLVED) & ~s.handed_off & ~may_repeat
     repeat = s.planted == PLANTED_REPEAT
     source = np.arange(n)
@@ -139,27 +141,27 @@ def satisfaction(
     a share of customers: unhappy and delighted ones answer more, a caller who hung up in
     the queue gets no survey."""
     n = len(s.itype)
-    median = lookup({c: v[0] for c, v in config.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS, default=1.0)[
+    median = lookup({c: v[0] for c, v in parameters.HANDLE_TIME_LOGNORMAL.items()}, CHANNELS, default=1.0)[
         s.channel
     ]
-    expected_wait = lookup(config.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[s.channel]
-    wait_effect = config.CSAT_WAIT_EFFECT * np.log2(np.maximum(s.queue_s, 1) / expected_wait).clip(-2, 4)
-    handle_effect = config.CSAT_HANDLE_EFFECT * np.log2(np.maximum(s.handle_s, 1) / median).clip(-2, 4)
+    expected_wait = lookup(parameters.QUEUE_TIME_MEAN_SECONDS, CHANNELS)[s.channel]
+    wait_effect = parameters.CSAT_WAIT_EFFECT * np.log2(np.maximum(s.queue_s, 1) / expected_wait).clip(-2, 4)
+    handle_effect = parameters.CSAT_HANDLE_EFFECT * np.log2(np.maximum(s.handle_s, 1) / median).clip(-2, 4)
     latent = (
-        config.CSAT_BASE
-        + np.array([config.CSAT_RESOLUTION_EFFECT[r] for r in RESOLUTIONS])[resolution]
-        + np.array([config.CSAT_SKILL_EFFECT[k] for k in SKILLS])[s.skill]
+        parameters.CSAT_BASE
+        + np.array([parameters.CSAT_RESOLUTION_EFFECT[r] for r in RESOLUTIONS])[resolution]
+        + np.array([parameters.CSAT_SKILL_EFFECT[k] for k in SKILLS])[s.skill]
         + np.where(s.bot, 0, wait_effect)
         + np.where(s.served, handle_effect, 0)
-        + np.where(repeat, config.CSAT_REPEAT_EFFECT, 0)
+        + np.where(repeat, parameters.CSAT_REPEAT_EFFECT, 0)
         + np.where(s.regional, plan.regional_csat_effect, 0)
         + plan.type_csat[s.itype]
-        + config.CSAT_NOISE * s.rng.standard_normal(n)
+        + parameters.CSAT_NOISE * s.rng.standard_normal(n)
     )
     score = np.clip(np.rint(latent), 1, 5).astype(np.int16)
-    by_score = np.array([0.0] + [config.SURVEY_RESPONSE_BY_SCORE[k] for k in range(1, 6)])
+    by_score = np.array([0.0] + [parameters.SURVEY_RESPONSE_BY_SCORE[k] for k in range(1, 6)])
     answered = (
-        s.rng.random(n) < lookup(config.SURVEY_RESPONSE_RATE, CHANNELS)[s.channel] * by_score[score]
+        s.rng.random(n) < lookup(parameters.SURVEY_RESPONSE_RATE, CHANNELS)[s.channel] * by_score[score]
     ) & ~s.abandoned
     return score, answered
 
@@ -182,7 +184,7 @@ def abandoned_retries(s: Served, zone: np.ndarray) -> np.ndarray:
     n = len(s.itype)
     source = np.arange(n)
     u, delay_u = s.rng.random(n), s.rng.random(n)
-    retrying = np.flatnonzero(s.abandoned & (u < config.ABANDONED_RETRY_SHARE))
+    retrying = np.flatnonzero(s.abandoned & (u < parameters.ABANDONED_RETRY_SHARE))
     free = s.live & ~s.bot & ~s.from_bot & (s.planted == 0)
     if not len(retrying) or not free.any():
         return source
@@ -192,9 +194,9 @@ def abandoned_retries(s: Served, zone: np.ndarray) -> np.ndarray:
     rows = rows[order]
     keys = kind[rows] * _KIND_STRIDE + s.arrival_us[rows]
     hung_up = s.arrival_us[retrying] + s.queue_s[retrying].astype(np.int64) * 1_000_000
-    delay = -np.log1p(-delay_u[retrying]) * config.RETRY_DELAY_MEAN_MINUTES * 60e6
+    delay = -np.log1p(-delay_u[retrying]) * parameters.RETRY_DELAY_MEAN_MINUTES * 60e6
     earliest = kind[retrying] * _KIND_STRIDE + hung_up + 1_000_000 + delay.astype(np.int64)
-    latest = kind[retrying] * _KIND_STRIDE + hung_up + config.RETRY_WINDOW_MINUTES * 60_000_000
+    latest = kind[retrying] * _KIND_STRIDE + hung_up + parameters.RETRY_WINDOW_MINUTES * 60_000_000
     pos = np.searchsorted(keys, earliest)
     taken = np.zeros(len(keys), dtype=bool)
     for _ in range(_RETRY_ROUNDS):  # callers who want the same contact: the first keeps it

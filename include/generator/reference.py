@@ -1,4 +1,4 @@
-"""Reference rows the generator needs (channels, types, plans, agents), checked against its config.
+"""Reference rows the generator needs (channels, types, plans, agents), checked against its parameters.
 
 Pure: `Reference.from_rows` takes the rows; `include.storage.reference` reads them.
 """
@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from include.generator import config
+from include.generator import parameters
 
 
 class ReferenceDataMissing(ValueError):
-    """The reference tables lack a code the generator's config uses."""
+    """The reference tables lack a code the generator's parameters use."""
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a cache key per loaded reference
@@ -44,15 +44,17 @@ def reference_from_rows(
     """Build the generator's reference from catalog rows; fail clearly if a code is missing."""
     channel_ids = {code: cid for code, cid, _ in channels}
     type_ids = {code: tid for code, tid in types}
-    missing = [c for c in config.CHANNEL_MIX if c not in channel_ids]
-    missing += [t for t in config.INTERACTION_TYPES if t not in type_ids]
+    missing = [c for c in parameters.CHANNEL_MIX if c not in channel_ids]
+    missing += [t for t in parameters.INTERACTION_TYPES if t not in type_ids]
     departments = {dept for _, dept, _ in agents}
-    missing += [d for _, _, d in config.INTERACTION_TYPES.values() if d not in departments]
+    missing += [d for _, _, d in parameters.INTERACTION_TYPES.values() if d not in departments]
     plans = [(p[0], p[1], p[2] if len(p) > 2 else "Postpaid") for p in plans]
     tiers = {tier for _, tier, _ in plans}
     missing += [f"plan tier {t}" for t in range(1, 5) if t not in tiers]
     families = {(plan_family(kind), tier) for _, tier, kind in plans}
-    missing += [f"{f} plan of tier {t}" for f, t in config.PLAN_FAMILY_TIERS_NEEDED if (f, t) not in families]
+    missing += [
+        f"{f} plan of tier {t}" for f, t in parameters.PLAN_FAMILY_TIERS_NEEDED if (f, t) not in families
+    ]
     if missing:
         raise ReferenceDataMissing(
             "reference data is missing "

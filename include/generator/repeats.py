@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from include.generator import config
+from include.generator import parameters
 from include.generator.calendar import day_plan, day_volume
 from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, base_size, day_index
 from include.generator.stable_random import STREAMS
 from include.generator.workforce import site_sizes  # a day's blocks are its sites
 
-LAGS = len(config.REPEAT_LAG_DAY_WEIGHTS)  # a repeat comes 1..LAGS days after its first contact
+LAGS = len(parameters.REPEAT_LAG_DAY_WEIGHTS)  # a repeat comes 1..LAGS days after its first contact
 _CANDIDATES = 4  # customer draws per pair: the first one active on both days is taken
 _STREAM = STREAMS["repeat_pairs"]  # the pairs' random stream of a day (blocks use 0, 1, ...)
 
@@ -38,7 +38,7 @@ class Pairs:
 
     lag: np.ndarray  # days to the repeat, 1..LAGS
     customer: np.ndarray  # index into the customer base (a prefix of its universe)
-    itype: np.ndarray  # index into config.INTERACTION_TYPES
+    itype: np.ndarray  # index into parameters.INTERACTION_TYPES
     source_block: np.ndarray
     source_slot: np.ndarray
     target_block: np.ndarray
@@ -66,10 +66,10 @@ def pairs_from(
     registered by then; `propensity_cdf` is its cumulative contact weight)."""
     rng = np.random.default_rng([seed, origin.toordinal(), _STREAM])
     volume = day_volume(origin, interactions_per_day, seed)
-    m = int(rng.binomial(volume, config.CROSS_DAY_REPEAT_SHARE))
-    weights = np.array(config.REPEAT_LAG_DAY_WEIGHTS)
+    m = int(rng.binomial(volume, parameters.CROSS_DAY_REPEAT_SHARE))
+    weights = np.array(parameters.REPEAT_LAG_DAY_WEIGHTS)
     lag = rng.choice(LAGS, size=m, p=weights / weights.sum()) + 1
-    itype = rng.choice(len(config.INTERACTION_TYPES), size=m, p=day_plan(origin, seed).type_p)
+    itype = rng.choice(len(parameters.INTERACTION_TYPES), size=m, p=day_plan(origin, seed).type_p)
     # The customer: weighted as the origin's contacts are (propensity times the plan tier's
     # factor, the tier by rejection) among those registered by then, and still a customer
     # on the day of the repeat.
@@ -127,7 +127,7 @@ def planted_on(day: dt.date, seed: int, interactions_per_day: int, base: Custome
     targets: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
     for k in range(1, LAGS + 1):
         origin = day - dt.timedelta(days=k)
-        if origin < config.EPOCH:
+        if origin < parameters.EPOCH:
             break
         p = pairs_from(origin, seed, interactions_per_day, base, cdf)
         rows = p.lag == k

@@ -9,7 +9,7 @@ Pure functions of (seed, interactions_per_day, date), no database:
 * A local day's schedule at a site: every seat (workforce.Roster) has a contract and a fixed
   start in the site's local time; its holder is scheduled unless on their rotating days off; of those, the forecast's agents-needed curve picks who works (greedy over the day's
   intervals, the agents whose shift covers the interval and starts latest first); the others
-  are not scheduled that day (voluntary time off). Then callouts (config.ABSENCE_RATE) leave
+  are not scheduled that day (voluntary time off). Then callouts (parameters.ABSENCE_RATE) leave
   some published shifts empty; an interval left with nobody where the forecast wanted someone
   gets an agent called in (one not scheduled; where a whole service group is still empty, one
   on the first of their days off: at most one overtime shift a week). Breaks follow the
@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from include.generator import config, workforce
+from include.generator import parameters, workforce
 from include.generator.calendar import day_plan, day_volume, interval_mass
 from include.generator.reference import Reference
 from include.generator.stable_random import normal, uniform
@@ -41,9 +41,9 @@ REPLY_HORIZON_DAYS = 3
 def channel_weights(day: dt.date) -> np.ndarray:
     """The day's channel mix: the configured one, shifted at weekends. (Store visits follow each
     local day's store hours: calendar.interval_mass.)"""
-    p = np.array(list(config.CHANNEL_MIX.values()), dtype=float)
+    p = np.array(list(parameters.CHANNEL_MIX.values()), dtype=float)
     if day.weekday() >= 5:
-        p *= np.array([config.WEEKEND_CHANNEL_LIFT.get(c, 1.0) for c in config.CHANNEL_MIX])
+        p *= np.array([parameters.WEEKEND_CHANNEL_LIFT.get(c, 1.0) for c in parameters.CHANNEL_MIX])
     return p / p.sum()
 
 
@@ -63,7 +63,7 @@ def forecast(day: dt.date, interactions_per_day: int, seed: int) -> np.ndarray:
     # The interval forecast misses by a few percent either way: some intervals end up
     # understaffed (longer waits, abandoned calls), others idle.
     keys = day.toordinal() * 10_000 + np.arange(expected.size).reshape(expected.shape)
-    return expected * np.exp(config.INTERVAL_FORECAST_ERROR_SIGMA * normal(seed, keys, 1_600))
+    return expected * np.exp(parameters.INTERVAL_FORECAST_ERROR_SIGMA * normal(seed, keys, 1_600))
 
 
 STORE_QUEUES = (workforce.queue_groups() == workforce.GROUPS.index("Store"))[:, None]
@@ -107,7 +107,7 @@ def seat_duty(roster: workforce.Roster, slots: np.ndarray) -> tuple[np.ndarray, 
     rest = np.zeros((len(slots), workforce.REST_BREAKS, 2), dtype=np.int64)
     meal[:, 0] = length
     rest[:, :, 0] = length[:, None]
-    for shift_len, spec in config.SHIFT_BREAKS.items():
+    for shift_len, spec in parameters.SHIFT_BREAKS.items():
         rows = length == shift_len
         if spec["meal"] is not None:
             meal[rows, 0] = spec["meal"][0] + stagger[rows]
@@ -188,8 +188,8 @@ def place_seats(
     """(seats of the place whose holder is employed, whether it is their day off, whether it
     is the first of their days off)."""
     gen, employed = workforce.holders_on(roster, local_day)
-    day_index = (local_day - config.EPOCH).days
-    rotation = day_index // (7 * config.DAYS_OFF_ROTATION_WEEKS)
+    day_index = (local_day - parameters.EPOCH).days
+    rotation = day_index // (7 * parameters.DAYS_OFF_ROTATION_WEEKS)
     first_off = (roster.off_weekday.astype(np.int64) + rotation) % 7
     into = (local_day.weekday() - first_off) % 7
     off = into < workforce.CONTRACT_DAYS_OFF[roster.contract]
@@ -210,7 +210,8 @@ def local_day_shifts(
     duty = on_duty_matrix(start, length, meal, rest)
     # Callouts: an absent agent's published shift stays empty (nobody replaces them the same day).
     absent = (
-        uniform(seed, slots.astype(np.int64) * 100_000 + local_day.toordinal(), 1_506) < config.ABSENCE_RATE
+        uniform(seed, slots.astype(np.int64) * 100_000 + local_day.toordinal(), 1_506)
+        < parameters.ABSENCE_RATE
     )
     works = np.zeros(len(slots), dtype=bool)
     queue = roster.slot_queue[slots]
@@ -226,7 +227,7 @@ def local_day_shifts(
         queue=roster.slot_queue[slots],
         agent_id=roster.agent_id[slots, gen],
         # skill grows with tenure (workforce.skill_on)
-        skill=workforce.skill_on(roster, slots, gen, (local_day - config.EPOCH).days).astype(np.int8),
+        skill=workforce.skill_on(roster, slots, gen, (local_day - parameters.EPOCH).days).astype(np.int8),
         start=at,
         end=at + length * INTERVAL_US,
         break_start=at + meal[:, 0] * INTERVAL_US,

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from include.generator import config
+from include.generator import parameters
 from include.generator.customers import base_size
 
 
@@ -18,9 +18,9 @@ class BatchSettings:
     (`signups`); an integer overrides it.
     """
 
-    interactions_per_day: int = config.DEFAULT_INTERACTIONS_PER_DAY
-    seed: int = config.DEFAULT_SEED
-    new_customers_per_day: int | None = config.DEFAULT_NEW_CUSTOMERS_PER_DAY
+    interactions_per_day: int = parameters.DEFAULT_INTERACTIONS_PER_DAY
+    seed: int = parameters.DEFAULT_SEED
+    new_customers_per_day: int | None = parameters.DEFAULT_NEW_CUSTOMERS_PER_DAY
 
     def __post_init__(self) -> None:
         validate_settings(self.interactions_per_day, self.seed, self.new_customers_per_day)
@@ -35,19 +35,19 @@ class BatchSettings:
 
 def derived_signups(interactions_per_day: int) -> int:
     """Sign-ups a day that keep TARGET_CONTACTS_PER_ACTIVE_MONTH, up to the memory cap."""
-    wanted = round(interactions_per_day * config.SIGNUPS_PER_INTERACTION)
-    return min(wanted, config.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY)
+    wanted = round(interactions_per_day * parameters.SIGNUPS_PER_INTERACTION)
+    return min(wanted, parameters.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY)
 
 
 def validate_settings(interactions_per_day: object, seed: object, new_customers_per_day: object) -> None:
     """Raise ValueError with one clear line for any out-of-range setting."""
     checks = [
-        ("interactions_per_day", interactions_per_day, 1, config.MAX_INTERACTIONS_PER_DAY),
+        ("interactions_per_day", interactions_per_day, 1, parameters.MAX_INTERACTIONS_PER_DAY),
         ("seed", seed, 0, 2**31 - 1),
     ]
     if new_customers_per_day is not None:  # None: derived from the volume
         checks.insert(
-            1, ("new_customers_per_day", new_customers_per_day, 0, config.MAX_NEW_CUSTOMERS_PER_DAY)
+            1, ("new_customers_per_day", new_customers_per_day, 0, parameters.MAX_NEW_CUSTOMERS_PER_DAY)
         )
     for name, value, low, high in checks:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -58,11 +58,11 @@ def validate_settings(interactions_per_day: object, seed: object, new_customers_
 
 def future_days_allowed() -> bool:
     """The explicit opt-in to days up to MAX_DAYS_AHEAD after today ($CCA_ALLOW_FUTURE_DAYS=1)."""
-    return os.environ.get(config.FUTURE_DAYS_ENV, "").strip().lower() in ("1", "true", "yes")
+    return os.environ.get(parameters.FUTURE_DAYS_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
 def days_ahead() -> int:
-    return config.MAX_DAYS_AHEAD if future_days_allowed() else config.DEFAULT_DAYS_AHEAD
+    return parameters.MAX_DAYS_AHEAD if future_days_allowed() else parameters.DEFAULT_DAYS_AHEAD
 
 
 def latest_day(today: dt.date | None = None) -> dt.date:
@@ -72,15 +72,15 @@ def latest_day(today: dt.date | None = None) -> dt.date:
 
 
 def validate_day(day: dt.date) -> None:
-    if day < config.EPOCH:
-        raise ValueError(f"dates before {config.EPOCH} are not supported (got {day})")
+    if day < parameters.EPOCH:
+        raise ValueError(f"dates before {parameters.EPOCH} are not supported (got {day})")
     if day > latest_day():
         why = (
-            f"(today, UTC, + {config.MAX_DAYS_AHEAD} days)"
+            f"(today, UTC, + {parameters.MAX_DAYS_AHEAD} days)"
             if future_days_allowed()
-            else f"(today, UTC, + {config.DEFAULT_DAYS_AHEAD} day: a later day would move the customer "
-            f"base's statuses ahead of today; {config.FUTURE_DAYS_ENV}=1 allows up to "
-            f"+ {config.MAX_DAYS_AHEAD} days)"
+            else f"(today, UTC, + {parameters.DEFAULT_DAYS_AHEAD} day: a later day would move the customer "
+            f"base's statuses ahead of today; {parameters.FUTURE_DAYS_ENV}=1 allows up to "
+            f"+ {parameters.MAX_DAYS_AHEAD} days)"
         )
         raise ValueError(f"{day} is after the latest day that can be generated, {latest_day()} {why}")
 
@@ -94,22 +94,22 @@ def validate_run(day: dt.date, settings: BatchSettings) -> None:
 def check_base_size(seed: int, signups: int, day: dt.date, derived: bool = False) -> None:
     """Raise ValueError (one line) if the base of `signups` a day through `day` exceeds MAX_CUSTOMER_BASE."""
     size = base_size(seed, signups, day)
-    if size <= config.MAX_CUSTOMER_BASE:
+    if size <= parameters.MAX_CUSTOMER_BASE:
         return
-    days = (day - config.EPOCH).days + 1
+    days = (day - parameters.EPOCH).days + 1
     most = max(
         0,
         int(
-            (config.MAX_CUSTOMER_BASE - config.MIN_INITIAL_CUSTOMERS)
-            / (days + config.MEAN_LIFETIME_DAYS)
+            (parameters.MAX_CUSTOMER_BASE - parameters.MIN_INITIAL_CUSTOMERS)
+            / (days + parameters.MEAN_LIFETIME_DAYS)
             * 0.98
         ),
     )
-    while most > 0 and base_size(seed, most, day) > config.MAX_CUSTOMER_BASE:
+    while most > 0 and base_size(seed, most, day) > parameters.MAX_CUSTOMER_BASE:
         most -= 1
     what = "derived from interactions_per_day" if derived else "new_customers_per_day"
     raise ValueError(
         f"{signups} sign-ups a day ({what}) would grow the customer base to ~{size:,} customers "
-        f"by {day}, above the {config.MAX_CUSTOMER_BASE:,} the generator holds in memory; pass "
+        f"by {day}, above the {parameters.MAX_CUSTOMER_BASE:,} the generator holds in memory; pass "
         f"new_customers_per_day={most} (at most) for that day"
     )

@@ -2,10 +2,10 @@
 
 Pure functions of (seed, interactions_per_day, date), no database:
 
-* Queues: a department (which owns contact types, config.INTERACTION_TYPES) times a service
-  group (config.SERVICE_GROUPS: Voice, Messaging, Store), each with its agents' concurrency.
+* Queues: a department (which owns contact types, parameters.INTERACTION_TYPES) times a service
+  group (parameters.SERVICE_GROUPS: Voice, Messaging, Store), each with its agents' concurrency.
 * Roster: per site and queue, seats ("slots") from a peak day's shift plan: each seat has a
-  contract (config.CONTRACTS: 5 x 8 h, 4 x 10 h, part-time 4 h) and a fixed start time in its
+  contract (parameters.CONTRACTS: 5 x 8 h, 4 x 10 h, part-time 4 h) and a fixed start time in its
   site's local time. A seat is held by a chain of agents: each one stays a drawn tenure
   (attrition), the seat is vacant a few weeks, then a new hire takes it. The agents table
   grows over time and hire dates and `is_active` mean something.
@@ -25,15 +25,15 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from include.generator import config
+from include.generator import parameters
 from include.generator.reference import Reference
 from include.generator.stable_random import uniform
 
-DEPARTMENTS = tuple(sorted({dept for _, _, dept in config.INTERACTION_TYPES.values()}))
-GROUPS = tuple(config.SERVICE_GROUPS)
+DEPARTMENTS = tuple(sorted({dept for _, _, dept in parameters.INTERACTION_TYPES.values()}))
+GROUPS = tuple(parameters.SERVICE_GROUPS)
 QUEUES = tuple((d, g) for d in DEPARTMENTS for g in GROUPS)
-INTERVAL_US = config.INTERVAL_MINUTES * 60_000_000
-INTERVALS = 24 * 60 // config.INTERVAL_MINUTES
+INTERVAL_US = parameters.INTERVAL_MINUTES * 60_000_000
+INTERVALS = 24 * 60 // parameters.INTERVAL_MINUTES
 SKILLS = ("Junior", "Senior", "Expert")
 #: Generated agents: agent_id = AGENT_ID_BASE + (queue * SLOT_LIMIT + slot) * GENERATION_LIMIT + generation.
 AGENT_ID_BASE = 100_000_000
@@ -78,7 +78,7 @@ def erlang_c_servers(
     exact to float precision long before n reaches the load): a few hundred steps for any
     volume instead of one per server.
     """
-    load = offered * aht_s / (config.INTERVAL_MINUTES * 60)  # Erlangs
+    load = offered * aht_s / (parameters.INTERVAL_MINUTES * 60)  # Erlangs
     n = np.maximum(np.floor(load - 10 * np.sqrt(load)), 0)
     erlang_b = np.where(n > 0, np.clip(1 - n / np.maximum(load, 1e-12), 1e-12, 1), 1.0)
     need = np.zeros(load.shape, dtype=np.int64)
@@ -96,13 +96,13 @@ def erlang_c_servers(
     return need
 
 
-#: Contracts (config.CONTRACTS): the integer code is the index.
-CONTRACTS = tuple(config.CONTRACTS)
+#: Contracts (parameters.CONTRACTS): the integer code is the index.
+CONTRACTS = tuple(parameters.CONTRACTS)
 FULL_TIME_5X8, FULL_TIME_4X10, PART_TIME = range(len(CONTRACTS))
-CONTRACT_INTERVALS = np.array([spec["shift_intervals"] for spec in config.CONTRACTS.values()])
-CONTRACT_DAYS_OFF = np.array([spec["days_off"] for spec in config.CONTRACTS.values()])
+CONTRACT_INTERVALS = np.array([spec["shift_intervals"] for spec in parameters.CONTRACTS.values()])
+CONTRACT_DAYS_OFF = np.array([spec["days_off"] for spec in parameters.CONTRACTS.values()])
 #: Short (paid) breaks a shift may have: agent_shift_breaks rows.
-REST_BREAKS = max(len(spec["rest"]) for spec in config.SHIFT_BREAKS.values())
+REST_BREAKS = max(len(spec["rest"]) for spec in parameters.SHIFT_BREAKS.values())
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ class Shifts:
     site: np.ndarray  # int16: the site (a block of the day's contacts) the shift serves
     store: np.ndarray  # int16: the store (index into geography.TIME_ZONES) it works in, -1: the center
     local_day: np.ndarray  # int32 ordinal of the site-local day the shift belongs to
-    hire_day: np.ndarray  # int32 the agent's hire day (days since config.EPOCH)
+    hire_day: np.ndarray  # int32 the agent's hire day (days since parameters.EPOCH)
 
     def take(self, rows: np.ndarray) -> Shifts:
         return Shifts(**{f: getattr(self, f)[rows] for f in self.__dataclass_fields__})
@@ -203,13 +203,13 @@ class Roster:
     seed: int
     slot_queue: np.ndarray  # int16 per slot
     slot_number: np.ndarray  # int32: the slot's number within its queue
-    hire_day: np.ndarray  # (slots, generations) int32 day index from config.EPOCH
+    hire_day: np.ndarray  # (slots, generations) int32 day index from parameters.EPOCH
     leave_day: np.ndarray  # (slots, generations) int32, first day not employed
     agent_id: np.ndarray  # (slots, generations) int32
     skill: np.ndarray  # (slots, generations) int8
     off_weekday: np.ndarray  # int8: first of the slot's days off in the rotation's first week
     baseline: np.ndarray  # (slots, generations) bool: one of the reference data's agents
-    site: np.ndarray  # int16 per slot: index into config.SITES
+    site: np.ndarray  # int16 per slot: index into parameters.SITES
     store: np.ndarray  # int16 per slot: the store (index into geography.TIME_ZONES), -1: the center
     contract: np.ndarray  # int8 per slot: index into CONTRACTS
     start_interval: np.ndarray  # int16 per slot: the shift's start, site-local interval of the day
@@ -217,7 +217,7 @@ class Roster:
 
 
 def _day(d: dt.date) -> int:
-    return (d - config.EPOCH).days
+    return (d - parameters.EPOCH).days
 
 
 def channel_given_type(type_p: np.ndarray, channel_p: np.ndarray) -> np.ndarray:
@@ -225,8 +225,8 @@ def channel_given_type(type_p: np.ndarray, channel_p: np.ndarray) -> np.ndarray:
     TYPE_CHANNEL_AFFINITY, fitted back to both marginals (iterative proportional fitting)."""
     affinity = np.array(
         [
-            [config.TYPE_CHANNEL_AFFINITY.get(t, {}).get(c, 1.0) for c in config.CHANNEL_MIX]
-            for t in config.INTERACTION_TYPES
+            [parameters.TYPE_CHANNEL_AFFINITY.get(t, {}).get(c, 1.0) for c in parameters.CHANNEL_MIX]
+            for t in parameters.INTERACTION_TYPES
         ]
     )
     joint = np.outer(type_p, channel_p) * affinity
@@ -246,18 +246,18 @@ def typical_load(
     from include.generator.geography import utc_offsets
 
     zone_share = population_zone_share() if zone_share is None else zone_share
-    offsets = utc_offsets(dt.date(2025, 1, 15)) // 60 // config.INTERVAL_MINUTES
-    channel_p = np.array(list(config.CHANNEL_MIX.values()))
+    offsets = utc_offsets(dt.date(2025, 1, 15)) // 60 // parameters.INTERVAL_MINUTES
+    channel_p = np.array(list(parameters.CHANNEL_MIX.values()))
     if weekday >= 5:
         channel_p = channel_p * np.array(
-            [config.WEEKEND_CHANNEL_LIFT.get(c, 1.0) for c in config.CHANNEL_MIX]
+            [parameters.WEEKEND_CHANNEL_LIFT.get(c, 1.0) for c in parameters.CHANNEL_MIX]
         )
         channel_p /= channel_p.sum()
-    type_p = np.array([config.INTERACTION_TYPES[t][0] for t in config.INTERACTION_TYPES])
-    type_p = type_p * np.array([(type_lift or {}).get(t, 1.0) for t in config.INTERACTION_TYPES])
+    type_p = np.array([parameters.INTERACTION_TYPES[t][0] for t in parameters.INTERACTION_TYPES])
+    type_p = type_p * np.array([(type_lift or {}).get(t, 1.0) for t in parameters.INTERACTION_TYPES])
     type_p = type_p / type_p.sum()
     share = queue_shares(type_p, channel_given_type(type_p, channel_p))
-    volume = config.WEEKDAY_VOLUME[weekday]
+    volume = parameters.WEEKDAY_VOLUME[weekday]
     return volume * share[:, None] * utc_profiles(zone_share, offsets, weekday)[queue_groups()]
 
 
@@ -269,14 +269,16 @@ def queue_groups() -> np.ndarray:
 def utc_profiles(zone_share: np.ndarray, zone_offset_intervals: np.ndarray, weekday: int) -> np.ndarray:
     """(groups, intervals) share of a group's arrivals per UTC interval: the local hourly profile
     (stores: only in store hours) of each time zone, shifted to UTC, weighted by the zones' share."""
-    hourly = np.array(config.HOURLY_PROFILE, dtype=float)
+    hourly = np.array(parameters.HOURLY_PROFILE, dtype=float)
     if weekday >= 5:
-        hourly = (1 - config.WEEKEND_HOURLY_FLATTEN) * hourly + config.WEEKEND_HOURLY_FLATTEN * hourly.mean()
+        hourly = (
+            1 - parameters.WEEKEND_HOURLY_FLATTEN
+        ) * hourly + parameters.WEEKEND_HOURLY_FLATTEN * hourly.mean()
     store = hourly.copy()
-    opens, closes = config.STORE_HOURS[weekday]
+    opens, closes = parameters.STORE_HOURS[weekday]
     store[:opens] = 0
     store[closes:] = 0
-    per_interval = 60 // config.INTERVAL_MINUTES
+    per_interval = 60 // parameters.INTERVAL_MINUTES
     rows = []
     for group in GROUPS:
         local = np.repeat(store if group == "Store" else hourly, per_interval)
@@ -294,25 +296,25 @@ def queue_shares(type_p: np.ndarray, channel_given_type: np.ndarray | None = Non
     the day: live contacts for an agent (bots that hand off included, bots that contain the
     contact excluded), plus the asynchronous messages its agents answer (in equivalent contacts:
     their work time over the queue's AHT)."""
-    channels = tuple(config.CHANNEL_MIX)
+    channels = tuple(parameters.CHANNEL_MIX)
     if channel_given_type is None:
-        channel_given_type = np.tile(np.array(list(config.CHANNEL_MIX.values())), (len(type_p), 1))
-    bot = np.array([config.SELF_SERVICE_SHARE.get(c, 0.0) for c in channels])
-    synchronous = np.array([c in config.HANDLE_TIME_LOGNORMAL for c in channels])
+        channel_given_type = np.tile(np.array(list(parameters.CHANNEL_MIX.values())), (len(type_p), 1))
+    bot = np.array([parameters.SELF_SERVICE_SHARE.get(c, 0.0) for c in channels])
+    synchronous = np.array([c in parameters.HANDLE_TIME_LOGNORMAL for c in channels])
     # Of a channel's rows: humans who never met a bot, plus the bots' hand-offs.
-    human = (1 - bot + bot * config.BOT_HANDOFF_SHARE) / rows_per_contact()
+    human = (1 - bot + bot * parameters.BOT_HANDOFF_SHARE) / rows_per_contact()
     aht = queue_aht_seconds()
     shares = np.zeros(len(QUEUES))
-    types = tuple(config.INTERACTION_TYPES)
+    types = tuple(parameters.INTERACTION_TYPES)
     for t, code in enumerate(types):
-        dept = config.INTERACTION_TYPES[code][2]
+        dept = parameters.INTERACTION_TYPES[code][2]
         for c, channel in enumerate(channels):
             if synchronous[c]:
                 q = queue_of(dept, channel_group(channel))
                 shares[q] += type_p[t] * channel_given_type[t, c] * human[c]
             else:
-                q = queue_of(dept, config.ASYNC_GROUP)
-                median, sigma = config.ASYNC_WORK_LOGNORMAL[channel]
+                q = queue_of(dept, parameters.ASYNC_GROUP)
+                median, sigma = parameters.ASYNC_WORK_LOGNORMAL[channel]
                 work = median * np.exp(sigma**2 / 2)
                 shares[q] += type_p[t] * channel_given_type[t, c] * human[c] * work / aht[q]
     return shares
@@ -321,13 +323,16 @@ def queue_shares(type_p: np.ndarray, channel_given_type: np.ndarray | None = Non
 def rows_per_contact() -> np.ndarray:
     """Rows a contact started on each channel makes: 1, plus the human contact of a bot hand-off."""
     return np.array(
-        [1 + config.SELF_SERVICE_SHARE.get(c, 0.0) * config.BOT_HANDOFF_SHARE for c in config.CHANNEL_MIX]
+        [
+            1 + parameters.SELF_SERVICE_SHARE.get(c, 0.0) * parameters.BOT_HANDOFF_SHARE
+            for c in parameters.CHANNEL_MIX
+        ]
     )
 
 
 @lru_cache(maxsize=32)
 def channel_group(channel: str) -> str | None:
-    for group, spec in config.SERVICE_GROUPS.items():
+    for group, spec in parameters.SERVICE_GROUPS.items():
         if channel in spec["channels"]:
             return group
     return None
@@ -338,12 +343,12 @@ def queue_aht_seconds() -> np.ndarray:
     """Mean handle time per queue (seconds): the channels' lognormal means times the types'."""
     aht = np.zeros(len(QUEUES))
     weight = np.zeros(len(QUEUES))
-    for share, multiplier, dept in config.INTERACTION_TYPES.values():
-        for channel, mix in config.CHANNEL_MIX.items():
+    for share, multiplier, dept in parameters.INTERACTION_TYPES.values():
+        for channel, mix in parameters.CHANNEL_MIX.items():
             group = channel_group(channel)
-            if group is None or channel not in config.HANDLE_TIME_LOGNORMAL:
+            if group is None or channel not in parameters.HANDLE_TIME_LOGNORMAL:
                 continue
-            median, sigma = config.HANDLE_TIME_LOGNORMAL[channel]
+            median, sigma = parameters.HANDLE_TIME_LOGNORMAL[channel]
             q = queue_of(dept, group)
             w = share * mix
             aht[q] += w * median * multiplier * np.exp(sigma**2 / 2)
@@ -353,7 +358,7 @@ def queue_aht_seconds() -> np.ndarray:
 
 def needed_agents(offered: np.ndarray) -> np.ndarray:
     """(queues, intervals) agents needed by Erlang C for each queue's service-level target."""
-    specs = [config.SERVICE_GROUPS[g] for _, g in QUEUES]
+    specs = [parameters.SERVICE_GROUPS[g] for _, g in QUEUES]
     column = lambda key: np.array([float(spec[key]) for spec in specs])[:, None]  # noqa: E731
     servers = erlang_c_servers(
         offered, queue_aht_seconds()[:, None], column("target_share"), column("target_seconds")
@@ -366,14 +371,14 @@ def place_zone(site: int, store: int) -> str:
     """The time zone of a place: a contact-center site (store -1), or the store of a time zone."""
     from include.generator.geography import TIME_ZONES
 
-    return TIME_ZONES[store] if store >= 0 else config.SITES[site % len(config.SITES)][2]
+    return TIME_ZONES[store] if store >= 0 else parameters.SITES[site % len(parameters.SITES)][2]
 
 
 def site_offset_intervals(site: int, day: dt.date, store: int = -1) -> int:
     """Intervals the place's clock is ahead of UTC at noon UTC of `day` (negative in the US)."""
     noon = dt.datetime.combine(day, dt.time(12), dt.UTC)
     offset = noon.astimezone(ZoneInfo(place_zone(site, store))).utcoffset()
-    return int(offset.total_seconds()) // 60 // config.INTERVAL_MINUTES
+    return int(offset.total_seconds()) // 60 // parameters.INTERVAL_MINUTES
 
 
 def places(n_sites: int) -> list[tuple[int, int]]:
@@ -389,10 +394,10 @@ def _peak_need(interactions_per_day: int) -> list[tuple[int, int, np.ndarray]]:
     weekday per interval: the center all but the Store queues, a store its zone's Store queues."""
     from include.generator.calendar import population_zone_share
 
-    peak = interactions_per_day * config.ROSTER_PEAK_FACTOR
-    sizes = np.array(site_sizes(peak * max(config.WEEKDAY_VOLUME)), dtype=float)
+    peak = interactions_per_day * parameters.ROSTER_PEAK_FACTOR
+    sizes = np.array(site_sizes(peak * max(parameters.WEEKDAY_VOLUME)), dtype=float)
     # Seats for the busiest weekday, with or without a national campaign's type mix.
-    mixes = [None] + [e["type_lift"] for e in config.PLANTED_EVENTS.values() if e["scope"] == "national"]
+    mixes = [None] + [e["type_lift"] for e in parameters.PLANTED_EVENTS.values() if e["scope"] == "national"]
     loads = [typical_load(weekday, mix) * peak for weekday in range(7) for mix in mixes]
     stores = (queue_groups() == GROUPS.index("Store"))[:, None]
     zones = population_zone_share()
@@ -423,9 +428,9 @@ def _seat_templates(seed: int, need: np.ndarray, key: int) -> tuple[np.ndarray, 
     starts, full = plan_shifts(need)
     if len(starts) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    ten = uniform(seed, key * 10_000 + np.arange(len(starts)), 1_509) < config.FOUR_BY_TEN_SHARE
+    ten = uniform(seed, key * 10_000 + np.arange(len(starts)), 1_509) < parameters.FOUR_BY_TEN_SHARE
     contract = np.where(full, np.where(ten, FULL_TIME_4X10, FULL_TIME_5X8), PART_TIME)
-    weight = 7 / (7 - CONTRACT_DAYS_OFF[contract]) / (1 - config.ROSTER_MARGIN)
+    weight = 7 / (7 - CONTRACT_DAYS_OFF[contract]) / (1 - parameters.ROSTER_MARGIN)
     total = np.cumsum(weight)
     n = int(np.ceil(total[-1]))
     pick = np.searchsorted(total, (np.arange(n) + 0.5) * total[-1] / n).clip(0, len(starts) - 1)
@@ -490,10 +495,11 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
     keys = (slot_queue * SLOT_LIMIT + slot_number)[:, None] * GENERATION_LIMIT + np.arange(GENERATIONS)
     # Tenure: exponential (annual attrition, config); a vacancy between leaver and new hire.
     tenure = (
-        np.ceil(-np.log1p(-uniform(seed, keys, 1_501)) * config.AGENT_MEAN_TENURE_DAYS).astype(np.int64) + 30
+        np.ceil(-np.log1p(-uniform(seed, keys, 1_501)) * parameters.AGENT_MEAN_TENURE_DAYS).astype(np.int64)
+        + 30
     )
-    vacancy = (uniform(seed, keys, 1_502) * config.AGENT_VACANCY_DAYS_MAX).astype(np.int64)
-    first_hire = -np.floor(uniform(seed, keys[:, 0], 1_503) * config.AGENT_MEAN_TENURE_DAYS * 2).astype(
+    vacancy = (uniform(seed, keys, 1_502) * parameters.AGENT_VACANCY_DAYS_MAX).astype(np.int64)
+    first_hire = -np.floor(uniform(seed, keys[:, 0], 1_503) * parameters.AGENT_MEAN_TENURE_DAYS * 2).astype(
         np.int64
     )
     hire = np.zeros(keys.shape, dtype=np.int64)
@@ -501,7 +507,7 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
     hire[:, 1:] = first_hire[:, None] + np.cumsum(tenure + vacancy, axis=1)[:, :-1]
     leave = hire + tenure
     skill = np.searchsorted(
-        np.cumsum(list(config.AGENT_SKILL_MIX.values())), uniform(seed, keys, 1_504), side="right"
+        np.cumsum(list(parameters.AGENT_SKILL_MIX.values())), uniform(seed, keys, 1_504), side="right"
     ).clip(0, len(SKILLS) - 1)
     agent_id = (AGENT_ID_BASE + keys).astype(np.int64)
     is_baseline = np.zeros(keys.shape, dtype=bool)
@@ -532,8 +538,8 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
 def site_sizes(rows: float) -> list[int]:
     """Contacts per site on a day of `rows` contacts: one site per block of BLOCK_SIZE (the
     generator serves each block at its own site)."""
-    full, rest = divmod(max(int(round(rows)), 1), config.BLOCK_SIZE)
-    return [config.BLOCK_SIZE] * full + ([rest] if rest else [])
+    full, rest = divmod(max(int(round(rows)), 1), parameters.BLOCK_SIZE)
+    return [parameters.BLOCK_SIZE] * full + ([rest] if rest else [])
 
 
 def holders_on(roster: Roster, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
@@ -559,11 +565,11 @@ class Service:
 
 def _seat_segments(shifts: Shifts, own: np.ndarray, seats_per: int) -> tuple[list, list, list, np.ndarray]:
     """Per seat and stretch on duty (seat-major within each stretch): start, end, next stretch
-    (-1: none), and when the seat's work must end (see config.MIDNIGHT_HANDOVER_SECONDS).
+    (-1: none), and when the seat's work must end (see parameters.MIDNIGHT_HANDOVER_SECONDS).
 
     The batch is one UTC day: no contact is taken up after its midnight; a shift begun the day
     before takes contacts from the handover on; a shift running past midnight wraps up by it."""
-    handover = config.MIDNIGHT_HANDOVER_SECONDS * 1_000_000
+    handover = parameters.MIDNIGHT_HANDOVER_SECONDS * 1_000_000
     seat_shift = np.repeat(own, seats_per)
     starts, ends = shifts.take(seat_shift).segments()
     began_before = (shifts.start[seat_shift] < 0)[:, None]
@@ -605,7 +611,7 @@ def serve(
     served_by = np.full(n, -1, dtype=np.int64)
     wait = np.zeros(n, dtype=np.int64)
     handle = np.zeros(n, dtype=np.int32)
-    skill_factor = np.array([config.SKILL_HANDLE_FACTOR[s] for s in SKILLS])
+    skill_factor = np.array([parameters.SKILL_HANDLE_FACTOR[s] for s in SKILLS])
     store = np.full(n, -1) if store is None else store
     for q, place in sorted(set(zip(queue.tolist(), store.tolist(), strict=True))):
         if q < 0:
@@ -615,7 +621,7 @@ def serve(
         if len(own) == 0:  # (interactions.overflow sends such contacts to a staffed queue first)
             wait[rows] = patience_us[rows]
             continue
-        seats_per = config.SERVICE_GROUPS[QUEUES[q][1]]["concurrency"]
+        seats_per = parameters.SERVICE_GROUPS[QUEUES[q][1]]["concurrency"]
         seg_start, seg_end, next_seg, wrap_up = _seat_segments(shifts, own, seats_per)
         seg_shift = np.tile(np.repeat(own, seats_per), len(seg_start) // (len(own) * seats_per))
         factor = skill_factor[shifts.skill[seg_shift]].tolist()
@@ -712,7 +718,7 @@ def agent_rows(roster: Roster, slots: np.ndarray, gens: np.ndarray, as_of: dt.da
     rows = []
     for i, (slot, gen) in enumerate(zip(slots.tolist(), gens.tolist(), strict=True)):
         department, group = QUEUES[roster.slot_queue[slot]]
-        hired = config.EPOCH + dt.timedelta(days=int(roster.hire_day[slot, gen]))
+        hired = parameters.EPOCH + dt.timedelta(days=int(roster.hire_day[slot, gen]))
         rows.append(
             (
                 int(ids[i]),
@@ -784,7 +790,7 @@ def forecast_rows(day: dt.date, forecast: np.ndarray, needed: np.ndarray) -> lis
     midnight = dt.datetime.combine(day, dt.time(0), dt.UTC)
     return [
         (
-            midnight + dt.timedelta(minutes=i * config.INTERVAL_MINUTES),
+            midnight + dt.timedelta(minutes=i * parameters.INTERVAL_MINUTES),
             q + 1,
             float(forecast[q, i]),
             int(needed[q, i]),
@@ -796,8 +802,8 @@ def forecast_rows(day: dt.date, forecast: np.ndarray, needed: np.ndarray) -> lis
 
 def place_name(site: int, store: int) -> str:
     if store >= 0:
-        return f"Store {config.STORES[store][0]}, {config.STORES[store][1]}"
-    return f"Contact center {config.SITES[site % len(config.SITES)][0]}"
+        return f"Store {parameters.STORES[store][0]}, {parameters.STORES[store][1]}"
+    return f"Contact center {parameters.SITES[site % len(parameters.SITES)][0]}"
 
 
 def site_rows() -> list[tuple]:
@@ -806,19 +812,19 @@ def site_rows() -> list[tuple]:
 
     days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     hours = ", ".join(
-        f"{d} {o:02d}:00-{c:02d}:00" for d, (o, c) in zip(days, config.STORE_HOURS, strict=True)
+        f"{d} {o:02d}:00-{c:02d}:00" for d, (o, c) in zip(days, parameters.STORE_HOURS, strict=True)
     )
     holiday = ", ".join(
-        [f"closed on {name}" for name in config.STORE_CLOSED_HOLIDAYS]
-        + [f"{m:02d}-{d:02d} {o:02d}:00-{c:02d}:00" for (m, d), (o, c) in config.STORE_EVE_HOURS.items()]
+        [f"closed on {name}" for name in parameters.STORE_CLOSED_HOLIDAYS]
+        + [f"{m:02d}-{d:02d} {o:02d}:00-{c:02d}:00" for (m, d), (o, c) in parameters.STORE_EVE_HOURS.items()]
     )
     centers = [
         (place_name(k, -1), "Contact center", city, state, zone, "24/7 (shifts)", None)
-        for k, (city, state, zone) in enumerate(config.SITES)
+        for k, (city, state, zone) in enumerate(parameters.SITES)
     ]
     stores = [
         (place_name(0, z), "Store", city, state, TIME_ZONES[z], hours, holiday)
-        for z, (_, city, state) in enumerate(config.STORES)
+        for z, (_, city, state) in enumerate(parameters.STORES)
     ]
     return centers + stores
 
@@ -830,9 +836,9 @@ def queue_rows() -> list[tuple]:
             q + 1,
             dept,
             group,
-            config.SERVICE_GROUPS[group]["concurrency"],
-            config.SERVICE_GROUPS[group]["target_share"],
-            config.SERVICE_GROUPS[group]["target_seconds"],
+            parameters.SERVICE_GROUPS[group]["concurrency"],
+            parameters.SERVICE_GROUPS[group]["target_share"],
+            parameters.SERVICE_GROUPS[group]["target_seconds"],
         )
         for q, (dept, group) in enumerate(QUEUES)
     ]
@@ -841,10 +847,10 @@ def queue_rows() -> list[tuple]:
 def routing_rows(reference: Reference) -> list[tuple]:
     """contact_routing rows: (interaction_type_id, channel_id, queue_id, is_live) for every pair."""
     rows = []
-    for code, (_, _, dept) in config.INTERACTION_TYPES.items():
-        for channel in config.CHANNEL_MIX:
-            group = channel_group(channel) or config.ASYNC_GROUP
-            live = channel in config.HANDLE_TIME_LOGNORMAL
+    for code, (_, _, dept) in parameters.INTERACTION_TYPES.items():
+        for channel in parameters.CHANNEL_MIX:
+            group = channel_group(channel) or parameters.ASYNC_GROUP
+            live = channel in parameters.HANDLE_TIME_LOGNORMAL
             rows.append(
                 (
                     reference.interaction_type_ids[code],
@@ -859,10 +865,10 @@ def routing_rows(reference: Reference) -> list[tuple]:
 # ------------------------------------------------------------------ issue #24: skill grows with tenure
 def skill_on(roster: Roster, slots: np.ndarray | int, gens: np.ndarray | int, day: int) -> np.ndarray:
     """Skill (index into SKILLS) of agents on day index `day`: the skill they were hired with, or
-    the level their tenure has reached (config.SKILL_PROMOTION_DAYS: Senior, then Expert) if
+    the level their tenure has reached (parameters.SKILL_PROMOTION_DAYS: Senior, then Expert) if
     higher (new agents take 60-90 days to reach baseline performance, revenuetools.io)."""
     tenure = day - roster.hire_day[slots, gens].astype(np.int64)
     steps = np.zeros(np.shape(tenure), dtype=np.int64)
-    for days in config.SKILL_PROMOTION_DAYS:
+    for days in parameters.SKILL_PROMOTION_DAYS:
         steps += tenure >= days
     return np.maximum(roster.skill[slots, gens], np.minimum(steps, len(SKILLS) - 1))

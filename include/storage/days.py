@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import psycopg
 
-from include.generator import config
+from include.generator import parameters
 from include.generator.calendar import day_volume, events_on
 from include.generator.customers import build_customer_base
 from include.generator.interactions import DayContext, block_sizes, day_context, first_id, generate_day
@@ -268,7 +268,7 @@ def plan_shards(day: dt.date, settings: BatchSettings, max_rows_per_shard: int) 
 
 def _id_range(plan: DayLoad, blocks: range) -> tuple[int, int]:
     prefix = first_id(plan.day)
-    return prefix + blocks.start * config.BLOCK_SIZE + 1, prefix + blocks.stop * config.BLOCK_SIZE
+    return prefix + blocks.start * parameters.BLOCK_SIZE + 1, prefix + blocks.stop * parameters.BLOCK_SIZE
 
 
 def stage_shard(conn: psycopg.Connection, plan: DayLoad, blocks: range) -> int:

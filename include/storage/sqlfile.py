@@ -35,7 +35,7 @@ SIZES = {"small": 1_000, "medium": 5_000, "large": 20_000, "xlarge": 50_000}
 
 def split_total(total: int, days: list[dt.date]) -> list[int]:
     """Split an exact total over days by the weekday volume shape (largest remainder)."""
-    from include.generator.config import WEEKDAY_VOLUME
+    from include.generator.parameters import WEEKDAY_VOLUME
 
     weights = np.array([WEEKDAY_VOLUME[d.weekday()] for d in days])
     raw = total * weights / weights.sum()

@@ -36,7 +36,7 @@ def ensure_workforce(
         roster = workforce.build_roster(settings.seed, settings.interactions_per_day, reference)
         slots, gens = workforce.agents_employed_since_epoch(roster, day)
         if state is not None:
-            since = (state - workforce.config.EPOCH).days
+            since = (state - workforce.parameters.EPOCH).days
             fresh = roster.hire_day[slots, gens] > since
             slots, gens = slots[fresh], gens[fresh]
         rows = workforce.agent_rows(roster, slots, gens, day)
@@ -50,7 +50,7 @@ def ensure_workforce(
         )
         conn.execute("DROP TABLE pg_temp.new_agents")
         # Agents who left by `day` (baseline agents included: their seat's tenure ends too).
-        d = (day - workforce.config.EPOCH).days
+        d = (day - workforce.parameters.EPOCH).days
         left = roster.agent_id[(roster.leave_day <= d) & (roster.hire_day <= d)]
         conn.execute(
             "UPDATE agents SET is_active = false WHERE is_active AND agent_id = ANY(%s)",
@@ -73,7 +73,7 @@ def _state(conn: psycopg.Connection, settings: BatchSettings) -> dt.date | None:
 
 
 def _write_catalog(conn: psycopg.Connection, reference: Reference) -> None:
-    """service_queues and contact_routing from the generator's config (its one source)."""
+    """service_queues and contact_routing from the generator's parameters (its one source)."""
     conn.cursor().executemany(
         "INSERT INTO service_queues (queue_id, department, service_group, concurrency, target_share, target_seconds) "
         "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (queue_id) DO UPDATE SET department = EXCLUDED.department, "

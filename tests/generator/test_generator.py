@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from include.generator import config
+from include.generator import parameters
 from include.generator.calendar import day_volume
 from include.generator.customers import build_customer_base, day_index
 from include.generator.interactions import CHANNELS, block_sizes, day_context, generate_day
@@ -63,7 +63,7 @@ def test_dates_and_seeds_change_the_data(reference):
 
 
 def test_blocks_do_not_depend_on_how_the_day_is_split(reference, monkeypatch):
-    monkeypatch.setattr(config, "BLOCK_SIZE", 1_000)
+    monkeypatch.setattr(parameters, "BLOCK_SIZE", 1_000)
     base = build_customer_base(42, 5, DAY, reference)
     ctx = day_context(DAY, 5_500, 42, base, reference)
     whole = b"".join(encode_binary(b) for b in generate_day(ctx))
@@ -107,7 +107,7 @@ def test_weekend_dip_in_daily_volume():
     weekdays = [day_volume(dt.date(2026, 3, d), 10_000) for d in range(2, 7)]
     weekend = [day_volume(dt.date(2026, 3, d), 10_000) for d in (7, 8)]
     assert min(weekdays) > max(weekend)
-    # The requested figure is the long-run average of a day (config.VOLUME_CALIBRATION).
+    # The requested figure is the long-run average of a day (parameters.VOLUME_CALIBRATION).
     year = [day_volume(dt.date(2026, 1, 1) + dt.timedelta(days=i), 10_000) for i in range(365)]
     assert np.mean(year) == pytest.approx(10_000, rel=0.03)
 
@@ -127,7 +127,7 @@ def test_satisfaction_in_range_with_documented_response_rate(reference):
     f = frame(reference)
     answered = f["satisfaction_score"].dropna()
     assert answered.between(1, 5).all()
-    low, high = config.SURVEY_RESPONSE_RANGE
+    low, high = parameters.SURVEY_RESPONSE_RANGE
     assert low <= len(answered) / len(f) <= high
     resolved = f.loc[f["resolution_status"] == "Resolved", "satisfaction_score"].mean()
     escalated = f.loc[f["resolution_status"] == "Escalated", "satisfaction_score"].mean()

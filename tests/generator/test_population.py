@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from include.generator import config
+from include.generator import parameters
 from include.generator.calendar import day_volume
 from include.generator.customers import build_customer_base, customers_changed_between, day_index, in_base
 from include.generator.interactions import day_context, generate_day
@@ -31,7 +31,7 @@ def contacts_per_active_customer_per_month(reference, interactions_per_day: int)
 
 @pytest.mark.parametrize("volume", [2_000, 20_000])
 def test_contacts_per_active_customer_per_month_are_in_the_published_range(reference, volume):
-    low, high = config.CONTACT_RATE_RANGE
+    low, high = parameters.CONTACT_RATE_RANGE
     assert low <= contacts_per_active_customer_per_month(reference, volume) <= high
 
 
@@ -39,10 +39,10 @@ def test_the_rate_holds_from_the_first_day_to_the_horizon(reference):
     """The base is stationary: customers active on EPOCH are as many as the sign-ups keep active."""
     settings = BatchSettings(interactions_per_day=2_000)
     base = build_customer_base(SEED, settings.signups, latest_day(), reference)
-    for day in (config.EPOCH, dt.date(2023, 6, 1), latest_day()):
+    for day in (parameters.EPOCH, dt.date(2023, 6, 1), latest_day()):
         active = base.active_on(day_index(day)).sum()
         rate = 2_000 * 30.44 / active
-        assert config.CONTACT_RATE_RANGE[0] <= rate <= config.CONTACT_RATE_RANGE[1], (day, rate)
+        assert parameters.CONTACT_RATE_RANGE[0] <= rate <= parameters.CONTACT_RATE_RANGE[1], (day, rate)
 
 
 def test_no_customer_has_an_impossible_number_of_contacts_in_30_days(reference):
@@ -89,9 +89,11 @@ def test_a_smaller_volume_uses_a_subset_of_a_bigger_ones_customers(reference):
 def test_derived_sign_ups_follow_the_volume_up_to_the_cap():
     assert BatchSettings(interactions_per_day=2_000).signups == 113
     assert BatchSettings(interactions_per_day=20_000).signups == 1_127
-    assert BatchSettings(interactions_per_day=10_000_000).signups == config.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
+    assert (
+        BatchSettings(interactions_per_day=10_000_000).signups == parameters.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
+    )
     assert BatchSettings(interactions_per_day=20_000, new_customers_per_day=5).signups == 5
-    validate_run(latest_day(), BatchSettings(interactions_per_day=config.MAX_INTERACTIONS_PER_DAY))
+    validate_run(latest_day(), BatchSettings(interactions_per_day=parameters.MAX_INTERACTIONS_PER_DAY))
 
 
 def _copy_text(rows: list[tuple]) -> bytes:

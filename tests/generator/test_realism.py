@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from include.generator import calendar, config, geography
+from include.generator import calendar, geography, parameters
 from include.generator.calendar import day_volume
 from include.generator.customers import build_customer_base, customer_attributes
 from include.generator.interactions import CHANNELS, day_context, generate_day
@@ -133,7 +133,7 @@ def test_no_in_store_contact_outside_store_hours(reference):
         f = rows(reference, day)
         when = local(reference, f, day)[(f["channel_id"] == reference.channel_ids["IN_STORE"]).to_numpy()]
         assert len(when) > 100
-        hours = np.array(config.STORE_HOURS)[when.dt.weekday]
+        hours = np.array(parameters.STORE_HOURS)[when.dt.weekday]
         hour = when.dt.hour + when.dt.minute / 60
         assert ((hour >= hours[:, 0]) & (hour < hours[:, 1])).all()
         assert not when.dt.date.map(calendar.stores_closed).any()
@@ -149,11 +149,11 @@ def test_no_in_store_contact_on_christmas(reference):
 
 def test_asynchronous_replies_fall_in_digital_desk_hours(reference):
     f = rows(reference, WEDNESDAY)
-    asynchronous = [reference.channel_ids[c] for c in CHANNELS if c not in config.HANDLE_TIME_LOGNORMAL]
+    asynchronous = [reference.channel_ids[c] for c in CHANNELS if c not in parameters.HANDLE_TIME_LOGNORMAL]
     # Replies an agent writes (bots answer SMS at any hour, in seconds).
     written = f["channel_id"].isin(asynchronous) & f["agent_id"].notna()
-    replies = f.loc[written, "end_timestamp"].dt.tz_convert(config.CENTER_TIME_ZONE)
-    opens, closes = config.DIGITAL_DESK_HOURS
+    replies = f.loc[written, "end_timestamp"].dt.tz_convert(parameters.CENTER_TIME_ZONE)
+    opens, closes = parameters.DIGITAL_DESK_HOURS
     # Taken up while the desk is open: the last ones are finished minutes after it closes.
     minute = replies.dt.hour * 60 + replies.dt.minute
     assert minute.between(opens * 60, closes * 60 + 30).all()
@@ -187,7 +187,7 @@ def test_phone_numbers_are_valid_nanp_with_the_states_area_code(reference):
 def test_each_customer_speaks_one_language(reference):
     f = rows(reference, WEDNESDAY)
     preferred = customers_of(reference, WEDNESDAY)["language"][f["customer_id"]].to_numpy()
-    assert (f["language"].to_numpy() == np.array(list(config.LANGUAGE_MIX))[preferred]).all()
+    assert (f["language"].to_numpy() == np.array(list(parameters.LANGUAGE_MIX))[preferred]).all()
     assert Counter(f.groupby("customer_id")["language"].nunique()) == {1: f["customer_id"].nunique()}
 
 
@@ -229,7 +229,7 @@ def test_type_mix_differs_by_channel(reference):
     assert mix.loc["IN_STORE", new_service] > 3 * mix.loc["PHONE", new_service]
     # The day's overall mixes are kept (fitted back to both marginals).
     share = _channel_name(reference, f).value_counts(normalize=True)
-    assert share["PHONE"] == pytest.approx(config.CHANNEL_MIX["PHONE"], abs=0.02)
+    assert share["PHONE"] == pytest.approx(parameters.CHANNEL_MIX["PHONE"], abs=0.02)
 
 
 def test_channel_mix_shifts_at_weekends(reference):
@@ -245,7 +245,7 @@ def test_survey_response_depends_on_the_outcome(reference):
     answered = f["satisfaction_score"].notna()
     by_outcome = answered.groupby(f["resolution_status"]).mean()
     assert by_outcome.max() - by_outcome.min() >= 0.03, by_outcome
-    low, high = config.SURVEY_RESPONSE_RANGE
+    low, high = parameters.SURVEY_RESPONSE_RANGE
     assert low <= answered.mean() <= high
     # Extreme answers are over-represented among respondents.
     scores = f["satisfaction_score"].dropna()

@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from include.generator import config, schedules, workforce
+from include.generator import parameters, schedules, workforce
 from include.generator.interactions import day_shifts
 
 SEED = 42
@@ -92,7 +92,7 @@ def test_contracts_full_time_and_part_time(reference):
     assert share[workforce.FULL_TIME_5X8] > share[workforce.FULL_TIME_4X10] > 0
     assert 0 < share[workforce.PART_TIME] < 0.5
     assert set(workforce.CONTRACT_INTERVALS.tolist()) == {16, 32, 40}
-    assert len(config.SITES) >= 1
+    assert len(parameters.SITES) >= 1
 
 
 def test_a_local_day_is_planned_alike_by_every_batch_day_that_needs_it(reference):

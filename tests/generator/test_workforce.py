@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from include.generator import calendar, config, workforce
+from include.generator import calendar, parameters, workforce
 from include.generator.calendar import day_volume
 from include.generator.customers import build_customer_base
 from include.generator.interactions import CHANNELS, day_context, generate_day
@@ -101,7 +101,7 @@ def test_no_agent_holds_two_voice_or_store_contacts_at_once_even_across_midnight
 
 def test_chat_agents_hold_at_most_their_documented_concurrency(reference):
     f = rows(reference, NORMAL_DAYS[0])
-    chats = f[f["channel"].isin(config.SERVICE_GROUPS["Messaging"]["channels"]) & f["agent_id"].notna()]
+    chats = f[f["channel"].isin(parameters.SERVICE_GROUPS["Messaging"]["channels"]) & f["agent_id"].notna()]
     chats = chats[chats["duration_seconds"].notna()]
     events = pd.concat(
         [
@@ -110,13 +110,13 @@ def test_chat_agents_hold_at_most_their_documented_concurrency(reference):
         ]
     ).sort_values(["agent_id", "at", "step"])
     held = events.groupby("agent_id")["step"].cumsum()
-    assert held.max() == config.SERVICE_GROUPS["Messaging"]["concurrency"]
+    assert held.max() == parameters.SERVICE_GROUPS["Messaging"]["concurrency"]
 
 
 def test_every_answered_contact_falls_in_its_agents_shift_outside_the_break(reference):
     day = NORMAL_DAYS[1]
     f = rows(reference, day)
-    live = f[f["channel"].isin(LIVE_EXCLUSIVE + config.SERVICE_GROUPS["Messaging"]["channels"])]
+    live = f[f["channel"].isin(LIVE_EXCLUSIVE + parameters.SERVICE_GROUPS["Messaging"]["channels"])]
     live = live[live["agent_id"].notna() & live["duration_seconds"].notna()]
     merged = live.reset_index().merge(shifts(reference, day), on="agent_id", how="left")
     assert merged["start"].notna().all(), "a contact answered by an agent with no shift that day"
@@ -138,7 +138,9 @@ def test_occupancy_and_calls_per_agent_shift_in_published_ranges(reference):
     handled = f[f["agent_id"].notna() & f["duration_seconds"].notna()]
     busy = handled.groupby("agent_id")["duration_seconds"].sum()
     s["busy"] = s["agent_id"].map(busy).fillna(0)
-    concurrency = np.array([config.SERVICE_GROUPS[workforce.QUEUES[q][1]]["concurrency"] for q in s["queue"]])
+    concurrency = np.array(
+        [parameters.SERVICE_GROUPS[workforce.QUEUES[q][1]]["concurrency"] for q in s["queue"]]
+    )
     occupancy = s["busy"] / s["available"] / concurrency
     assert 0.60 <= occupancy.median() <= 0.90
     voice = s[[workforce.QUEUES[q][1] == "Voice" for q in s["queue"]]]
@@ -157,7 +159,7 @@ def test_the_agents_table_grows_with_hires_and_leavers(reference):
     gen, employed = workforce.holders_on(roster, dt.date(2026, 6, 1))
     assert 0.9 < employed.mean() <= 1.0  # a few seats vacant between a leaver and the next hire
     # annual attrition in the usual 30-45 % range
-    d0, d1 = (dt.date(2026, 1, 1) - config.EPOCH).days, (dt.date(2027, 1, 1) - config.EPOCH).days
+    d0, d1 = (dt.date(2026, 1, 1) - parameters.EPOCH).days, (dt.date(2027, 1, 1) - parameters.EPOCH).days
     left = ((roster.leave_day >= d0) & (roster.leave_day < d1) & (roster.hire_day < d0)).sum()
     assert 0.25 < left / len(roster.slot_queue) < 0.5
 
@@ -211,7 +213,7 @@ def test_abandoned_contacts_have_no_agent_no_handle_time_and_no_survey(reference
     f = rows(reference, NORMAL_DAYS[0])
     abandoned = f[f["resolution_status"] == "Cancelled"]
     assert len(abandoned) > 100
-    assert abandoned["channel"].isin([c for c in CHANNELS if c in config.HANDLE_TIME_LOGNORMAL]).all()
+    assert abandoned["channel"].isin([c for c in CHANNELS if c in parameters.HANDLE_TIME_LOGNORMAL]).all()
     assert abandoned["agent_id"].isna().all() and abandoned["duration_seconds"].isna().all()
     assert abandoned["satisfaction_score"].isna().all()
     assert (abandoned["queue_time_seconds"] >= 1).all()
@@ -219,14 +221,14 @@ def test_abandoned_contacts_have_no_agent_no_handle_time_and_no_survey(reference
 
 def test_bots_are_a_separate_path_and_a_hand_off_creates_the_human_contact(reference):
     f = rows(reference, NORMAL_DAYS[0])
-    live = f["channel"].isin([c for c in CHANNELS if c in config.HANDLE_TIME_LOGNORMAL])
+    live = f["channel"].isin([c for c in CHANNELS if c in parameters.HANDLE_TIME_LOGNORMAL])
     bots = f[live & f["agent_id"].isna() & (f["resolution_status"] != "Cancelled")]
-    assert set(bots["channel"]) <= set(config.SELF_SERVICE_SHARE)
+    assert set(bots["channel"]) <= set(parameters.SELF_SERVICE_SHARE)
     assert (bots["queue_time_seconds"] == 0).all()
     assert bots["duration_seconds"].median() < 300  # short
     handed = bots[bots["resolution_status"] == "Pending"]
     assert not bots["is_escalated"].any()  # a hand-off is not an escalation
-    assert len(handed) / len(bots) == pytest.approx(config.BOT_HANDOFF_SHARE, abs=0.05)
+    assert len(handed) / len(bots) == pytest.approx(parameters.BOT_HANDOFF_SHARE, abs=0.05)
     # The human contact starts when the bot session ends: same customer, type and channel.
     humans = f[f["agent_id"].notna() | (f["resolution_status"] == "Cancelled")]
     key = ["customer_id", "interaction_type_id", "channel_id", "start_timestamp"]
@@ -239,7 +241,7 @@ def test_messages_are_answered_by_an_agent_on_shift_at_the_reply(reference):
     day = NORMAL_DAYS[1]
     f = rows(reference, day)
     ctx = _day(reference, day)[1]
-    asynchronous = f["channel"].isin([c for c in CHANNELS if c not in config.HANDLE_TIME_LOGNORMAL])
+    asynchronous = f["channel"].isin([c for c in CHANNELS if c not in parameters.HANDLE_TIME_LOGNORMAL])
     replies = f[asynchronous & f["agent_id"].notna()].reset_index()
     midnight = pd.Timestamp(day, tz="UTC")
     s = ctx.shifts

@@ -11,7 +11,7 @@ import pytest
 
 from devtools.database import connect
 from include.config import PROJECT_ROOT
-from include.generator import config
+from include.generator import parameters
 from include.generator.customers import base_size
 from include.generator.settings import BatchSettings, latest_day, validate_day, validate_run
 from include.pipeline import plan_from_params
@@ -50,29 +50,29 @@ def test_far_future_dates_are_rejected_with_one_line(text):
 
 
 def test_the_horizon_itself_is_accepted(monkeypatch):
-    monkeypatch.delenv(config.FUTURE_DAYS_ENV, raising=False)
+    monkeypatch.delenv(parameters.FUTURE_DAYS_ENV, raising=False)
     validate_day(latest_day())
-    assert latest_day() == TODAY + dt.timedelta(days=config.DEFAULT_DAYS_AHEAD)
+    assert latest_day() == TODAY + dt.timedelta(days=parameters.DEFAULT_DAYS_AHEAD)
     assert plan(batch_date=str(latest_day()))[0]["day"] == str(latest_day())
-    monkeypatch.setenv(config.FUTURE_DAYS_ENV, "1")
+    monkeypatch.setenv(parameters.FUTURE_DAYS_ENV, "1")
     validate_day(latest_day())
-    assert latest_day() == TODAY + dt.timedelta(days=config.MAX_DAYS_AHEAD)
+    assert latest_day() == TODAY + dt.timedelta(days=parameters.MAX_DAYS_AHEAD)
     assert plan(batch_date=str(latest_day()))[0]["day"] == str(latest_day())
 
 
-@pytest.mark.parametrize("ahead", [config.DEFAULT_DAYS_AHEAD + 1, 30, config.MAX_DAYS_AHEAD])
+@pytest.mark.parametrize("ahead", [parameters.DEFAULT_DAYS_AHEAD + 1, 30, parameters.MAX_DAYS_AHEAD])
 def test_a_day_ahead_of_the_horizon_needs_the_explicit_opt_in(ahead, monkeypatch):
     """Issue #27: a run at today + 366 would move the customer base's statuses a year ahead."""
     day = str(TODAY + dt.timedelta(days=ahead))
-    monkeypatch.delenv(config.FUTURE_DAYS_ENV, raising=False)
-    with pytest.raises(ValueError, match=f"{config.FUTURE_DAYS_ENV}=1 allows") as caught:
+    monkeypatch.delenv(parameters.FUTURE_DAYS_ENV, raising=False)
+    with pytest.raises(ValueError, match=f"{parameters.FUTURE_DAYS_ENV}=1 allows") as caught:
         plan(batch_date=day)
     assert "\n" not in str(caught.value)
-    monkeypatch.setenv(config.FUTURE_DAYS_ENV, "1")
+    monkeypatch.setenv(parameters.FUTURE_DAYS_ENV, "1")
     assert plan(batch_date=day)[0]["day"] == day
 
 
-@pytest.mark.parametrize("value", [9_999, config.MAX_NEW_CUSTOMERS_PER_DAY + 1, 10**6])
+@pytest.mark.parametrize("value", [9_999, parameters.MAX_NEW_CUSTOMERS_PER_DAY + 1, 10**6])
 def test_new_customers_per_day_is_bounded(value):
     with pytest.raises(ValueError, match="new_customers_per_day"):
         plan(new_customers_per_day=value)
@@ -80,10 +80,10 @@ def test_new_customers_per_day_is_bounded(value):
 
 def test_the_customer_base_the_largest_accepted_input_needs_is_bounded(monkeypatch):
     """The largest accepted sign-up rate at the horizon stays within MAX_CUSTOMER_BASE, or is refused."""
-    monkeypatch.setenv(config.FUTURE_DAYS_ENV, "1")  # the farthest horizon
-    settings = BatchSettings(new_customers_per_day=config.MAX_NEW_CUSTOMERS_PER_DAY)
+    monkeypatch.setenv(parameters.FUTURE_DAYS_ENV, "1")  # the farthest horizon
+    settings = BatchSettings(new_customers_per_day=parameters.MAX_NEW_CUSTOMERS_PER_DAY)
     day = latest_day()
-    if base_size(settings.seed, settings.signups, day) <= config.MAX_CUSTOMER_BASE:
+    if base_size(settings.seed, settings.signups, day) <= parameters.MAX_CUSTOMER_BASE:
         validate_run(day, settings)
     else:
         with pytest.raises(ValueError, match="at most"):
@@ -93,14 +93,14 @@ def test_the_customer_base_the_largest_accepted_input_needs_is_bounded(monkeypat
 def test_the_largest_volume_at_the_horizon_is_accepted_with_a_capped_base(monkeypatch):
     """Issue #14: the base follows the volume only up to MAX_DERIVED_NEW_CUSTOMERS_PER_DAY; the
     largest accepted volume at the latest day is accepted, its base within MAX_CUSTOMER_BASE."""
-    monkeypatch.setenv(config.FUTURE_DAYS_ENV, "1")  # the farthest horizon
-    settings = BatchSettings(interactions_per_day=config.MAX_INTERACTIONS_PER_DAY)
-    assert settings.signups == config.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
-    assert plan(batch_date=str(latest_day()), interactions_per_day=config.MAX_INTERACTIONS_PER_DAY)
+    monkeypatch.setenv(parameters.FUTURE_DAYS_ENV, "1")  # the farthest horizon
+    settings = BatchSettings(interactions_per_day=parameters.MAX_INTERACTIONS_PER_DAY)
+    assert settings.signups == parameters.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
+    assert plan(batch_date=str(latest_day()), interactions_per_day=parameters.MAX_INTERACTIONS_PER_DAY)
     # Derived rates fit under the cap for years: through 2032 at least.
-    assert base_size(42, settings.signups, dt.date(2032, 12, 31)) <= config.MAX_CUSTOMER_BASE
+    assert base_size(42, settings.signups, dt.date(2032, 12, 31)) <= parameters.MAX_CUSTOMER_BASE
     # Every day's sign-ups fit the id layout (weekday factor up to 1.1, day noise up to 1.5).
-    assert config.MAX_NEW_CUSTOMERS_PER_DAY * 1.1 * 1.5 < config.SIGNUPS_ID_LIMIT
+    assert parameters.MAX_NEW_CUSTOMERS_PER_DAY * 1.1 * 1.5 < parameters.SIGNUPS_ID_LIMIT
 
 
 def test_a_capped_base_fits_in_memory(reference_catalog):
@@ -115,7 +115,7 @@ def test_a_capped_base_fits_in_memory(reference_catalog):
         base.customer_id
     )
     assert per_customer < 64
-    assert config.MAX_CUSTOMER_BASE * per_customer < 0.65 * 2**30
+    assert parameters.MAX_CUSTOMER_BASE * per_customer < 0.65 * 2**30
 
 
 def test_a_float_shard_size_from_the_param_schema_is_taken_as_an_integer():
@@ -136,18 +136,18 @@ def test_the_dag_param_schema_shows_the_bound():
 
     tree = ast.parse((PROJECT_ROOT / "dags" / "customer_care_pipeline.py").read_text())
     text = ast.unparse(tree)
-    assert "maximum=generator_config.MAX_NEW_CUSTOMERS_PER_DAY" in text
-    assert config.MAX_NEW_CUSTOMERS_PER_DAY <= config.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
+    assert "maximum=parameters.MAX_NEW_CUSTOMERS_PER_DAY" in text
+    assert parameters.MAX_NEW_CUSTOMERS_PER_DAY <= parameters.MAX_DERIVED_NEW_CUSTOMERS_PER_DAY
 
 
 def test_a_far_future_date_writes_nothing(schema_url, monkeypatch):
-    monkeypatch.delenv(config.FUTURE_DAYS_ENV, raising=False)
+    monkeypatch.delenv(parameters.FUTURE_DAYS_ENV, raising=False)
     from include.storage.days import ensure_customer_base, load_day
 
     with connect(schema_url) as conn:
         before = conn.execute("SELECT count(*) FROM customers").fetchone()[0]
         for day in (
-            TODAY + dt.timedelta(days=config.MAX_DAYS_AHEAD),
+            TODAY + dt.timedelta(days=parameters.MAX_DAYS_AHEAD),
             dt.date(2100, 1, 1),
             dt.date(9999, 12, 31),
         ):
@@ -163,7 +163,7 @@ def test_a_far_future_date_writes_nothing(schema_url, monkeypatch):
 
 def _huge() -> BatchSettings:
     """Past validation of the settings alone, but a base too big for the day."""
-    settings = BatchSettings(new_customers_per_day=config.MAX_NEW_CUSTOMERS_PER_DAY)
+    settings = BatchSettings(new_customers_per_day=parameters.MAX_NEW_CUSTOMERS_PER_DAY)
     object.__setattr__(settings, "new_customers_per_day", 9_999)
     return settings
 

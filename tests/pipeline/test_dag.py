@@ -265,9 +265,9 @@ def test_a_failed_audit_keeps_the_published_day_and_its_summaries_row_for_row(pi
 
 @pytest.mark.slow
 def test_a_day_is_identical_whatever_the_number_of_shards(pipeline_dag, make_database, monkeypatch):
-    from include.generator import config
+    from include.generator import parameters
 
-    monkeypatch.setattr(config, "BLOCK_SIZE", 1_000)  # small blocks: an 8,000-row day has 8
+    monkeypatch.setattr(parameters, "BLOCK_SIZE", 1_000)  # small blocks: an 8,000-row day has 8
     # a Tuesday: 8,236 rows, 9 blocks; a small base (the shards split the interactions, not it)
     day, conf = dt.date(2026, 3, 10), {"interactions_per_day": 7_770, "new_customers_per_day": RUN_SIGNUPS}
     sums = {}
@@ -286,11 +286,11 @@ def test_a_day_is_identical_whatever_the_number_of_shards(pipeline_dag, make_dat
 
 @pytest.mark.slow
 def test_a_shard_that_fails_and_retries_leaves_no_duplicates(schema_url, monkeypatch):
-    from include.generator import config
+    from include.generator import parameters
     from include.generator.settings import BatchSettings
     from include.storage.days import load_shard, plan_shards, publish_day
 
-    monkeypatch.setattr(config, "BLOCK_SIZE", 1_000)
+    monkeypatch.setattr(parameters, "BLOCK_SIZE", 1_000)
     day, settings = dt.date(2026, 3, 10), BatchSettings(interactions_per_day=7_770)
     shards = plan_shards(day, settings, 3_000)
     with connect(schema_url) as conn:

@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS interaction_batches (
     loaded_at              timestamptz NOT NULL DEFAULT now()
 );
 
--- The ledger of planted events (include/generator/config.py: PLANTED_EVENTS): what the
+-- The ledger of planted events (include/generator/parameters.py: PLANTED_EVENTS): what the
 -- generator put into the data on purpose, with its dates, scope and intended effect, so an
 -- analyst can tell a planted outage from noise. Written by each day's load for the events
 -- in force that day; an event is a pure function of (base_seed, start date).

@@ -1,5 +1,5 @@
 -- The contact center's queues, routing, roster and shifts (include/generator/workforce.py).
--- The pipeline writes them from the generator's parameters (include/generator/config.py:
+-- The pipeline writes them from the generator's parameters (include/generator/parameters.py:
 -- SERVICE_GROUPS): that file is their one source, these tables let SQL join them.
 -- A queue is a department (which owns contact types) times a service group (Voice, Messaging,
 -- Store); agents of a queue hold `concurrency` live contacts at once, and the workforce plan
