@@ -493,7 +493,7 @@ def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> 
     )
     slot_number = (np.arange(len(slot_queue)) - np.searchsorted(slot_queue, slot_queue)).astype(np.int32)
     keys = (slot_queue * SLOT_LIMIT + slot_number)[:, None] * GENERATION_LIMIT + np.arange(GENERATIONS)
-    # Tenure: exponential (annual attrition, config); a vacancy between leaver and new hire.
+    # Tenure: exponential (annual attrition, parameters); a vacancy between leaver and new hire.
     tenure = (
         np.ceil(-np.log1p(-uniform(seed, keys, 1_501)) * parameters.AGENT_MEAN_TENURE_DAYS).astype(np.int64)
         + 30
