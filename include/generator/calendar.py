@@ -16,7 +16,7 @@ import holidays
 import numpy as np
 
 from include.generator import geography, parameters
-from include.generator.stable_random import normal, uniform
+from include.generator.stable_random import FIELDS, normal, uniform
 
 TYPES = tuple(parameters.INTERACTION_TYPES)
 EVENT_KINDS = tuple(parameters.PLANTED_EVENTS)
@@ -171,7 +171,9 @@ def _timed_event(seed: int, kind_index: int, start: dt.date, days: int, division
     spec = parameters.PLANTED_EVENTS[kind]
     key = np.array([start.toordinal()], dtype=np.int64)
     low, high = spec["start_local_hours"]
-    minutes = int((low + uniform(seed, key, 1_250 + kind_index)[0] * (high - low)) * 60)
+    minutes = int(
+        (low + uniform(seed, key, FIELDS["event_start_minute"] + kind_index)[0] * (high - low)) * 60
+    )
     zone = ZoneInfo(_division_zone(division) if division is not None else parameters.CENTER_TIME_ZONE)
     local = dt.datetime.combine(start, dt.time(0), zone) + dt.timedelta(minutes=minutes)
     started = local.astimezone(dt.UTC)

@@ -48,6 +48,7 @@ FIELD_RANGES: dict[str, tuple[int, int]] = {
     "event_starts": (1_000, 3),
     "event_days": (1_100, 3),
     "event_division": (1_200, 3),
+    "event_start_minute": (1_250, 3),  # a timed event's local start, + event kind
     "day_noise": (1_300, 1),  # normal
     # workforce (include/generator/workforce.py) and its forecast (interactions.py)
     "agent_tenure": (1_501, 1),
@@ -58,6 +59,7 @@ FIELD_RANGES: dict[str, tuple[int, int]] = {
     "agent_absent": (1_506, 1),
     "agent_shift_rank": (1_507, 1),
     "shift_order": (1_508, 1),
+    "four_by_ten_contract": (1_509, 1),
     "agent_first_name": (1_520, 1),
     "agent_last_name": (1_521, 1),
     "interval_forecast_error": (1_600, 1),  # normal

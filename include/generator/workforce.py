@@ -27,7 +27,7 @@ import numpy as np
 
 from include.generator import parameters
 from include.generator.reference import Reference
-from include.generator.stable_random import uniform
+from include.generator.stable_random import FIELDS, uniform
 
 DEPARTMENTS = tuple(sorted({dept for _, _, dept in parameters.INTERACTION_TYPES.values()}))
 GROUPS = tuple(parameters.SERVICE_GROUPS)
@@ -428,7 +428,10 @@ def _seat_templates(seed: int, need: np.ndarray, key: int) -> tuple[np.ndarray, 
     starts, full = plan_shifts(need)
     if len(starts) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    ten = uniform(seed, key * 10_000 + np.arange(len(starts)), 1_509) < parameters.FOUR_BY_TEN_SHARE
+    ten = (
+        uniform(seed, key * 10_000 + np.arange(len(starts)), FIELDS["four_by_ten_contract"])
+        < parameters.FOUR_BY_TEN_SHARE
+    )
     contract = np.where(full, np.where(ten, FULL_TIME_4X10, FULL_TIME_5X8), PART_TIME)
     weight = 7 / (7 - CONTRACT_DAYS_OFF[contract]) / (1 - parameters.ROSTER_MARGIN)
     total = np.cumsum(weight)
