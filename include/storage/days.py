@@ -94,6 +94,10 @@ def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
     validate_run(day, settings)
     with conn.transaction():  # (reads too: an implicit transaction would swallow the later ones)
         reference = load_reference(conn)
+    # A transaction of its own: it must hold no lock on the reference tables while it waits for
+    # the base's lock, since a big materialization drops the plans' foreign key to service_plans
+    # (ACCESS EXCLUSIVE): two days side by side on a fresh database would deadlock.
+    with conn.transaction():
         added = materialize_customer_base(conn, reference, day, settings.seed, settings.signups)
     # As of the day: replies to its late messages come from agents hired by then.
     ensure_workforce(conn, day, settings, reference)
