@@ -159,7 +159,10 @@ def test_only_interactions_of_a_missing_customer_or_channel_are_rejected(migrate
         "agent of an unknown agent_type -> no agent",
     ]:
         assert any(expected in reason for reason in repaired), (expected, repaired)
-    assert reasons(result, "interaction_types", "migrated")["repaired: unknown interaction_category -> Support"] == 1
+    assert (
+        reasons(result, "interaction_types", "migrated")["repaired: unknown interaction_category -> Support"]
+        == 1
+    )
     customers = reasons(result, "customers", "migrated")
     assert any("unknown account_status -> " in r for r in customers), customers
     assert "unknown account_status" not in reasons(result, "customers")
@@ -621,6 +624,38 @@ def test_every_dirty_value_is_counted_and_the_migration_completes(dirty_migrated
             ).fetchone()[0]
             == 0
         )
+
+
+def test_customers_without_msisdn_or_status_migrate_with_their_interactions(make_database):
+    """A missing msisdn gives an empty phone (our column is NOT NULL) and merges with nobody;
+    a missing account_status falls back on Active/Inactive by the plan rows: counted, kept."""
+    source = make_database()
+    with connect(source) as conn:
+        build_legacy(conn, 1_000, seed=3)
+        picked = [
+            r[0] for r in conn.execute("SELECT customer_id FROM customers ORDER BY customer_id LIMIT 3")
+        ]
+        conn.execute("UPDATE customers SET msisdn = NULL WHERE customer_id = ANY(%s)", (picked[:2],))
+        conn.execute(
+            "UPDATE customers SET msisdn = ' ', account_status = NULL WHERE customer_id = %s", (picked[2],)
+        )
+        unknown_status = conn.execute(
+            "SELECT count(*) FROM customers WHERE account_status IS NULL "
+            "OR lower(account_status) NOT IN ('active', 'suspended', 'terminated', 'churned')"
+        ).fetchone()[0]
+    url = make_database()
+    result = run_migration(url, source)
+    assert_every_row_counted(result, source)
+    assert "missing msisdn" not in reasons(result, "customers")
+    assert "unknown account_status" not in reasons(result, "customers")
+    assert "customer not migrated" not in reasons(result, "customer_interactions")
+    migrated = reasons(result, "customers", "migrated")
+    assert sum(n for r, n in migrated.items() if "missing msisdn -> empty phone" in r) == 3, migrated
+    assert sum(n for r, n in migrated.items() if "unknown account_status" in r) == unknown_status > 1, (
+        migrated
+    )
+    with connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM customers WHERE phone = ''").fetchone()[0] == 3
 
 
 def test_a_dirty_source_migrates_again_to_the_same_tables(dirty_migrated):
