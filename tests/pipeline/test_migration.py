@@ -87,11 +87,8 @@ def test_counts_per_source_table_are_migrated_plus_rejected(migrated, legacy_url
     for expected in [  # every kind of dirty row of the fixture is counted with its reason
         ("customer_interactions", "orphan: customer not in source"),
         ("customer_interactions", "orphan: channel not in source"),
-        ("customer_interactions", "unknown interaction_status"),
-        ("customer_interactions", "unknown interaction_mode"),
         ("interaction_steps", "orphan: interaction not in source"),
         ("customer_feedback", "orphan: interaction not in source"),
-        ("customers", "unknown account_status"),
         ("channels", "unknown channel_type"),
         ("agents", "bot (not a human agent: its interactions are self-service)"),
     ]:
@@ -100,6 +97,9 @@ def test_counts_per_source_table_are_migrated_plus_rejected(migrated, legacy_url
     for expected in [  # missing starts, and ends missing or not after the start, come from the steps
         ("customer_interactions", "repaired: start_timestamp from the steps"),
         ("customer_interactions", "repaired: end_timestamp from the steps"),
+        ("customer_interactions", "repaired: unknown interaction_status -> Pending"),
+        ("customer_interactions", "repaired: unknown interaction_mode (kept in the summary)"),
+        ("interaction_types", "repaired: unknown interaction_category -> Support"),
     ]:
         assert expected in repaired, expected
     merged = [r for r in result.report if r[0] == "customers" and "same msisdn" in r[2]]
@@ -141,6 +141,41 @@ def test_counts_per_source_table_are_migrated_plus_rejected(migrated, legacy_url
     assert scored <= own + result.rows("customer_feedback", "migrated")
     lines = format_report(result)
     assert [line.split(":")[0] for line in lines] == [t for t in [*SOURCE_COLUMNS, *NOT_MIGRATED]]
+
+
+def test_only_interactions_of_a_missing_customer_or_channel_are_rejected(migrated, legacy_url):
+    """Issue #27: an interaction whose customer and channel exist in the source migrates,
+    through the documented fallbacks (unknown type category, status, mode, agent type, account
+    status), counted as repaired; only orphans of a customer or a channel are lost."""
+    url, result, _ = migrated
+    assert set(reasons(result, "customer_interactions")) <= {
+        "orphan: customer not in source",
+        "orphan: channel not in source",
+    }, reasons(result, "customer_interactions")
+    repaired = reasons(result, "customer_interactions", "migrated")
+    for expected in [
+        "unknown interaction_status -> Pending",
+        "unknown interaction_mode (kept in the summary)",
+        "agent of an unknown agent_type -> no agent",
+    ]:
+        assert any(expected in reason for reason in repaired), (expected, repaired)
+    assert (
+        reasons(result, "interaction_types", "migrated")["repaired: unknown interaction_category -> Support"]
+        == 1
+    )
+    customers = reasons(result, "customers", "migrated")
+    assert any("unknown account_status -> " in r for r in customers), customers
+    assert "unknown account_status" not in reasons(result, "customers")
+    with connect(url) as conn:
+        # The fallbacks' values: a Support type, Pending contacts, no agent for the unknown type.
+        assert conn.execute(
+            "SELECT category FROM interaction_types WHERE interaction_code = 'LEGACY_LOYALTY_GAME'"
+        ).fetchone() == ("Support",)
+        pending_unknown = conn.execute(
+            "SELECT count(*) FROM customer_interactions WHERE interaction_id % 1000000000 >= 500000000 "
+            "AND interaction_summary LIKE '%, timeout%' AND resolution_status <> 'Pending'"
+        ).fetchone()[0]
+        assert pending_unknown == 0
 
 
 def test_every_foreign_key_resolves_and_plans_are_consistent(migrated):
@@ -589,6 +624,38 @@ def test_every_dirty_value_is_counted_and_the_migration_completes(dirty_migrated
             ).fetchone()[0]
             == 0
         )
+
+
+def test_customers_without_msisdn_or_status_migrate_with_their_interactions(make_database):
+    """A missing msisdn gives an empty phone (our column is NOT NULL) and merges with nobody;
+    a missing account_status falls back on Active/Inactive by the plan rows: counted, kept."""
+    source = make_database()
+    with connect(source) as conn:
+        build_legacy(conn, 1_000, seed=3)
+        picked = [
+            r[0] for r in conn.execute("SELECT customer_id FROM customers ORDER BY customer_id LIMIT 3")
+        ]
+        conn.execute("UPDATE customers SET msisdn = NULL WHERE customer_id = ANY(%s)", (picked[:2],))
+        conn.execute(
+            "UPDATE customers SET msisdn = ' ', account_status = NULL WHERE customer_id = %s", (picked[2],)
+        )
+        unknown_status = conn.execute(
+            "SELECT count(*) FROM customers WHERE account_status IS NULL "
+            "OR lower(account_status) NOT IN ('active', 'suspended', 'terminated', 'churned')"
+        ).fetchone()[0]
+    url = make_database()
+    result = run_migration(url, source)
+    assert_every_row_counted(result, source)
+    assert "missing msisdn" not in reasons(result, "customers")
+    assert "unknown account_status" not in reasons(result, "customers")
+    assert "customer not migrated" not in reasons(result, "customer_interactions")
+    migrated = reasons(result, "customers", "migrated")
+    assert sum(n for r, n in migrated.items() if "missing msisdn -> empty phone" in r) == 3, migrated
+    assert sum(n for r, n in migrated.items() if "unknown account_status" in r) == unknown_status > 1, (
+        migrated
+    )
+    with connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM customers WHERE phone = ''").fetchone()[0] == 3
 
 
 def test_a_dirty_source_migrates_again_to_the_same_tables(dirty_migrated):

@@ -76,15 +76,17 @@ SELECT s.interaction_type_id AS source_uuid, s.interaction_code,
        coalesce(s.interaction_name, s.interaction_code) AS interaction_name,
        existing.interaction_type_id AS existing_id,
        CASE lower(s.interaction_category) WHEN 'billing' THEN 'Billing' WHEN 'technical' THEN 'Technical'
-            WHEN 'account' THEN 'Account' WHEN 'support' THEN 'Support' WHEN 'sales' THEN 'Sales' END AS category,
+            WHEN 'account' THEN 'Account' WHEN 'support' THEN 'Support' WHEN 'sales' THEN 'Sales'
+            ELSE 'Support' END AS category,
+       -- A category the model does not know (or none) falls back on Support (docs/migration.md).
+       CASE WHEN existing.interaction_type_id IS NULL
+                 AND (s.interaction_category IS NULL
+                      OR lower(s.interaction_category) NOT IN ('billing', 'technical', 'account', 'support', 'sales'))
+            THEN 'repaired: unknown interaction_category -> Support' END AS repair,
        CASE lower(s.business_impact) WHEN 'low' THEN 'Low' WHEN 'high' THEN 'High'
             WHEN 'critical' THEN 'Critical' ELSE 'Medium' END AS priority_level,
        CASE WHEN s.interaction_code IS NULL OR btrim(s.interaction_code) = '' THEN 'missing interaction_code'
-            WHEN existing.interaction_type_id IS NULL
-                 AND lower(s.interaction_category) NOT IN ('billing', 'technical', 'account', 'support', 'sales')
-            THEN 'unknown interaction_category'
-            WHEN existing.interaction_type_id IS NULL AND s.interaction_category IS NULL
-            THEN 'unknown interaction_category' END AS reason
+       END AS reason
 FROM migration.src_interaction_types s
 LEFT JOIN code_map cm ON cm.legacy_code = upper(s.interaction_code)
 LEFT JOIN interaction_types existing ON existing.interaction_code = coalesce(cm.code, upper(s.interaction_code))
@@ -252,7 +254,9 @@ INSERT INTO migration.report (source_table, outcome, reason, rows)
 SELECT 'channels', 'migrated', CASE WHEN existing_id IS NULL THEN 'added to the catalog' ELSE 'matched an existing channel' END, count(*)
 FROM mig_channels WHERE reason IS NULL GROUP BY 3
 UNION ALL
-SELECT 'interaction_types', 'migrated', CASE WHEN existing_id IS NULL THEN 'added to the catalog' ELSE 'matched an existing type' END, count(*)
+SELECT 'interaction_types', 'migrated',
+       coalesce(repair, CASE WHEN existing_id IS NULL THEN 'added to the catalog' ELSE 'matched an existing type' END),
+       count(*)
 FROM mig_types WHERE reason IS NULL GROUP BY 3
 UNION ALL
 SELECT 'service_plans', 'migrated', CASE WHEN existing_id IS NULL THEN 'added to the catalog' ELSE 'matched an existing plan' END, count(*)

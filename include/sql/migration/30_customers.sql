@@ -7,26 +7,32 @@
 -- falls back on created_at's, created_at on the registration date.
 CREATE TEMP TABLE mig_customers ON COMMIT DROP AS
 SELECT s.customer_id AS source_uuid, s.msisdn,
-       coalesce(nullif(trim(s.customer_name), ''), s.msisdn) AS customer_name,
+       coalesce(nullif(trim(s.customer_name), ''), s.msisdn, 'Legacy customer ' || s.customer_id) AS customer_name,
        s.region,
        coalesce(s.registration_date, s.created_at::date, s.first_plan, s.first_contact) AS registration_date,
-       CASE WHEN s.registration_date IS NOT NULL THEN ''
-            WHEN s.created_at IS NOT NULL THEN 'repaired: registration_date from created_at'
-            WHEN s.first_plan IS NOT NULL THEN 'repaired: registration_date from the first plan'
-            WHEN s.first_contact IS NOT NULL THEN 'repaired: registration_date from the first contact' END AS repair,
+       coalesce('repaired: ' || nullif(concat_ws(', ',
+           CASE WHEN s.registration_date IS NOT NULL THEN NULL
+                WHEN s.created_at IS NOT NULL THEN 'registration_date from created_at'
+                WHEN s.first_plan IS NOT NULL THEN 'registration_date from the first plan'
+                WHEN s.first_contact IS NOT NULL THEN 'registration_date from the first contact' END,
+           CASE WHEN s.msisdn IS NULL THEN 'missing msisdn -> empty phone' END,
+           CASE WHEN s.known_status THEN NULL
+                WHEN s.active_plan THEN 'unknown account_status -> Active (an active plan row)'
+                ELSE 'unknown account_status -> Inactive (no active plan row)' END), ''), '') AS repair,
        CASE lower(s.customer_segment) WHEN 'vip' THEN 'Premium' WHEN 'premium' THEN 'Premium'
             WHEN 'basic' THEN 'Basic' ELSE 'Standard' END AS customer_segment,
        CASE lower(s.account_status) WHEN 'active' THEN 'Active' WHEN 'suspended' THEN 'Suspended'
-            WHEN 'terminated' THEN 'Inactive' WHEN 'churned' THEN 'Inactive' END AS status,
+            WHEN 'terminated' THEN 'Inactive' WHEN 'churned' THEN 'Inactive'
+            ELSE CASE WHEN s.active_plan THEN 'Active' ELSE 'Inactive' END END AS status,
        s.last_activity_date,
        coalesce(s.created_at, coalesce(s.registration_date, s.first_plan, s.first_contact)::timestamp) AS created_at,
-       CASE WHEN s.msisdn IS NULL OR trim(s.msisdn) = '' THEN 'missing msisdn'
-            WHEN lower(s.account_status) NOT IN ('active', 'suspended', 'terminated', 'churned')
-                 OR s.account_status IS NULL THEN 'unknown account_status'
-            WHEN coalesce(s.registration_date, s.created_at::date, s.first_plan, s.first_contact) IS NULL
+       CASE WHEN coalesce(s.registration_date, s.created_at::date, s.first_plan, s.first_contact) IS NULL
                  THEN 'missing registration_date (or outside the date window)'
        END AS reason
-FROM (SELECT c.customer_id, c.msisdn, c.customer_name, c.region, c.account_status, c.customer_segment,
+FROM (SELECT c.customer_id, nullif(trim(c.msisdn), '') AS msisdn, c.customer_name, c.region, c.account_status,
+             c.customer_segment,
+             coalesce(lower(c.account_status) IN ('active', 'suspended', 'terminated', 'churned'), false) AS known_status,
+             coalesce(ap.active_plan, false) AS active_plan,
              CASE WHEN migration.usable_day(c.registration_date) THEN c.registration_date END AS registration_date,
              CASE WHEN migration.usable_day(c.last_activity_date) THEN c.last_activity_date END AS last_activity_date,
              CASE WHEN migration.usable_time(c.created_at) THEN c.created_at END AS created_at,
@@ -36,7 +42,9 @@ FROM (SELECT c.customer_id, c.msisdn, c.customer_name, c.region, c.account_statu
                  WHERE migration.usable_day(activation_date) GROUP BY 1) fp ON fp.customer_id = c.customer_id
       LEFT JOIN (SELECT customer_id, min(start_timestamp)::date AS first_contact
                  FROM migration.src_customer_interactions
-                 WHERE migration.usable_time(start_timestamp) GROUP BY 1) fc ON fc.customer_id = c.customer_id) s;
+                 WHERE migration.usable_time(start_timestamp) GROUP BY 1) fc ON fc.customer_id = c.customer_id
+      LEFT JOIN (SELECT customer_id, bool_or(is_active) AS active_plan FROM migration.src_customer_service_plans
+                 GROUP BY 1) ap ON ap.customer_id = c.customer_id) s;
 
 ANALYZE mig_customers;
 
@@ -45,7 +53,8 @@ ANALYZE mig_customers;
 ALTER TABLE mig_customers ADD COLUMN survivor uuid;
 UPDATE mig_customers m SET survivor = d.survivor
 FROM (SELECT source_uuid, first_value(source_uuid) OVER (
-          PARTITION BY msisdn ORDER BY registration_date, created_at, source_uuid) AS survivor
+          -- A customer without an msisdn merges with nobody.
+          PARTITION BY coalesce(msisdn, source_uuid::text) ORDER BY registration_date, created_at, source_uuid) AS survivor
       FROM mig_customers WHERE reason IS NULL) d
 WHERE d.source_uuid = m.source_uuid;
 
@@ -101,7 +110,7 @@ ON CONFLICT (source_table, source_uuid) DO UPDATE SET target_id = EXCLUDED.targe
 
 INSERT INTO customers (customer_id, customer_name, email, phone, address, city, state, registration_date,
                        customer_segment, status, churn_date, created_at)
-SELECT u.target_id, m.customer_name, 'legacy-' || m.source_uuid || '@migrated.invalid', m.msisdn, NULL, NULL,
+SELECT u.target_id, m.customer_name, 'legacy-' || m.source_uuid || '@migrated.invalid', coalesce(m.msisdn, ''), NULL, NULL,
        m.region, m.registration_date, m.customer_segment, m.status,
        CASE WHEN m.status = 'Inactive' THEN greatest(m.registration_date, coalesce(m.last_activity_date, m.registration_date)) END,
        m.created_at AT TIME ZONE 'UTC'
@@ -160,9 +169,10 @@ SELECT 'customer_service_plans', source_key, reason FROM mig_plan_rows WHERE rea
 INSERT INTO migration.report (source_table, outcome, reason, rows)
 SELECT 'customers', 'migrated',
        CASE WHEN source_uuid <> survivor THEN 'merged into the customer with the same msisdn'
-            WHEN status IN ('Active', 'Suspended') AND NOT EXISTS (
-                SELECT FROM mig_plan_rows p WHERE p.survivor = m.survivor AND p.reason IS NULL)
-            THEN 'active without a usable plan: migrated without one' ELSE repair END, count(*)
+            ELSE concat_ws('; ', nullif(repair, ''),
+                           CASE WHEN status IN ('Active', 'Suspended') AND NOT EXISTS (
+                                    SELECT FROM mig_plan_rows p WHERE p.survivor = m.survivor AND p.reason IS NULL)
+                                THEN 'active without a usable plan: migrated without one' END) END, count(*)
 FROM mig_customers m WHERE reason IS NULL GROUP BY 3
 UNION ALL
 SELECT 'customer_service_plans', 'migrated', '', count(*) FROM mig_plan_rows WHERE reason IS NULL;

@@ -72,8 +72,8 @@ SELECT i.interaction_id AS source_uuid,
        tm.start_ts,
        tm.end_ts,
        tm.start_ts::date AS day,
-       CASE WHEN tm.start_from IS NOT NULL OR tm.end_from IS NOT NULL
-            THEN 'repaired: ' || concat_ws(', ', tm.start_from, tm.end_from) ELSE '' END AS repair,
+       coalesce('repaired: ' || nullif(concat_ws(', ', tm.start_from, tm.end_from, fb.status_from, fb.mode_from,
+                                                 fb.agent_from), ''), '') AS repair,
        cu.target_id AS customer_id, ch.target_id AS channel_id, ty.target_id AS interaction_type_id,
        CASE WHEN lower(ag.agent_type) IN ('human', 'hybrid', 'supervisor') THEN am.target_id END AS agent_id,
        j.session_id AS journey_uuid,
@@ -90,13 +90,6 @@ SELECT i.interaction_id AS source_uuid,
             WHEN ch.target_id IS NULL THEN 'channel not migrated'
             WHEN sty.interaction_type_id IS NULL THEN 'orphan: interaction type not in source'
             WHEN ty.target_id IS NULL THEN 'interaction type not migrated'
-            WHEN i.agent_id IS NOT NULL AND ag.agent_id IS NULL THEN 'orphan: agent not in source'
-            WHEN i.agent_id IS NOT NULL AND lower(ag.agent_type) NOT IN ('human', 'hybrid', 'supervisor', 'bot')
-                 THEN 'agent not migrated'
-            WHEN lower(i.interaction_status) NOT IN ('completed', 'failed', 'abandoned', 'escalated', 'in_progress')
-                 OR i.interaction_status IS NULL THEN 'unknown interaction_status'
-            WHEN lower(i.interaction_mode) NOT IN ('bot', 'live_chat', 'self_service', 'ivr')
-                 THEN 'unknown interaction_mode'
             WHEN tm.end_ts IS NULL AND i.end_timestamp IS NULL THEN 'missing end_timestamp'
             WHEN tm.end_ts IS NULL AND i.end_timestamp <= tm.start_ts THEN 'end_timestamp not after start_timestamp'
             WHEN tm.end_ts IS NULL THEN 'end_timestamp more than 31 days after start_timestamp'
@@ -116,7 +109,22 @@ LEFT JOIN migration.src_agents ag ON ag.agent_id = i.agent_id
 LEFT JOIN migration.uuid_map am ON am.source_table = 'agents' AND am.source_uuid = i.agent_id
 LEFT JOIN migration.src_customer_journey_sessions j
        ON j.session_id = CASE WHEN lower(replace(i.session_id, '-', '')) ~ '^[0-9a-f]{32}$'
-                              THEN lower(replace(i.session_id, '-', ''))::uuid END;
+                              THEN lower(replace(i.session_id, '-', ''))::uuid END
+-- Fallbacks instead of rejections (docs/migration.md): an unknown or missing status is
+-- Pending, an unknown mode is only kept in the summary, an agent that is not in the source,
+-- of an unknown type or not migrated leaves the interaction without one (agent_id NULL).
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN i.interaction_status IS NULL OR lower(i.interaction_status) NOT IN
+                     ('completed', 'failed', 'abandoned', 'escalated', 'in_progress')
+                THEN 'unknown interaction_status -> Pending' END AS status_from,
+           CASE WHEN lower(i.interaction_mode) NOT IN ('bot', 'live_chat', 'self_service', 'ivr')
+                THEN 'unknown interaction_mode (kept in the summary)' END AS mode_from,
+           CASE WHEN i.agent_id IS NULL THEN NULL
+                WHEN ag.agent_id IS NULL THEN 'agent not in source -> no agent'
+                WHEN lower(ag.agent_type) = 'bot' THEN NULL
+                WHEN ag.agent_type IS NULL OR lower(ag.agent_type) NOT IN ('human', 'hybrid', 'supervisor')
+                THEN 'agent of an unknown agent_type -> no agent'
+                WHEN am.target_id IS NULL THEN 'agent not migrated -> no agent' END AS agent_from) fb;
 
 ANALYZE mig_interactions;
 
@@ -200,7 +208,7 @@ FROM (
                AS journey_position,
            CASE WHEN m.customer_satisfaction_score BETWEEN 1 AND 5 THEN m.customer_satisfaction_score
                 ELSE fb.satisfaction_score END::smallint AS satisfaction_score,
-           concat_ws('; ', 'legacy ' || coalesce(m.mode, 'unknown mode') || ', ' || m.status,
+           concat_ws('; ', 'legacy ' || coalesce(m.mode, 'unknown mode') || ', ' || coalesce(m.status, 'unknown status'),
                      CASE WHEN st.steps > 0 THEN st.steps || ' steps' ||
                           CASE WHEN st.failed_steps > 0 THEN ' (' || st.failed_steps || ' failed)' ELSE '' END ||
                           ', queue ' || st.queue_s || 's, IVR ' || st.ivr_s || 's, authentication ' || st.auth_s || 's'
