@@ -140,13 +140,15 @@ def swap_in_day(
         conn.execute(DURABLE_COMMIT)
         conn.execute(_LOCK_DAY, (day.toordinal(),))
         refuse_migrated_day(conn, day)
+        # 1. the day's shifts, first: a shift crossing 00:00 UTC is also written by the next day,
+        # so a day side by side with its neighbour may wait here for the neighbour's row; it must
+        # hold no lock on the fact table then, or the neighbour's publish waits for it: deadlock.
+        write_shifts(conn, day, day_context_for(plan, load_reference(conn)))
         note_foreign_rows(conn, day)
         pending = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
-        loaded = fill(pending)  # 1. the day's rows, into the pending table
-        record_batch(conn, plan)  # 2. the ledgers: the batch, and the planted events in force
+        loaded = fill(pending)  # 2. the day's rows, into the pending table
+        record_batch(conn, plan)  # 3. the ledgers: the batch, and the planted events in force
         record_planted_events(conn, day, plan.settings.seed)
-        ctx = day_context_for(plan, load_reference(conn))  # 3. the day's shifts
-        write_shifts(conn, day, ctx)
         audit_pending(conn, day, pending)  # 4. the audit: raises before the swap, the old day stays
         conn.execute("SELECT interaction_days.publish(%s)", (day,))  # 5. publish: the swap
         if after_swap is not None:
