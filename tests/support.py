@@ -139,9 +139,9 @@ def add_this_releases_dimensions(conn) -> None:
     text = expand_includes(SCHEMA_FILE)
     for statement in re.findall(r"^ALTER TABLE customers ADD COLUMN IF NOT EXISTS [^;]+;", text, re.M):
         conn.execute(statement)
-    tables = ("planted_events", "service_queues", "contact_routing", "agent_shifts", "workforce_state")
-    # (issue #24: sites and stores, short breaks, the forecast)
-    tables += ("contact_sites", "agent_shift_breaks", "workforce_forecast")
+    # (issue #24: sites and stores before the shifts that name them, short breaks, the forecast)
+    tables = ("planted_events", "service_queues", "contact_routing", "contact_sites", "agent_shifts")
+    tables += ("workforce_state", "agent_shift_breaks", "workforce_forecast")
     for table in tables:
         statement = re.search(rf"^CREATE TABLE IF NOT EXISTS {table} \(.*?^\);", text, re.M | re.S)
         conn.execute(statement.group(0))
