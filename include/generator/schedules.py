@@ -226,8 +226,7 @@ def local_day_shifts(
     return workforce.Shifts(
         queue=roster.slot_queue[slots],
         agent_id=roster.agent_id[slots, gen],
-        # skill grows with tenure (workforce.skill_on)
-        skill=workforce.skill_on(roster, slots, gen, (local_day - parameters.EPOCH).days).astype(np.int8),
+        skill=roster.skill[slots, gen],
         start=at,
         end=at + length * INTERVAL_US,
         break_start=at + meal[:, 0] * INTERVAL_US,

@@ -28,11 +28,11 @@ from include.storage.copy_format import encode_binary
 
 DAY = dt.date(2026, 3, 4)
 GOLDEN = {
-    "interactions": "eadbd459976fb7adb489f2a1d7f615f9",  # binary COPY bytes of 20,000 rows, seed 42
+    "interactions": "5333a8e45af92906b81f112a17dd3b6a",  # binary COPY bytes of 20,000 rows, seed 42
     "agents": "ee453146a5226c2073d13c649c57929f",  # the roster for 20,000 a day, hired by DAY
     "shifts": "5bbe8acd2db056aa506fffefa675f914",  # the shifts starting on DAY (UTC)
-    "customers": "1b2c86c5656d02eda612c9a43e0faa66",
-    "plans": "b8135390063aabff4ab16c7a5cd01ea6",
+    "customers": "eb7d50a0f4010acb89222d2062cfda01",
+    "plans": "12641a3d5762176cfa40851d9aa9a6c4",
 }
 
 
