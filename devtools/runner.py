@@ -119,6 +119,23 @@ def load_dag():
     return bag.get_dag(DAG_ID)
 
 
+def run_dag_test(dag, day: dt.date | None, conf: dict):
+    """One dag.test() run of `day` (None: now), the DAG's param defaults left as they were.
+
+    dag.test() runs the tasks in this process, and Airflow's process_params puts the DAG's own
+    Param objects in a run's params and sets their values from its conf: without the restore,
+    one run's conf (say new_customers_per_day) became every later run's default.
+    """
+    logical = dt.datetime.combine(day, dt.time(0), dt.UTC) if day else None
+    holders = [dag.params, *(task.params for task in dag.tasks if task.params)]
+    saved = [(param, param.value) for h in holders for param in map(h.get_param, list(h.keys()))]
+    try:
+        return dag.test(logical_date=logical, run_conf=conf)
+    finally:
+        for param, value in saved:
+            param.value = value
+
+
 def run_day(dag, day: dt.date, conf: dict) -> tuple[DayResult, list[str]]:
     """One dag.test() run of `day`: ((day, state, seconds, {task_id: seconds}), failed task ids).
 
@@ -126,8 +143,7 @@ def run_day(dag, day: dt.date, conf: dict) -> tuple[DayResult, list[str]]:
     tasks' are Airflow's between tasks.
     """
     started = time.perf_counter()
-    logical = dt.datetime.combine(day, dt.time(0), dt.UTC)
-    run = dag.test(logical_date=logical, run_conf=conf)
+    run = run_dag_test(dag, day, conf)
     state = str(getattr(run.state, "value", run.state))
     task_instances = run.get_task_instances()
     if not task_instances:  # e.g. a date before the DAG's start_date: nothing ran

@@ -59,8 +59,9 @@ def run_dag(dag, day: dt.date | None, conf: dict | None = None):
 
 def run_dag_instances(dag, day: dt.date | None, conf: dict | None = None):
     """One real dag.test() run; returns (state, {task_id: task instance}) (tries, durations)."""
-    logical = dt.datetime.combine(day, dt.time(0), dt.UTC) if day else None
-    run = dag.test(logical_date=logical, run_conf=conf or {})
+    from devtools.runner import run_dag_test
+
+    run = run_dag_test(dag, day, conf or {})
     return state_of(run), {ti.task_id: ti for ti in run.get_task_instances()}
 
 

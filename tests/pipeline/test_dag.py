@@ -312,3 +312,18 @@ def test_a_shard_that_fails_and_retries_leaves_no_duplicates(schema_url, monkeyp
             "SELECT count(*), count(DISTINCT interaction_id) FROM customer_interactions"
         ).fetchone()
     assert rows == distinct == day_volume(day, 7_770)
+
+
+def test_a_runs_conf_does_not_become_the_next_runs_default(pipeline_dag, schema_url):
+    """dag.test() runs tasks in-process, where Airflow sets the DAG's own Param objects from a
+    run's conf: `make backfill` and these tests run many days in one process."""
+
+    def defaults() -> dict:
+        holders = {"dag": pipeline_dag.params} | {task.task_id: task.params for task in pipeline_dag.tasks}
+        return {(name, key): h.get_param(key).value for name, h in holders.items() for key in h.keys()}
+
+    before = defaults()
+    with pointing_at(schema_url):
+        state, _ = run_dag(pipeline_dag, DAYS[0], {"interactions_per_day": 300, "new_customers_per_day": 20})
+    assert state == "success"
+    assert defaults() == before
