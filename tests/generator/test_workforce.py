@@ -190,12 +190,16 @@ def test_an_unforecast_surge_or_outage_makes_service_worse(reference):
     assert surge["asa"] > normal["asa"] * 1.5
     assert surge["service_level"] < normal["service_level"] - 0.05
     assert surge["abandonment"] > normal["abandonment"] * 1.5
+
     # An outage's hours (from the end of its onset to its restoration) against the same hours a
     # week later (an outage starts at a local time and is restored: it does not fill a UTC day).
     # One division's outage in its evening adds under 2 % to the day, lost in a week's noise: take
     # the year's outage adding the most contacts, on days and a week later with no holiday.
     def days(e, later: int = 0) -> set[dt.date]:
-        return {e.started_at.date() + dt.timedelta(days=later), e.restored_at.date() + dt.timedelta(days=later)}
+        return {
+            e.started_at.date() + dt.timedelta(days=later),
+            e.restored_at.date() + dt.timedelta(days=later),
+        }
 
     event = max(
         (
