@@ -134,6 +134,10 @@ def swap_in_day(
     the new table included. The customer base is already there (`ensure_customer_base`).
     """
     day = plan.day
+    # Its own transaction: a read of the fact table held until the swap would make this load's
+    # publish wait for a neighbouring day's while that one waits for it (a deadlock, JOBS=2).
+    with conn.transaction():
+        note_foreign_rows(conn, day)
     with conn.transaction():
         # Durable when this returns: the commit waits for its WAL flush (one per day), whatever
         # the server's default (the embedded server's used to be `off`).
@@ -144,7 +148,6 @@ def swap_in_day(
         # so a day side by side with its neighbour may wait here for the neighbour's row; it must
         # hold no lock on the fact table then, or the neighbour's publish waits for it: deadlock.
         write_shifts(conn, day, day_context_for(plan, load_reference(conn)))
-        note_foreign_rows(conn, day)
         pending = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
         loaded = fill(pending)  # 2. the day's rows, into the pending table
         record_batch(conn, plan)  # 3. the ledgers: the batch, and the planted events in force
