@@ -71,25 +71,42 @@ breaks AS (
     UNION ALL
     SELECT b.shift_date, b.agent_id, b.break_start, b.break_end
     FROM agent_shift_breaks AS b
-    JOIN shifts AS s USING (shift_date, agent_id)
+    JOIN shifts USING (shift_date, agent_id)
+),
+
+-- Each shift's time inside each interval, and the part of it on a break: joined on the shift's
+-- key and the overlap (a hash join), never a scan of every break per row.
+on_shift AS (
+    SELECT
+        iv.interval_start,
+        greatest(s.shift_start, iv.interval_start) AS from_at,
+        least(s.shift_end, iv.interval_end) AS to_at,
+        s.shift_date,
+        s.agent_id,
+        s.queue_id
+    FROM shifts AS s
+    JOIN intervals AS iv ON iv.interval_start < s.shift_end AND iv.interval_end > s.shift_start
 ),
 
 staffed AS (
     SELECT
-        iv.interval_start,
-        s.queue_id,
-        sum(
-            extract(EPOCH FROM least(s.shift_end, iv.interval_end) - greatest(s.shift_start, iv.interval_start))
-            - coalesce((
-                SELECT sum(greatest(extract(EPOCH FROM
-                    least(b.break_end, iv.interval_end) - greatest(b.break_start, iv.interval_start)), 0))
-                FROM breaks AS b
-                WHERE b.shift_date = s.shift_date AND b.agent_id = s.agent_id
-            ), 0)
-        )::bigint AS agent_seconds
-    FROM shifts AS s
-    JOIN intervals AS iv ON iv.interval_start < s.shift_end AND iv.interval_end > s.shift_start
-    GROUP BY iv.interval_start, s.queue_id
+        o.interval_start,
+        o.queue_id,
+        sum(extract(EPOCH FROM o.to_at - o.from_at)) AS gross_seconds
+    FROM on_shift AS o
+    GROUP BY o.interval_start, o.queue_id
+),
+
+staffed_on_break AS (
+    SELECT
+        o.interval_start,
+        o.queue_id,
+        sum(extract(EPOCH FROM least(b.break_end, o.to_at) - greatest(b.break_start, o.from_at))) AS break_seconds
+    FROM on_shift AS o
+    JOIN breaks AS b
+        ON b.shift_date = o.shift_date AND b.agent_id = o.agent_id
+        AND b.break_start < o.to_at AND b.break_end > o.from_at
+    GROUP BY o.interval_start, o.queue_id
 ),
 
 -- Live contacts of this day with an agent and a handle time: from the answer to the end, on the
@@ -114,23 +131,38 @@ work AS (
     WHERE r.is_live AND i.duration_seconds IS NOT NULL
 ),
 
-busy AS (
+-- Each contact's busy time inside each interval, and the part of it on its agent's break.
+busy_in AS (
     SELECT
         iv.interval_start,
-        w.queue_id,
-        sum(
-            extract(EPOCH FROM least(w.busy_to, iv.interval_end) - greatest(w.busy_from, iv.interval_start))
-            - coalesce((
-                SELECT sum(greatest(extract(EPOCH FROM
-                    least(b.break_end, w.busy_to, iv.interval_end)
-                    - greatest(b.break_start, w.busy_from, iv.interval_start)), 0))
-                FROM breaks AS b
-                WHERE b.shift_date = w.shift_date AND b.agent_id = w.agent_id
-            ), 0)
-        )::bigint AS busy_seconds
+        greatest(w.busy_from, iv.interval_start) AS from_at,
+        least(w.busy_to, iv.interval_end) AS to_at,
+        w.shift_date,
+        w.agent_id,
+        w.queue_id
     FROM work AS w
     JOIN intervals AS iv ON iv.interval_start < w.busy_to AND iv.interval_end > w.busy_from
-    GROUP BY iv.interval_start, w.queue_id
+),
+
+busy AS (
+    SELECT
+        bi.interval_start,
+        bi.queue_id,
+        sum(extract(EPOCH FROM bi.to_at - bi.from_at)) AS gross_seconds
+    FROM busy_in AS bi
+    GROUP BY bi.interval_start, bi.queue_id
+),
+
+busy_on_break AS (
+    SELECT
+        bi.interval_start,
+        bi.queue_id,
+        sum(extract(EPOCH FROM least(b.break_end, bi.to_at) - greatest(b.break_start, bi.from_at))) AS break_seconds
+    FROM busy_in AS bi
+    JOIN breaks AS b
+        ON b.shift_date = bi.shift_date AND b.agent_id = bi.agent_id
+        AND b.break_start < bi.to_at AND b.break_end > bi.from_at
+    GROUP BY bi.interval_start, bi.queue_id
 ),
 
 forecast AS (
@@ -148,11 +180,13 @@ SELECT
     coalesce(c.answered_within_target, 0),
     coalesce(c.answer_wait_seconds, 0),
     coalesce(c.handle_seconds, 0),
-    coalesce(st.agent_seconds, 0),
-    coalesce(b.busy_seconds, 0),
+    (coalesce(st.gross_seconds, 0) - coalesce(sb.break_seconds, 0))::bigint,
+    (coalesce(b.gross_seconds, 0) - coalesce(bb.break_seconds, 0))::bigint,
     f.forecast_offered,
     f.agents_needed
 FROM contacts AS c
 FULL JOIN staffed AS st USING (interval_start, queue_id)
+LEFT JOIN staffed_on_break AS sb USING (interval_start, queue_id)
 FULL JOIN busy AS b USING (interval_start, queue_id)
+LEFT JOIN busy_on_break AS bb USING (interval_start, queue_id)
 FULL JOIN forecast AS f USING (interval_start, queue_id);

@@ -62,7 +62,7 @@ WHERE d.source_uuid = m.source_uuid;
 CREATE TEMP TABLE mig_plan_rows ON COMMIT DROP AS
 SELECT s.customer_id AS source_customer, s.plan_id AS source_plan, s.activation_date,
        -- An expiration after the window (9999-12-31, infinity) means none.
-       CASE WHEN s.expiration_date > DATE '1970-01-01' AND NOT migration.usable_day(s.expiration_date) THEN NULL
+       CASE WHEN s.expiration_date > '1970-01-01'::date AND NOT migration.usable_day(s.expiration_date) THEN NULL
             ELSE s.expiration_date END AS expiration_date,
        coalesce(s.is_active, false) AS legacy_active,
        md5(s.customer_id::text || '/' || s.plan_id::text || '/' || coalesce(s.activation_date::text, ''))::uuid AS source_uuid,
