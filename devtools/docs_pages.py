@@ -37,7 +37,7 @@ To reproduce a page like this one, load two months at a realistic volume, Thanks
 Christmas included, into a fresh database, then measure:
 
 ```bash
-make backfill START=2026-11-01 END=2026-12-31 INTERACTIONS=20000
+make backfill START=2025-11-01 END=2025-12-31 INTERACTIONS=20000 JOBS=2
 .venv/bin/cca realism
 ```
 
