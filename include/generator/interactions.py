@@ -19,7 +19,9 @@ from include.generator import (
     geography,
     outcomes,
     parameters,
+    queueing,
     repeats,
+    rosters,
     schedules,
     workforce,
 )
@@ -44,7 +46,7 @@ def first_id(day: dt.date) -> int:
 
 def block_sizes(n_rows: int) -> list[int]:
     """Rows per block (BLOCK_SIZE each, the last one the rest): also the day's sites."""
-    return workforce.site_sizes(n_rows) if n_rows > 0 else []
+    return rosters.site_sizes(n_rows) if n_rows > 0 else []
 
 
 def hourly_weights(day: dt.date) -> np.ndarray:
@@ -136,7 +138,7 @@ def day_shifts(
     day: each block is a random sample of the day's contacts and is served by its own site,
     planned for its share (Erlang C per site), so a block's queues need only that block:
     blocks stay independent (any shard, any order). Days up to BLOCK_SIZE rows have one site."""
-    sites = workforce.build_roster(seed, staffed_for, reference).n_sites
+    sites = rosters.build_roster(seed, staffed_for, reference).n_sites
     shifts = schedules.shifts_around(day, seed, staffed_for, reference, sites)
     serving = np.flatnonzero((shifts.start < US_PER_DAY) & (shifts.end > 0))
     written = np.flatnonzero((shifts.start >= 0) & (shifts.start < US_PER_DAY))
@@ -207,7 +209,7 @@ def day_context(
         forecast=schedules.forecast(day, staffed_for, seed),
         needed=sum(
             schedules.site_need(day, staffed_for, seed, site, store)
-            for site, store in workforce.places(workforce.build_roster(seed, staffed_for, reference).n_sites)
+            for site, store in rosters.places(rosters.build_roster(seed, staffed_for, reference).n_sites)
         ),
         on_duty=_on_duty(shifts, shifts.hire_day <= (day - parameters.EPOCH).days),
         planted_accounts=announced.by_block(pool_of),
@@ -536,7 +538,7 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     at_store = (a.queue >= 0) & (workforce.queue_groups()[np.maximum(a.queue, 0)] == STORE_GROUP)
     store = np.where(at_store, ctx.pool_zone[a.pick], -1)
     order = np.argsort(a.ready_us, kind="stable")  # the queues take work up in time order
-    served = workforce.serve(
+    served = queueing.serve(
         ctx.shifts,
         a.queue[order],
         a.ready_us[order],
@@ -551,7 +553,7 @@ def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
         np.empty_like(served.handle_s),
     )
     shift[order], wait[order], handle[order] = served.shift, served.wait_us, served.handle_s
-    return finish_block(ctx, block, a, workforce.Service(shift=shift, wait_us=wait, handle_s=handle))
+    return finish_block(ctx, block, a, queueing.Service(shift=shift, wait_us=wait, handle_s=handle))
 
 
 def _reply_agents(
@@ -571,7 +573,7 @@ def _reply_agents(
 
 
 def finish_block(
-    ctx: DayContext, block: int, a: Arrivals, service: workforce.Service
+    ctx: DayContext, block: int, a: Arrivals, service: queueing.Service
 ) -> dict[str, np.ndarray]:
     """Outcomes of a block's contacts once the queues have served them."""
     n = len(a.queue)

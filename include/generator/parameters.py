@@ -648,7 +648,7 @@ EMAIL_DOMAIN_SHARE = {
     "msn.com": 0.02,
     "verizon.net": 0.02,
 }
-#: Agents grow with tenure (include/generator/workforce.skill_on): one skill level up after each
+#: Agents grow with tenure (include/generator/rosters.skill_on): one skill level up after each
 #: of these days since hire (Junior -> Senior after a year, Senior -> Expert after four; new
 #: agents take 60-90 days to reach baseline performance, revenuetools.io; assumption).
 SKILL_PROMOTION_DAYS = (365, 1_460)

@@ -24,8 +24,8 @@ import numpy as np
 from include.generator import parameters
 from include.generator.calendar import day_plan, day_volume
 from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, base_size, day_index
+from include.generator.rosters import site_sizes  # a day's blocks are its sites
 from include.generator.stable_random import STREAMS
-from include.generator.workforce import site_sizes  # a day's blocks are its sites
 
 LAGS = len(parameters.REPEAT_LAG_DAY_WEIGHTS)  # a repeat comes 1..LAGS days after its first contact
 _CANDIDATES = 4  # customer draws per pair: the first one active on both days is taken

@@ -12,21 +12,18 @@ import numpy as np
 import psycopg
 
 from include.generator.customers import (
-    CUSTOMER_COLUMNS,
-    PLAN_COLUMNS,
     CustomerBase,
     CustomerBaseMismatch,
     build_customer_base,
-    customer_copy_text,
     customers_changed_between,
     day_index,
     in_base,
     index_day,
-    plan_copy_text,
     plans_ended_between,
 )
 from include.generator.reference import Reference
 from include.generator.settings import check_base_size
+from include.storage.rows.customers import CUSTOMER_COLUMNS, PLAN_COLUMNS, customer_copy_text, plan_copy_text
 
 #: Customers whose rows are built and written at a time (bounds memory on a fresh database).
 MATERIALIZE_CHUNK = 50_000
