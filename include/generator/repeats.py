@@ -11,7 +11,7 @@ of the eight days that touch it, so days can be generated in any order or on any
 Slots are positions in a block's draws before they are sorted by time: the first quarter
 of a block holds first contacts, the second quarter holds repeats, split by lag, so two
 pairs never claim one slot (a block always keeps at least half its draws, see
-`interactions.block_arrivals`).
+`arrivals.block_arrivals`).
 """
 
 from __future__ import annotations
