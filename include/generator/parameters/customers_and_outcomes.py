@@ -1,4 +1,5 @@
-"""Outcomes (resolution, escalation, satisfaction), customers and plans, correlated behaviour.
+"""Outcomes (resolution, escalation, satisfaction), customers and plans, correlated behaviour, and
+issue #24's block: contacts that change accounts, callers who behave, people where they live.
 
 Part of include/generator/parameters (see its docstring): figures cite their sources.
 """
@@ -143,3 +144,85 @@ TYPE_RESOLUTION_SHIFT = {
 #: (dialphone.ai; oversai.com). Response probability = channel rate x this factor by the
 #: CSAT the customer would give.
 SURVEY_RESPONSE_BY_SCORE = {1: 1.6, 2: 1.25, 3: 0.75, 4: 0.85, 5: 1.2}
+
+# ================================================================== issue #24: customers and outcomes
+# (one block, appended: contacts that change accounts, callers who behave, people where they
+# live, holidays that change what people call about; read by include/generator/outcomes.py,
+# consequences.py, geography.py and customers.py)
+#: Escalation by contact type: points moved from Resolved to Escalated (negative: the other
+#: way), on top of the skill's shift. Escalation queues take "complex and complaint calls"
+#: (SQM Group, "Escalations: service recovery at its best", 2021); telecom escalation rates run
+#: 8-20 % (generatekpi.com, escalation rate benchmarks) around the overall ~10 %
+#: (celsiusindustries.com). Sizes per type are an assumption within that range.
+TYPE_ESCALATION_SHIFT = {
+    "COMPLAINT": 0.09,
+    "TECH_SUPPORT": 0.05,
+    "DATA_ISSUE": 0.04,
+    "CANCELLATION": 0.04,
+    "DEVICE_SUPPORT": 0.02,
+    "ROAMING": 0.01,
+    "BILLING": 0.0,
+    "NEW_SERVICE": -0.02,
+    "PLAN_CHANGE": -0.03,
+    "PAYMENT": -0.05,
+    "PROMOTION": -0.05,
+    "INFO_REQUEST": -0.06,
+}
+#: A caller who abandons in the queue tries again: about a third of them call back (a common
+#: rule of thumb, responsedesign.com; contact-center-facts), after an exponential delay with
+#: this mean, on the same channel about the same thing, within RETRY_WINDOW_MINUTES (the
+#: retry is the customer's next contact of that kind in the block, a repeat contact).
+ABANDONED_RETRY_SHARE = 0.35
+RETRY_DELAY_MEAN_MINUTES = 12
+RETRY_WINDOW_MINUTES = 120
+#: Contacts that announce account events (include/generator/accounts.py). Share of churners
+#: who ask to cancel first, 1..CHURN_ANNOUNCE_MAX_DAYS days before they leave (assumption:
+#: many leave by porting their number out without a word).
+CHURN_ANNOUNCED_SHARE = 0.45
+CHURN_ANNOUNCE_MAX_DAYS = 14
+#: The save desk keeps this share of the customers who ask to cancel: the ordinary
+#: CANCELLATION contacts of a day are the saved ones, SAVE / (1 - SAVE) per announced churn.
+#: A broadband example saves 15 % without an offer and 45 % with one (turnella.com, "contact
+#: centre customer retention"); a telecom save desk's baseline was 61 % of connected calls
+#: (infinitewatch.ai case study, 2026).
+CANCELLATION_SAVE_RATE = 0.40
+#: Share of plan changes preceded by a PLAN_CHANGE contact 0..PLAN_CHANGE_ANNOUNCE_MAX_DAYS days
+#: before the new plan starts (the others are made online or in the app without a contact).
+PLAN_CHANGE_ANNOUNCED_SHARE = 0.30
+PLAN_CHANGE_ANNOUNCE_MAX_DAYS = 7
+#: A suspended account (payment trouble) calls about its bill: extra BILLING or PAYMENT contacts
+#: per suspended customer a day (about as many again as an average customer's 0.01 contacts a
+#: day, TARGET_CONTACTS_PER_ACTIVE_MONTH), PAYMENT with this share (assumption).
+SUSPENDED_BILLING_CONTACTS_PER_DAY = 0.01
+SUSPENDED_PAYMENT_SHARE = 0.45
+#: Holidays change what people call about (include/generator/content.py), keyed by the names
+#: the calendar exposes. Christmas Day is the year's largest device-activation day (Flurry:
+#: activations +332 % against December 1-20, reported by bizjournals.com 2012; phonearena 2020):
+#: device support and new service surge that day and fade over the week after. Type lifts by
+#: days after Christmas Day (0: the day itself); assumption within those figures.
+CHRISTMAS_TYPE_LIFT = {
+    0: {"DEVICE_SUPPORT": 3.0, "NEW_SERVICE": 2.2},
+    1: {"DEVICE_SUPPORT": 2.4, "NEW_SERVICE": 1.8},
+    2: {"DEVICE_SUPPORT": 1.8, "NEW_SERVICE": 1.5},
+    3: {"DEVICE_SUPPORT": 1.5, "NEW_SERVICE": 1.3},
+    4: {"DEVICE_SUPPORT": 1.3, "NEW_SERVICE": 1.2},
+    5: {"DEVICE_SUPPORT": 1.2, "NEW_SERVICE": 1.1},
+    6: {"DEVICE_SUPPORT": 1.1, "NEW_SERVICE": 1.05},
+}
+#: Black Friday (the day after Thanksgiving Day) is cellphone shops' busiest day (foot-traffic
+#: data reported via news.kovalovsky.com): store visits x this (assumption).
+BLACK_FRIDAY_STORE_LIFT = 1.6
+#: E-mail domains of US consumers, share of addresses (assumption after published mailbox
+#: provider market shares: Gmail leads, then Yahoo, Outlook/Hotmail, iCloud, AOL, and the ISPs').
+EMAIL_DOMAIN_SHARE = {
+    "gmail.com": 0.46,
+    "yahoo.com": 0.14,
+    "icloud.com": 0.09,
+    "hotmail.com": 0.08,
+    "outlook.com": 0.07,
+    "aol.com": 0.05,
+    "comcast.net": 0.04,
+    "att.net": 0.03,
+    "msn.com": 0.02,
+    "verizon.net": 0.02,
+}
