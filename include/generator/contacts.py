@@ -131,19 +131,3 @@ def contact_columns(
         "city": geography.places().city_name[city].astype(TEXT),
         "state": np.array(geography.STATES, dtype=TEXT)[states],
     }
-
-
-def customer_attributes(
-    seed: int, ids: np.ndarray, states: np.ndarray, zones: np.ndarray
-) -> list[tuple[str, str, str, str, str, str]]:
-    """Name, email, phone, address, city, state per customer: a pure function of (seed, id).
-
-    `states` and `zones` (indexes into geography.STATES, TIME_ZONES) come from the customer
-    base, so the city, the phone's area code and the time zone agree with the state."""
-    columns = contact_columns(seed, ids, states, zones)
-    return list(
-        zip(
-            *(columns[k].tolist() for k in ("name", "email", "phone", "address", "city", "state")),
-            strict=True,
-        )
-    )

@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 
 from include.generator import geography, parameters
-from include.generator.contacts import TEXT, contact_columns, customer_attributes, join_strings
+from include.generator.contacts import TEXT, contact_columns, join_strings
 from include.generator.customers import (
     CHANGE_TYPES,
     LANGUAGES,
@@ -48,6 +48,22 @@ PLAN_COLUMNS = (
     "is_active",
     "created_at",
 )
+
+
+def customer_attributes(
+    seed: int, ids: np.ndarray, states: np.ndarray, zones: np.ndarray
+) -> list[tuple[str, str, str, str, str, str]]:
+    """Name, email, phone, address, city, state per customer: a pure function of (seed, id).
+
+    `states` and `zones` (indexes into geography.STATES, TIME_ZONES) come from the customer
+    base, so the city, the phone's area code and the time zone agree with the state."""
+    columns = contact_columns(seed, ids, states, zones)
+    return list(
+        zip(
+            *(columns[k].tolist() for k in ("name", "email", "phone", "address", "city", "state")),
+            strict=True,
+        )
+    )
 
 
 def customer_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tuple]:
