@@ -2,7 +2,7 @@
 
 Reads the database in use (every loaded day), prints the table and writes it into
 docs/realism.md (devtools/docs_pages.py; `--page -` leaves it alone). The published ranges
-carry their sources (the same ones include/generator/parameters.py cites). A figure the generator
+carry their sources (the same ones include/generator/parameters/ cites). A figure the generator
 does not model yet says so instead of a number.
 """
 

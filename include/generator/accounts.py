@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from include.generator import parameters, workforce
+from include.generator import parameters, rosters
 from include.generator.customers import CustomerBase, customers_changed_between, day_index
 from include.generator.stable_random import FIELDS, uniform
 
@@ -113,7 +113,7 @@ def announced_on(
     natural_rows = active.sum() * parameters.TARGET_CONTACTS_PER_ACTIVE_MONTH / 30.44
     thin = uniform(seed, keys, FIELDS["announce_thinning"]) < n_rows / max(natural_rows, 1.0)
     customer, itype, keys = customer[thin], itype[thin], keys[thin]
-    sizes = np.array(workforce.site_sizes(n_rows) if n_rows > 0 else [0])
+    sizes = np.array(rosters.site_sizes(n_rows) if n_rows > 0 else [0])
     cdf = np.cumsum(sizes) / max(sizes.sum(), 1)
     block = np.searchsorted(cdf, uniform(seed, keys, FIELDS["announce_block"]), side="right").clip(
         0, len(sizes) - 1

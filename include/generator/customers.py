@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -23,7 +22,8 @@ from include.generator.stable_random import FIELDS, normal, uniform
 SEGMENTS = tuple(parameters.SEGMENT_MIX)
 LANGUAGES = tuple(parameters.LANGUAGE_MIX)
 CHANGE_TYPES = ("New", "Upgrade", "Downgrade")
-_NEVER = np.iinfo(np.int32).max // 2
+#: A day index later than any generated date (a plan or churn that has not happened).
+NEVER = np.iinfo(np.int32).max // 2
 _ID_STRIDE = 10_000  # customer_id = (day index + 1) * 10_000 + k for sign-ups after EPOCH
 
 
@@ -58,7 +58,7 @@ class CustomerBase:
     state: np.ndarray  # int8 index into geography.STATES (population-weighted)
     zone: np.ndarray  # int8 index into geography.TIME_ZONES (consistent with the state)
     language: np.ndarray  # int8 index into parameters.LANGUAGE_MIX: the customer's preferred language
-    event_day: np.ndarray  # (n, K+1) int32 plan start days, _NEVER where none
+    event_day: np.ndarray  # (n, K+1) int32 plan start days, NEVER where none
     event_plan: np.ndarray  # (n, K+1) int16 service_plan_id
     event_tier: np.ndarray  # (n, K+1) int8
     event_type: np.ndarray  # (n, K+1) int8 index into CHANGE_TYPES
@@ -309,7 +309,7 @@ def _plan_timeline(
     """Each customer's plan events (day, plan, tier, change type), up to MAX_PLAN_CHANGES, before churn."""
     k = parameters.MAX_PLAN_CHANGES + 1
     n = len(ids)
-    event_day = np.full((n, k), _NEVER, dtype=np.int32)
+    event_day = np.full((n, k), NEVER, dtype=np.int32)
     event_tier = np.zeros((n, k), dtype=np.int8)
     event_plan = np.zeros((n, k), dtype=np.int16)
     event_type = np.zeros((n, k), dtype=np.int8)
@@ -338,7 +338,7 @@ def _plan_timeline(
             chosen = options[np.minimum((pick * len(options)).astype(int), len(options) - 1)]
             plans = np.where((tier == t) & (business == (family == "Business")), chosen, plans)
         alive = day < churn
-        event_day[:, e] = np.where(alive, day, _NEVER)
+        event_day[:, e] = np.where(alive, day, NEVER)
         event_tier[:, e] = tier
         event_plan[:, e] = plans
     return {
@@ -347,305 +347,6 @@ def _plan_timeline(
         "event_tier": event_tier,
         "event_type": event_type,
     }
-
-
-# ------------------------------------------------------------------ rows for the database
-def _weighted(words: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-    cdf = np.cumsum(np.array(list(words.values()), dtype=float))
-    return np.array(list(words), dtype=object), cdf / cdf[-1]
-
-
-@lru_cache(maxsize=1)
-def faker_vocabulary() -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Faker's en_US word lists and frequencies, drawn from with stable hashes below.
-
-    Calling Faker per customer costs ~0.3 ms (a fresh database pays it for every customer
-    since 2015); indexing its lists is vectorized and just as reproducible.
-    """
-    from faker.providers.address.en_US import Provider as Address
-    from faker.providers.person.en_US import Provider as Person
-
-    return {
-        "first": _weighted({**Person.first_names_female, **Person.first_names_male}),
-        "last": _weighted(dict(Person.last_names)),
-        "street_suffix": _weighted(dict.fromkeys(Address.street_suffixes, 1.0)),
-    }
-
-
-#: numpy's variable-width strings: whole columns are formatted and joined in C.
-_S = np.dtypes.StringDType()
-
-
-def _pick(vocabulary: tuple[np.ndarray, np.ndarray], seed: int, ids: np.ndarray, field: int) -> np.ndarray:
-    """A word per customer from (words, cumulative weights): a stable draw of (seed, id, field)."""
-    words, cdf = vocabulary
-    return words[np.minimum(np.searchsorted(cdf, uniform(seed, ids, field), side="right"), len(words) - 1)]
-
-
-def phone_numbers(seed: int, ids: np.ndarray, states: np.ndarray, cities: np.ndarray) -> np.ndarray:
-    """Valid NANP numbers, "(NPA) NXX-XXXX": an exchange (area code and NXX) libphonenumber
-    places in the customer's city (else state), and a line number (no 555-01XX fictional range)."""
-    npa, nxx = geography.draw_exchanges(states, cities, uniform(seed, ids, FIELDS["area_code"]))
-    line = (uniform(seed, ids, FIELDS["line_number"]) * 10_000).astype(np.int64)
-    line = np.where((nxx == 555) & (line >= 100) & (line < 200), line + 100, line)
-    return _join("(", npa.astype(_S), ") ", nxx.astype(_S), "-", np.strings.zfill(line.astype(_S), 4))
-
-
-def email_addresses(seed: int, ids: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
-    """Plausible, unique addresses: the name in one of the usual styles, a number and a common
-    domain. The number is a bijection of the customer id (a multiplicative permutation), not
-    the id: the name part has no digits, so two customers never share an address."""
-    compact = np.where(
-        ids >= parameters.INITIAL_ID_BASE, ids - parameters.INITIAL_ID_BASE + _SIGNUP_IDS_BELOW, ids
-    )
-    number = (compact * _EMAIL_MULTIPLIER + seed) % _EMAIL_NUMBERS
-    first, last = _clean(first), _clean(last)
-    initial = np.strings.slice(first, 0, 1)
-    style = (uniform(seed, ids, FIELDS["email_style"]) * 4).astype(np.int64)
-    local = np.select(
-        [style == 0, style == 1, style == 2],
-        [_join(first, ".", last), _join(first, last), _join(initial, last)],
-        _join(first, "_", last),
-    ).astype(_S)
-    domains, cdf = _EMAIL_DOMAINS
-    domain = domains[
-        np.searchsorted(cdf, uniform(seed, ids, FIELDS["email_domain"]), side="right").clip(
-            0, len(domains) - 1
-        )
-    ]
-    return _join(local, number.astype(_S), "@", domain)
-
-
-def _clean(words: np.ndarray) -> np.ndarray:
-    """Lower case, no spaces, apostrophes or hyphens (e-mail local parts)."""
-    out = np.strings.lower(words.astype(_S))
-    for mark in (" ", "'", "-"):
-        out = np.strings.replace(out, mark, "")
-    return out
-
-
-#: Sign-up ids are (day + 1) * 10,000 + k: below this for 27 years of days; initial customers
-#: (INITIAL_ID_BASE + j) are numbered from here, so every customer has its own compact number.
-_SIGNUP_IDS_BELOW = 100_000_000
-_EMAIL_NUMBERS = 1 << 28  # compact numbers stay below this; an odd multiplier permutes them
-_EMAIL_MULTIPLIER = 2_654_435_761
-_EMAIL_DOMAINS = (
-    np.array(list(parameters.EMAIL_DOMAIN_SHARE), dtype=_S),
-    np.cumsum(list(parameters.EMAIL_DOMAIN_SHARE.values())) / sum(parameters.EMAIL_DOMAIN_SHARE.values()),
-)
-
-
-def contact_columns(
-    seed: int, ids: np.ndarray, states: np.ndarray, zones: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Name, email, phone, address, city and state per customer (numpy strings): a pure
-    function of (seed, id, state, zone). The city is drawn by population among the cities of
-    the customer's state and time zone, the phone from that city's exchanges."""
-    vocab = faker_vocabulary()
-
-    def pick(name: str, field: str) -> np.ndarray:
-        return _pick(vocab[name], seed, ids, FIELDS[field]).astype(_S)
-
-    first, last = pick("first", "first_name"), pick("last", "last_name")
-    street, suffix = pick("last", "street"), pick("street_suffix", "street_suffix")
-    city = geography.draw_cities(states, zones, uniform(seed, ids, FIELDS["city"]))
-    number = (100 + (uniform(seed, ids, FIELDS["house_number"]) * 99_900).astype(np.int64)).astype(_S)
-    return {
-        "name": _join(first, " ", last),
-        "email": email_addresses(seed, ids, first, last),
-        "phone": phone_numbers(seed, ids, states, city),
-        "address": _join(number, " ", street, " ", suffix),
-        "city": geography.places().city_name[city].astype(_S),
-        "state": np.array(geography.STATES, dtype=_S)[states],
-    }
-
-
-def customer_attributes(
-    seed: int, ids: np.ndarray, states: np.ndarray, zones: np.ndarray
-) -> list[tuple[str, str, str, str, str, str]]:
-    """Name, email, phone, address, city, state per customer: a pure function of (seed, id).
-
-    `states` and `zones` (indexes into geography.STATES, TIME_ZONES) come from the customer
-    base, so the city, the phone's area code and the time zone agree with the state."""
-    columns = contact_columns(seed, ids, states, zones)
-    return list(
-        zip(
-            *(columns[k].tolist() for k in ("name", "email", "phone", "address", "city", "state")),
-            strict=True,
-        )
-    )
-
-
-def customer_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tuple]:
-    """customers rows (in table column order) for the masked customers, status as of a day."""
-    index = np.flatnonzero(mask)
-    attributes = customer_attributes(base.seed, base.customer_id[index], base.state[index], base.zone[index])
-    rows = []
-    for i, attrs in zip(index, attributes, strict=True):
-        cid = int(base.customer_id[i])
-        reg = index_day(base.registration_day[i])
-        churned = base.churn_day[i] <= as_of
-        status = "Inactive" if churned else ("Suspended" if base.suspended[i] else "Active")
-        created = dt.datetime.combine(reg, dt.time(8), dt.UTC) + dt.timedelta(seconds=cid % 36_000)
-        rows.append(
-            (
-                cid,
-                *attrs,
-                reg,
-                SEGMENTS[base.segment[i]],
-                status,
-                index_day(base.churn_day[i]) if churned else None,
-                created,
-                geography.TIME_ZONES[base.zone[i]],
-                LANGUAGES[base.language[i]],
-            )
-        )
-    return rows
-
-
-def plan_rows(base: CustomerBase, mask: np.ndarray, as_of: int) -> list[tuple]:
-    """customer_service_plans rows that started by `as_of`, ended as known on `as_of`."""
-    rows = []
-    k = base.event_day.shape[1]
-    for i in np.flatnonzero(mask):
-        cid = int(base.customer_id[i])
-        days = base.event_day[i]
-        for e in range(k):
-            if days[e] > as_of:
-                break
-            following = days[e + 1] if e + 1 < k else _NEVER
-            end = min(following, base.churn_day[i]) - 1
-            ended = end + 1 <= as_of  # the successor started, or the customer churned
-            start = index_day(days[e])
-            rows.append(
-                (
-                    cid * 10 + e,
-                    cid,
-                    int(base.event_plan[i, e]),
-                    start,
-                    index_day(end) if ended else None,
-                    CHANGE_TYPES[base.event_type[i, e]],
-                    not ended,
-                    dt.datetime.combine(start, dt.time(0), dt.UTC),
-                )
-            )
-    return rows
-
-
-# ------------------------------------------------------------------ the same rows as COPY text
-def _join(*columns: np.ndarray | str) -> np.ndarray:
-    out = columns[0]
-    for column in columns[1:]:
-        out = np.strings.add(out, column)
-    return out
-
-
-def _copy_escape(column: np.ndarray) -> np.ndarray:
-    """COPY text escapes (a backslash, tab, newline or carriage return in a value)."""
-    for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
-        column = np.strings.replace(column, raw, escaped)
-    return column
-
-
-def _dates(days: np.ndarray) -> np.ndarray:
-    return (np.datetime64(parameters.EPOCH, "D") + days.astype(np.int64)).astype("U10").astype(_S)
-
-
-def _lines(columns: list[np.ndarray]) -> bytes:
-    """COPY text: columns tab-separated, one row a line."""
-    if len(columns[0]) == 0:
-        return b""
-    parts: list[np.ndarray | str] = []
-    for column in columns:
-        parts += [column, "\t"]
-    parts[-1] = "\n"
-    return "".join(_join(*parts).tolist()).encode()
-
-
-def customer_copy_text(base: CustomerBase, mask: np.ndarray, as_of: int) -> bytes:
-    """customer_rows(base, mask, as_of) as COPY text (CUSTOMER_COLUMNS), built a column at a time:
-    a fresh database at 20,000 interactions a day takes millions of customers at once."""
-    index = np.flatnonzero(mask)
-    ids = base.customer_id[index]
-    c = contact_columns(base.seed, ids, base.state[index], base.zone[index])
-    c = {k: _copy_escape(v) for k, v in c.items()}
-    reg = base.registration_day[index]
-    churn = base.churn_day[index]
-    churned = churn <= as_of
-    status = np.where(churned, "Inactive", np.where(base.suspended[index], "Suspended", "Active")).astype(_S)
-    created = (
-        np.datetime64(parameters.EPOCH, "s") + reg.astype(np.int64) * 86_400 + 8 * 3_600 + (ids % 36_000)
-    ).astype("U19")
-    return _lines(
-        [
-            ids.astype(_S),
-            c["name"],
-            c["email"],
-            c["phone"],
-            c["address"],
-            c["city"],
-            c["state"],
-            _dates(reg),
-            np.array(SEGMENTS, dtype=_S)[base.segment[index]],
-            status,
-            np.where(churned, _dates(churn), "\\N").astype(_S),
-            _join(np.strings.replace(created.astype(_S), "T", " "), "+00"),
-            np.array(geography.TIME_ZONES, dtype=_S)[base.zone[index]],
-            np.array(LANGUAGES, dtype=_S)[base.language[index]],
-        ]
-    )
-
-
-def plan_copy_text(base: CustomerBase, mask: np.ndarray, as_of: int, since: int = -(10**9)) -> bytes:
-    """plan_rows(base, mask, as_of) as COPY text (PLAN_COLUMNS), only plans started after `since`."""
-    index = np.flatnonzero(mask)
-    days = base.event_day[index]
-    following = np.concatenate([days[:, 1:], np.full((len(index), 1), _NEVER, dtype=days.dtype)], axis=1)
-    end = np.minimum(following, base.churn_day[index][:, None]) - 1
-    rows, events = np.nonzero((days <= as_of) & (days > since))
-    ended = end[rows, events] + 1 <= as_of
-    ids = base.customer_id[index][rows]
-    start = _dates(days[rows, events])
-    return _lines(
-        [
-            (ids * 10 + events).astype(_S),
-            ids.astype(_S),
-            base.event_plan[index][rows, events].astype(_S),
-            start,
-            np.where(ended, _dates(end[rows, events]), "\\N").astype(_S),
-            np.array(CHANGE_TYPES, dtype=_S)[base.event_type[index][rows, events]],
-            np.where(ended, "f", "t").astype(_S),
-            _join(start, " 00:00:00+00"),
-        ]
-    )
-
-
-CUSTOMER_COLUMNS = (
-    "customer_id",
-    "customer_name",
-    "email",
-    "phone",
-    "address",
-    "city",
-    "state",
-    "registration_date",
-    "customer_segment",
-    "status",
-    "churn_date",
-    "created_at",
-    "time_zone",
-    "preferred_language",
-)
-PLAN_COLUMNS = (
-    "customer_service_plan_id",
-    "customer_id",
-    "service_plan_id",
-    "start_date",
-    "end_date",
-    "change_type",
-    "is_active",
-    "created_at",
-)
 
 
 def plans_ended_between(
@@ -657,7 +358,7 @@ def plans_ended_between(
     # with one of those in (prev, now] qualify (a few thousand a day of millions).
     index = customers_changed_between(base, prev, now) if among is None else among
     days = base.event_day[index]
-    following = np.concatenate([days[:, 1:], np.full((len(index), 1), _NEVER, dtype=days.dtype)], axis=1)
+    following = np.concatenate([days[:, 1:], np.full((len(index), 1), NEVER, dtype=days.dtype)], axis=1)
     end = np.minimum(following, base.churn_day[index][:, None]) - 1
     ended = (days <= prev) & (end + 1 > prev) & (end + 1 <= now)
     return [

@@ -24,7 +24,7 @@ SUMMARIES = (*(text for code in TYPES for text in parameters.SUMMARY_TEMPLATES[c
 NO_SUMMARY = len(SUMMARIES) - 1
 #: resolution codes (index into RESOLUTIONS)
 RESOLVED, PENDING, ESCALATED, CANCELLED = (RESOLUTIONS.index(r) for r in RESOLUTIONS)
-#: planted markers (interactions.Arrivals.planted): the first contact of a later day's repeat
+#: planted markers (arrivals.Arrivals.planted): the first contact of a later day's repeat
 PLANTED_REPEAT_SOURCE = 1
 PLANTED_REPEAT = 2
 #: ... a contact announcing an account event (accounts.py: a cancellation, a plan change, a bill)
@@ -60,7 +60,7 @@ class Served:
 
 @dataclass(frozen=True)
 class Pool:
-    """The day's customers who may contact us (interactions.DayContext's pool)."""
+    """The day's customers who may contact us (day_inputs.DayContext's pool)."""
 
     ids: np.ndarray
     zone: np.ndarray

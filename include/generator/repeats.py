@@ -11,7 +11,7 @@ of the eight days that touch it, so days can be generated in any order or on any
 Slots are positions in a block's draws before they are sorted by time: the first quarter
 of a block holds first contacts, the second quarter holds repeats, split by lag, so two
 pairs never claim one slot (a block always keeps at least half its draws, see
-`interactions.block_arrivals`).
+`arrivals.block_arrivals`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import numpy as np
 from include.generator import parameters
 from include.generator.calendar import day_plan, day_volume
 from include.generator.customers import TIER_CONTACT_FACTOR, CustomerBase, base_size, day_index
+from include.generator.rosters import site_sizes  # a day's blocks are its sites
 from include.generator.stable_random import STREAMS
-from include.generator.workforce import site_sizes  # a day's blocks are its sites
 
 LAGS = len(parameters.REPEAT_LAG_DAY_WEIGHTS)  # a repeat comes 1..LAGS days after its first contact
 _CANDIDATES = 4  # customer draws per pair: the first one active on both days is taken

@@ -6,7 +6,7 @@ Pure functions of (seed, interactions_per_day, date), no database:
   expects (the calendar without its noise or unplanned events, spread over the UTC day by the
   population's time zones, with an interval forecast error). It depends on the date only, so
   two batch days that need the same local day plan it alike.
-* A local day's schedule at a site: every seat (workforce.Roster) has a contract and a fixed
+* A local day's schedule at a site: every seat (rosters.Roster) has a contract and a fixed
   start in the site's local time; its holder is scheduled unless on their rotating days off; of those, the forecast's agents-needed curve picks who works (greedy over the day's
   intervals, the agents whose shift covers the interval and starts latest first); the others
   are not scheduled that day (voluntary time off). Then callouts (parameters.ABSENCE_RATE) leave
@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from include.generator import parameters, workforce
+from include.generator import parameters, rosters, workforce
 from include.generator.calendar import day_plan, day_volume, interval_mass
 from include.generator.reference import Reference
 from include.generator.stable_random import normal, uniform
@@ -74,7 +74,7 @@ def site_need(day: dt.date, interactions_per_day: int, seed: int, site: int, sto
     """(queues, UTC intervals of `day`) agents a place needs: Erlang C on its share of the
     forecast. The center takes all but the Store queues; the store of a time zone takes the
     Store queues' visits of that zone's customers."""
-    sizes = np.array(workforce.site_sizes(day_volume(day, interactions_per_day, seed)), dtype=float)
+    sizes = np.array(rosters.site_sizes(day_volume(day, interactions_per_day, seed)), dtype=float)
     share = sizes[site] / sizes.sum() if site < len(sizes) else 0.0
     expected = forecast(day, interactions_per_day, seed) * share
     if store < 0:
@@ -89,14 +89,14 @@ def local_need(
     local_day: dt.date, interactions_per_day: int, seed: int, site: int, store: int = -1
 ) -> np.ndarray:
     """(queues, place-local intervals of `local_day`) agents needed, from the UTC days it overlaps."""
-    ahead = workforce.site_offset_intervals(site, local_day, store)
+    ahead = rosters.site_offset_intervals(site, local_day, store)
     first = -ahead  # the local day's first interval, counted from its date's UTC midnight
     days = [local_day + dt.timedelta(days=k) for k in (-1, 0, 1)]
     span = np.concatenate([site_need(d, interactions_per_day, seed, site, store) for d in days], axis=1)
     return span[:, INTERVALS + first : 2 * INTERVALS + first]
 
 
-def seat_duty(roster: workforce.Roster, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def seat_duty(roster: rosters.Roster, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(shift length, meal (offset, length), rest breaks (seat, REST_BREAKS, 2)) per seat, in intervals.
 
     A break that does not exist has length 0 at the shift's end."""
@@ -183,11 +183,11 @@ def overtime(
 
 
 def place_seats(
-    roster: workforce.Roster, site: int, store: int, local_day: dt.date
+    roster: rosters.Roster, site: int, store: int, local_day: dt.date
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(seats of the place whose holder is employed, whether it is their day off, whether it
     is the first of their days off)."""
-    gen, employed = workforce.holders_on(roster, local_day)
+    gen, employed = rosters.holders_on(roster, local_day)
     day_index = (local_day - parameters.EPOCH).days
     rotation = day_index // (7 * parameters.DAYS_OFF_ROTATION_WEEKS)
     first_off = (roster.off_weekday.astype(np.int64) + rotation) % 7
@@ -202,7 +202,7 @@ def local_day_shifts(
     seed: int, interactions_per_day: int, reference: Reference, site: int, store: int, local_day: dt.date
 ) -> workforce.Shifts:
     """A place's shifts of its local day, in microseconds since `local_day`'s UTC midnight."""
-    roster = workforce.build_roster(seed, interactions_per_day, reference)
+    roster = rosters.build_roster(seed, interactions_per_day, reference)
     need = local_need(local_day, interactions_per_day, seed, site, store)
     slots, day_off, first_off = place_seats(roster, site, store, local_day)
     start = roster.start_interval[slots].astype(np.int64)
@@ -220,8 +220,8 @@ def local_day_shifts(
         works[rows] = staff_queue(need[q], duty[rows], start[rows], absent[rows])
     works |= overtime(need, duty, start, queue, works, first_off & ~absent)
     slots, start, length, meal, rest = slots[works], start[works], length[works], meal[works], rest[works]
-    gen = workforce.holders_on(roster, local_day)[0][slots]
-    origin = -workforce.site_offset_intervals(site, local_day, store) * INTERVAL_US  # local midnight, in UTC
+    gen = rosters.holders_on(roster, local_day)[0][slots]
+    origin = -rosters.site_offset_intervals(site, local_day, store) * INTERVAL_US  # local midnight, in UTC
     at = origin + start * INTERVAL_US
     return workforce.Shifts(
         queue=roster.slot_queue[slots],
@@ -247,7 +247,7 @@ def shifts_around(
     [day, day + REPLY_HORIZON_DAYS), in the batch's clock (microseconds since `day`'s UTC
     midnight): the day's service and its late replies."""
     parts = []
-    for site, store in workforce.places(sites):
+    for site, store in rosters.places(sites):
         for back in range(-1, REPLY_HORIZON_DAYS):
             local = day + dt.timedelta(days=back)
             part = local_day_shifts(seed, interactions_per_day, reference, site, store, local)

@@ -109,51 +109,87 @@ def migrate(
     if start_date and end_date and start_date > end_date:
         raise ValueError(f"start_date {start_date} is after end_date {end_date}")
     began = time.perf_counter()
-    hook = after_phase or (lambda name: None)
-    timings: dict[str, float] = {}
-    clock = [time.perf_counter()]
-
-    def lap(name: str) -> None:
-        now = time.perf_counter()
-        timings[name] = round(now - clock[0], 2)
-        clock[0] = now
-
+    clock = _PhaseClock()
     with phase_errors("check the source"):
         limit_session(source)  # the pipeline's statement and idle timeouts (include/connections.py)
         limit_session(target)
         found = check_source_shape(source, source_schema)  # nothing written before this passes
     with phase_errors("prepare the target"), migration_lock(target):
-        with phase_errors("stage"):
-            run_id = stage_phase(target, source, source_schema, found, source_label or source_schema)
-        lap("stage")
-        hook("staged")
-        with phase_errors("customers"):
-            customers_phase(target, run_id)
-        lap("customers")
-        hook("customers")
-        with phase_errors("interactions"):
-            prepare_interactions_phase(target, run_id, start_date, end_date, replace_generated)
-        lap("interactions")
-        hook("interactions")
-        with phase_errors("publish"):
-            days, replaced = publish_phase(target, run_id, source_label or source_schema, hook)
-        lap("publish")
-        if refresh_summaries:
-            with phase_errors("summaries"):
-                summaries_phase(target, run_id, days)
-            lap("summaries")
-            hook("summaries")
-        with phase_errors("report"):
-            report = finish_phase(target, run_id)
-            drop_staging(target)
-        lap("report")
+        days, replaced, report = _run_phases(
+            target,
+            source,
+            source_schema,
+            found,
+            label=source_label or source_schema,
+            dates=(start_date, end_date),
+            replace_generated=replace_generated,
+            refresh_summaries=refresh_summaries,
+            hook=after_phase or (lambda name: None),
+            clock=clock,
+        )
     return MigrationResult(
         report=report,
         days=days,
         replaced_generated=replaced,
         seconds=time.perf_counter() - began,
-        phase_seconds=timings,
+        phase_seconds=clock.timings,
     )
+
+
+class _PhaseClock:
+    """Seconds each phase took, from the end of the one before (MigrationResult.phase_seconds)."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self._last, 2)
+        self._last = now
+
+
+def _run_phases(
+    target: psycopg.Connection,
+    source: psycopg.Connection,
+    source_schema: str,
+    found: dict[str, set[str]],
+    *,
+    label: str,
+    dates: tuple[dt.date | None, dt.date | None],
+    replace_generated: bool,
+    refresh_summaries: bool,
+    hook: Callable[[str], None],
+    clock: _PhaseClock,
+) -> tuple[list[dt.date], int, list[tuple[str, str, str, int]]]:
+    """The committed phases in order (stage, customers, interactions, publish, summaries, report),
+    each named in its errors, timed and followed by `hook`: (days published, generated days
+    replaced, the report)."""
+    with phase_errors("stage"):
+        run_id = stage_phase(target, source, source_schema, found, label)
+    clock.lap("stage")
+    hook("staged")
+    with phase_errors("customers"):
+        customers_phase(target, run_id)
+    clock.lap("customers")
+    hook("customers")
+    with phase_errors("interactions"):
+        prepare_interactions_phase(target, run_id, *dates, replace_generated)
+    clock.lap("interactions")
+    hook("interactions")
+    with phase_errors("publish"):
+        days, replaced = publish_phase(target, run_id, label, hook)
+    clock.lap("publish")
+    if refresh_summaries:
+        with phase_errors("summaries"):
+            summaries_phase(target, run_id, days)
+        clock.lap("summaries")
+        hook("summaries")
+    with phase_errors("report"):
+        report = finish_phase(target, run_id)
+        drop_staging(target)
+    clock.lap("report")
+    return days, replaced, report
 
 
 def check_source_shape(source: psycopg.Connection, schema: str) -> dict[str, set[str]]:

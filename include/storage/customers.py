@@ -12,21 +12,18 @@ import numpy as np
 import psycopg
 
 from include.generator.customers import (
-    CUSTOMER_COLUMNS,
-    PLAN_COLUMNS,
     CustomerBase,
     CustomerBaseMismatch,
     build_customer_base,
-    customer_copy_text,
     customers_changed_between,
     day_index,
     in_base,
     index_day,
-    plan_copy_text,
     plans_ended_between,
 )
 from include.generator.reference import Reference
 from include.generator.settings import check_base_size
+from include.storage.rows.customers import CUSTOMER_COLUMNS, PLAN_COLUMNS, customer_copy_text, plan_copy_text
 
 #: Customers whose rows are built and written at a time (bounds memory on a fresh database).
 MATERIALIZE_CHUNK = 50_000
@@ -84,41 +81,60 @@ def materialize_customer_base(
     check_base_size(seed, rate, index_day(now))
     base = build_customer_base(seed, rate, index_day(now), reference)
     held = in_base(seed, old_rate, prev, base) if prev is not None else np.zeros(len(base.customer_id), bool)
-    new = ~held
-    # Customers already there whose plan changed or who churned since `prev`: a few thousand a
-    # day of millions, found without a scan of the base.
-    moved = np.zeros(0, dtype=np.int64)
-    if prev is not None and now > prev:
-        moved = customers_changed_between(base, prev, now)
-        moved = moved[held[moved]]
-        # Their status (churned), and their plans that ended since, closed before their
-        # successors are inserted (one active plan).
-        churned = moved[(base.churn_day[moved] > prev) & (base.churn_day[moved] <= now)]
-        churned_ids = base.customer_id[churned].tolist()
-        churn_dates = [index_day(d) for d in base.churn_day[churned]]
-        conn.execute(
-            "UPDATE customers AS t SET status = 'Inactive', churn_date = u.churn_date "
-            "FROM unnest(%s::bigint[], %s::date[]) AS u (customer_id, churn_date) "
-            "WHERE t.customer_id = u.customer_id",
-            (churned_ids, churn_dates),
-        )
-        ended = plans_ended_between(base, prev, now, moved)
-        conn.execute(
-            "UPDATE customer_service_plans AS t SET end_date = u.end_date, is_active = false "
-            "FROM unnest(%s::bigint[], %s::date[]) AS u (plan_id, end_date) "
-            "WHERE t.customer_service_plan_id = u.plan_id AND t.is_active",
-            ([cid * 10 + e for cid, e, _ in ended], [index_day(end) for _, _, end in ended]),
-        )
+    moved = _close_what_ended(conn, base, held, prev, now)
     since = prev if prev is not None else -(10**9)
-    # Plans that started since, of customers already there (`moved`; new customers get all of theirs).
-    # In chunks of customers: the Python rows of a whole base on a fresh database would cost
-    # ~1.4 KB per customer at once; a chunk's rows are written before the next is built.
-    index = np.flatnonzero(new)
+    _write_new_rows(conn, base, np.flatnonzero(~held), moved, now, since)
+    _record_base_state(conn, seed, rate, now)
+    return int((~held).sum())
+
+
+def _close_what_ended(
+    conn: psycopg.Connection, base: CustomerBase, held: np.ndarray, prev: int | None, now: int
+) -> np.ndarray:
+    """Customers already there whose plan changed or who churned since `prev` (a few thousand a
+    day of millions, found without a scan of the base): their status (churned), and their plans
+    that ended since, closed before their successors are inserted (one active plan). Returns
+    their indices in `base`."""
+    moved = np.zeros(0, dtype=np.int64)
+    if prev is None or now <= prev:
+        return moved
+    moved = customers_changed_between(base, prev, now)
+    moved = moved[held[moved]]
+    churned = moved[(base.churn_day[moved] > prev) & (base.churn_day[moved] <= now)]
+    churned_ids = base.customer_id[churned].tolist()
+    churn_dates = [index_day(d) for d in base.churn_day[churned]]
+    conn.execute(
+        "UPDATE customers AS t SET status = 'Inactive', churn_date = u.churn_date "
+        "FROM unnest(%s::bigint[], %s::date[]) AS u (customer_id, churn_date) "
+        "WHERE t.customer_id = u.customer_id",
+        (churned_ids, churn_dates),
+    )
+    ended = plans_ended_between(base, prev, now, moved)
+    conn.execute(
+        "UPDATE customer_service_plans AS t SET end_date = u.end_date, is_active = false "
+        "FROM unnest(%s::bigint[], %s::date[]) AS u (plan_id, end_date) "
+        "WHERE t.customer_service_plan_id = u.plan_id AND t.is_active",
+        ([cid * 10 + e for cid, e, _ in ended], [index_day(end) for _, _, end in ended]),
+    )
+    return moved
+
+
+def _write_new_rows(
+    conn: psycopg.Connection, base: CustomerBase, index: np.ndarray, moved: np.ndarray, now: int, since: int
+) -> None:
+    """New customers (at `index`) with all their plans, and the plans of customers already there
+    (`moved`) that started since. In chunks of customers: the Python rows of a whole base on a
+    fresh database would cost ~1.4 KB per customer at once; a chunk's rows are written before
+    the next is built."""
     with _checked_once(conn, big=len(index) >= BIG_MATERIALIZATION) as fresh:
         write = copy_frozen if fresh else copy_text
         for customers, plans in _chunks(base, index, moved, now, since):
             write(conn, "customers", CUSTOMER_COLUMNS, customers)
             write(conn, "customer_service_plans", PLAN_COLUMNS, plans)
+
+
+def _record_base_state(conn: psycopg.Connection, seed: int, rate: int, now: int) -> None:
+    """The base now materialized: its seed, sign-up rate and the day it reaches."""
     conn.execute(
         "INSERT INTO customer_base_state (base_seed, new_customers_per_day, materialized_through) "
         "VALUES (%s, %s, %s) ON CONFLICT (singleton) DO UPDATE SET "
@@ -126,7 +142,6 @@ def materialize_customer_base(
         "materialized_through = EXCLUDED.materialized_through",
         (seed, rate, index_day(now)),
     )
-    return int(new.sum())
 
 
 def check_customer_base(conn: psycopg.Connection, seed: int) -> None:

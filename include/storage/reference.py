@@ -7,7 +7,7 @@ from functools import lru_cache
 import psycopg
 
 from include.generator.reference import Reference, reference_from_rows
-from include.generator.workforce import AGENT_ID_BASE
+from include.generator.rosters import AGENT_ID_BASE
 
 #: Agents migrated from the earlier schema take ids from here (include/sql/migration/20_reference.sql).
 MIGRATED_AGENT_ID_FIRST = 100_000

@@ -16,19 +16,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from include.generator import workforce
-from include.generator.customers import (
-    CUSTOMER_COLUMNS,
-    PLAN_COLUMNS,
-    build_customer_base,
-    customer_rows,
-    day_index,
-    plan_rows,
-)
+from include.generator import rosters
+from include.generator.customers import build_customer_base, day_index
 from include.generator.interactions import day_context, generate_day
 from include.generator.reference import Reference
 from include.generator.settings import BatchSettings
 from include.storage.copy_format import COLUMNS, to_copy_text, to_frame
+from include.storage.rows import workforce as workforce_rows
+from include.storage.rows.customers import CUSTOMER_COLUMNS, PLAN_COLUMNS, customer_rows, plan_rows
 
 SIZES = {"small": 1_000, "medium": 5_000, "large": 20_000, "xlarge": 50_000}
 
@@ -120,10 +115,10 @@ def write_sql_file(
         ctx = day_context(day, n, settings.seed, base, reference, staffed_for)
         frames.extend(to_frame(block) for block in generate_day(ctx))
     interactions = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
-    roster = workforce.build_roster(settings.seed, staffed_for, reference)
+    roster = rosters.build_roster(settings.seed, staffed_for, reference)
     used = np.isin(roster.agent_id, interactions["agent_id"].dropna().to_numpy()) & ~roster.baseline
     agents = pd.DataFrame(
-        workforce.agent_rows(roster, *np.nonzero(used), last), columns=workforce.AGENT_COLUMNS
+        workforce_rows.agent_rows(roster, *np.nonzero(used), last), columns=workforce_rows.AGENT_COLUMNS
     )
     needed = np.isin(base.customer_id, interactions["customer_id"].to_numpy())
     as_of = day_index(last)
@@ -142,12 +137,12 @@ def write_sql_file(
             "CREATE TEMP TABLE staging_plans (LIKE customer_service_plans) ON COMMIT DROP;\n"
             "CREATE TEMP TABLE staging_agents (LIKE agents) ON COMMIT DROP;\n"
         )
-        out.write(_copy_block("staging_agents", workforce.AGENT_COLUMNS, agents))
+        out.write(_copy_block("staging_agents", workforce_rows.AGENT_COLUMNS, agents))
         out.write(_copy_block("staging_customers", CUSTOMER_COLUMNS, customers))
         out.write(_copy_block("staging_plans", PLAN_COLUMNS, plans))
         out.write(
-            f"INSERT INTO agents ({', '.join(workforce.AGENT_COLUMNS)}) "
-            f"SELECT {', '.join(workforce.AGENT_COLUMNS)} FROM staging_agents ON CONFLICT DO NOTHING;\n"
+            f"INSERT INTO agents ({', '.join(workforce_rows.AGENT_COLUMNS)}) "
+            f"SELECT {', '.join(workforce_rows.AGENT_COLUMNS)} FROM staging_agents ON CONFLICT DO NOTHING;\n"
             "INSERT INTO customers SELECT * FROM staging_customers ON CONFLICT DO NOTHING;\n"
             "INSERT INTO customer_service_plans SELECT * FROM staging_plans ON CONFLICT DO NOTHING;\n"
             + replace_guard(days[0], days[-1])

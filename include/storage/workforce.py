@@ -7,10 +7,11 @@ import datetime as dt
 import numpy as np
 import psycopg
 
-from include.generator import workforce
+from include.generator import rosters, workforce
 from include.generator.interactions import DayContext
 from include.generator.reference import Reference
 from include.generator.settings import BatchSettings
+from include.storage.rows import workforce as workforce_rows
 
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:workforce'))"
 
@@ -33,14 +34,14 @@ def ensure_workforce(
         if state is not None and state >= day:
             return 0
         _write_catalog(conn, reference)
-        roster = workforce.build_roster(settings.seed, settings.interactions_per_day, reference)
-        slots, gens = workforce.agents_employed_since_epoch(roster, day)
+        roster = rosters.build_roster(settings.seed, settings.interactions_per_day, reference)
+        slots, gens = rosters.agents_employed_since_epoch(roster, day)
         if state is not None:
             since = (state - workforce.parameters.EPOCH).days
             fresh = roster.hire_day[slots, gens] > since
             slots, gens = slots[fresh], gens[fresh]
-        rows = workforce.agent_rows(roster, slots, gens, day)
-        columns = ", ".join(workforce.AGENT_COLUMNS)
+        rows = workforce_rows.agent_rows(roster, slots, gens, day)
+        columns = ", ".join(workforce_rows.AGENT_COLUMNS)
         conn.execute("CREATE TEMP TABLE new_agents (LIKE agents) ON COMMIT DROP")
         with conn.cursor().copy(f"COPY pg_temp.new_agents ({columns}) FROM STDIN") as copy:
             for row in rows:
@@ -79,13 +80,13 @@ def _write_catalog(conn: psycopg.Connection, reference: Reference) -> None:
         "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (queue_id) DO UPDATE SET department = EXCLUDED.department, "
         "service_group = EXCLUDED.service_group, concurrency = EXCLUDED.concurrency, "
         "target_share = EXCLUDED.target_share, target_seconds = EXCLUDED.target_seconds",
-        workforce.queue_rows(),
+        workforce_rows.queue_rows(),
     )
     conn.cursor().executemany(
         "INSERT INTO contact_routing (interaction_type_id, channel_id, queue_id, is_live) VALUES (%s, %s, %s, %s) "
         "ON CONFLICT (interaction_type_id, channel_id) DO UPDATE SET queue_id = EXCLUDED.queue_id, "
         "is_live = EXCLUDED.is_live",
-        workforce.routing_rows(reference),
+        workforce_rows.routing_rows(reference),
     )
 
 
@@ -99,19 +100,24 @@ def write_shifts(conn: psycopg.Connection, day: dt.date, ctx: DayContext) -> Non
     conn.cursor().executemany(
         "INSERT INTO contact_sites (site_name, kind, city, state, time_zone, opening_hours, holiday_hours) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-        workforce.site_rows(),
+        workforce_rows.site_rows(),
     )
     conn.execute("DELETE FROM agent_shifts WHERE shift_start >= %s AND shift_start < %s", (start, stop))
-    own = workforce.shift_rows(ctx.shifts, day, ctx.written)
+    own = workforce_rows.shift_rows(ctx.shifts, day, ctx.written)
     # (a database loaded before shifts had local days may hold a row with the same key)
     conn.execute(
         "DELETE FROM agent_shifts WHERE (shift_date, agent_id) IN (SELECT * FROM unnest(%s::date[], %s::int[]))",
         ([r[0] for r in own], [r[1] for r in own]),
     )
     rows = np.union1d(ctx.written, ctx.serving)
-    _insert_new(conn, "agent_shifts", workforce.SHIFT_COLUMNS, workforce.shift_rows(ctx.shifts, day, rows))
     _insert_new(
-        conn, "agent_shift_breaks", workforce.BREAK_COLUMNS, workforce.shift_break_rows(ctx.shifts, day, rows)
+        conn, "agent_shifts", workforce_rows.SHIFT_COLUMNS, workforce_rows.shift_rows(ctx.shifts, day, rows)
+    )
+    _insert_new(
+        conn,
+        "agent_shift_breaks",
+        workforce_rows.BREAK_COLUMNS,
+        workforce_rows.shift_break_rows(ctx.shifts, day, rows),
     )
     conn.execute(
         "DELETE FROM workforce_forecast WHERE interval_start >= %s AND interval_start < %s", (start, stop)
@@ -119,7 +125,7 @@ def write_shifts(conn: psycopg.Connection, day: dt.date, ctx: DayContext) -> Non
     with conn.cursor().copy(
         "COPY workforce_forecast (interval_start, queue_id, forecast_offered, agents_needed) FROM STDIN"
     ) as copy:
-        for row in workforce.forecast_rows(day, ctx.forecast, ctx.needed):
+        for row in workforce_rows.forecast_rows(day, ctx.forecast, ctx.needed):
             copy.write_row(row)
 
 

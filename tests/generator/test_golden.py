@@ -20,11 +20,13 @@ import hashlib
 
 import numpy as np
 
-from include.generator import workforce
-from include.generator.customers import build_customer_base, customer_rows, day_index, plan_rows
+from include.generator import rosters
+from include.generator.customers import build_customer_base, day_index
 from include.generator.interactions import day_context, generate_day
 from include.generator.settings import BatchSettings
 from include.storage.copy_format import encode_binary
+from include.storage.rows import workforce as workforce_rows
+from include.storage.rows.customers import customer_rows, plan_rows
 
 DAY = dt.date(2026, 3, 4)
 GOLDEN = {
@@ -46,12 +48,14 @@ def test_a_generated_day_matches_its_golden_digests(reference):
     # The customers of those interactions (the whole base is ~460,000 customers).
     registered = np.isin(base.customer_id, np.concatenate(contacted))
     ctx = day_context(DAY, 20_000, 42, base, reference)
-    roster = workforce.build_roster(42, 20_000, reference)
-    hired = workforce.agents_employed_since_epoch(roster, DAY)
+    roster = rosters.build_roster(42, 20_000, reference)
+    hired = rosters.agents_employed_since_epoch(roster, DAY)
     digests = {
         "interactions": interactions.hexdigest(),
-        "agents": hashlib.md5(repr(workforce.agent_rows(roster, *hired, DAY)).encode()).hexdigest(),
-        "shifts": hashlib.md5(repr(workforce.shift_rows(ctx.shifts, DAY, ctx.written)).encode()).hexdigest(),
+        "agents": hashlib.md5(repr(workforce_rows.agent_rows(roster, *hired, DAY)).encode()).hexdigest(),
+        "shifts": hashlib.md5(
+            repr(workforce_rows.shift_rows(ctx.shifts, DAY, ctx.written)).encode()
+        ).hexdigest(),
         "customers": hashlib.md5(repr(customer_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
         "plans": hashlib.md5(repr(plan_rows(base, registered, day_index(DAY))).encode()).hexdigest(),
     }

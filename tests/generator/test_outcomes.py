@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from include.generator import accounts
+from include.generator import accounts, rosters
 from include.generator.calendar import day_volume
 from include.generator.customers import build_customer_base, day_index
 from include.generator.interactions import day_context, generate_day
@@ -126,11 +126,11 @@ def test_skill_grows_with_tenure(reference):
     """Half of 3-year veterans were Junior (issue #24): nobody stays Junior past a year now."""
     from include.generator import workforce
 
-    roster = workforce.build_roster(SEED, VOLUME, reference)
-    gen, employed = workforce.holders_on(roster, DAY)
+    roster = rosters.build_roster(SEED, VOLUME, reference)
+    gen, employed = rosters.holders_on(roster, DAY)
     slots = np.flatnonzero(employed)
     d = day_index(DAY)
-    skill = workforce.skill_on(roster, slots, gen[slots], d)
+    skill = rosters.skill_on(roster, slots, gen[slots], d)
     tenure = d - roster.hire_day[slots, gen[slots]]
     junior = skill == workforce.SKILLS.index("Junior")
     assert junior[tenure < 365].mean() > 0.3  # most hires start Junior

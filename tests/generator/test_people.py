@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from include.generator import geography
-from include.generator.customers import LANGUAGES, build_customer_base, customer_attributes
+from include.generator.customers import LANGUAGES, build_customer_base
+from include.storage.rows.customers import customer_attributes
 
 SEED = 42
 DAY = dt.date(2026, 3, 4)

@@ -114,7 +114,7 @@ def _copy_text(rows: list[tuple]) -> bytes:
 def test_the_copy_text_of_a_big_base_is_the_rows_of_the_reference_functions(reference):
     """A fresh database at 20,000 a day COPYs millions of customers from whole-column text; it
     must hold exactly the rows customer_rows and plan_rows (the golden digests') describe."""
-    from include.generator.customers import customer_copy_text, customer_rows, plan_copy_text, plan_rows
+    from include.storage.rows.customers import customer_copy_text, customer_rows, plan_copy_text, plan_rows
 
     day = dt.date(2026, 3, 4)
     base = build_customer_base(SEED, 113, day, reference)

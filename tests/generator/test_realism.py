@@ -13,9 +13,10 @@ import pytest
 
 from include.generator import calendar, geography, parameters
 from include.generator.calendar import day_volume
-from include.generator.customers import build_customer_base, customer_attributes
+from include.generator.customers import build_customer_base
 from include.generator.interactions import CHANNELS, day_context, generate_day
 from include.storage.copy_format import to_frame
+from include.storage.rows.customers import customer_attributes
 
 SEED = 42
 VOLUME = 20_000

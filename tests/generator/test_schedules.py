@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from include.generator import parameters, schedules, workforce
+from include.generator import parameters, rosters, schedules, workforce
 from include.generator.interactions import day_shifts
 
 SEED = 42
@@ -65,9 +65,9 @@ def test_each_shift_is_written_once_and_some_cross_utc_midnight(reference):
 
 def test_weekly_hours_by_contract_and_stable_start_times(reference):
     f = _published(reference)
-    roster = workforce.build_roster(SEED, VOLUME, reference)
-    gen, employed = workforce.holders_on(roster, FIRST)
-    gen_end, employed_end = workforce.holders_on(roster, FIRST + dt.timedelta(days=7 * WEEKS))
+    roster = rosters.build_roster(SEED, VOLUME, reference)
+    gen, employed = rosters.holders_on(roster, FIRST)
+    gen_end, employed_end = rosters.holders_on(roster, FIRST + dt.timedelta(days=7 * WEEKS))
     whole = employed & employed_end & (gen == gen_end)
     agents = set(roster.agent_id[np.flatnonzero(whole), gen[whole]].tolist())
     weekly = (
@@ -87,7 +87,7 @@ def test_weekly_hours_by_contract_and_stable_start_times(reference):
 
 
 def test_contracts_full_time_and_part_time(reference):
-    roster = workforce.build_roster(SEED, VOLUME, reference)
+    roster = rosters.build_roster(SEED, VOLUME, reference)
     share = np.bincount(roster.contract, minlength=len(workforce.CONTRACTS)) / len(roster.contract)
     assert share[workforce.FULL_TIME_5X8] > share[workforce.FULL_TIME_4X10] > 0
     assert 0 < share[workforce.PART_TIME] < 0.5

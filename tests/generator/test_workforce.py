@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from include.generator import calendar, parameters, workforce
+from include.generator import calendar, parameters, rosters, workforce
 from include.generator.calendar import day_volume
 from include.generator.customers import build_customer_base
 from include.generator.interactions import CHANNELS, day_context, generate_day
@@ -152,11 +152,11 @@ def test_occupancy_and_calls_per_agent_shift_in_published_ranges(reference):
 
 
 def test_the_agents_table_grows_with_hires_and_leavers(reference):
-    roster = workforce.build_roster(SEED, VOLUME, reference)
-    hired_2026 = workforce.agents_employed_since_epoch(roster, dt.date(2026, 12, 31))[0].size
-    hired_2025 = workforce.agents_employed_since_epoch(roster, dt.date(2025, 12, 31))[0].size
+    roster = rosters.build_roster(SEED, VOLUME, reference)
+    hired_2026 = rosters.agents_employed_since_epoch(roster, dt.date(2026, 12, 31))[0].size
+    hired_2025 = rosters.agents_employed_since_epoch(roster, dt.date(2025, 12, 31))[0].size
     assert hired_2026 > hired_2025  # new hires replace leavers
-    gen, employed = workforce.holders_on(roster, dt.date(2026, 6, 1))
+    gen, employed = rosters.holders_on(roster, dt.date(2026, 6, 1))
     assert 0.9 < employed.mean() <= 1.0  # a few seats vacant between a leaver and the next hire
     # annual attrition in the usual 30-45 % range
     d0, d1 = (dt.date(2026, 1, 1) - parameters.EPOCH).days, (dt.date(2027, 1, 1) - parameters.EPOCH).days
@@ -166,8 +166,8 @@ def test_the_agents_table_grows_with_hires_and_leavers(reference):
 
 def test_a_busier_roster_keeps_the_same_agents_in_its_first_seats(reference):
     """A database may hold days of several volumes: their rosters agree where they overlap."""
-    small = workforce.build_roster(SEED, 2_000, reference)
-    large = workforce.build_roster(SEED, VOLUME, reference)
+    small = rosters.build_roster(SEED, 2_000, reference)
+    large = rosters.build_roster(SEED, VOLUME, reference)
     for q in range(len(workforce.QUEUES)):
         a = small.agent_id[small.slot_queue == q]
         b = large.agent_id[large.slot_queue == q][: len(a)]

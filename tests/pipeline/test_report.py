@@ -11,7 +11,6 @@ import pytest
 from markupsafe import Markup
 
 from include.config import PROJECT_ROOT
-from include.generator.workforce import queue_rows
 from include.reporting import charts, report
 from include.reporting.report import (
     AgentRow,
@@ -26,6 +25,7 @@ from include.reporting.report import (
     load_sql,
     render_report,
 )
+from include.storage.rows.workforce import queue_rows
 from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 CHARTS = ("daily-volume-by-channel", "csat-trend", "aht-by-type", "agent-leaderboard")

@@ -1,0 +1,1 @@
+"""Every representation of a row the database takes (tuples, COPY text), one module per subject."""
