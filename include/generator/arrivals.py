@@ -71,7 +71,7 @@ def arrival_times(
     its local midnight), uniform within it. Store visits follow the store hours of that local
     day; where they are closed or shorter, fewer customers go to a store (the others take
     another channel of their type). A timed regional event's own contacts (`regional`) follow
-    its onset and recovery in its region."""
+    its onset and recovery in its region, except its store visits: stores keep their hours."""
     n = len(pick)
     zone = ctx.pool_zone[pick].astype(np.int64)
     leaves = (channel == IN_STORE) & (rng.random(n) >= ctx.store_keep[zone])
@@ -88,7 +88,7 @@ def arrival_times(
     )
     if ctx.regional_time_cdf is not None:
         at = np.searchsorted(ctx.regional_time_cdf, rng.random(n), side="right")
-        interval = np.where(regional, at, interval)
+        interval = np.where(regional & (channel != IN_STORE), at, interval)
     utc_us = interval.clip(0, workforce.INTERVALS - 1) * workforce.INTERVAL_US
     return channel, utc_us + rng.integers(0, workforce.INTERVAL_US, size=n)
 

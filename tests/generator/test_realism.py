@@ -129,8 +129,13 @@ def test_weekday_volume_peaks_between_09_and_12_local_time(reference):
     assert hours[range(0, 6)].sum() / hours.sum() < 0.05  # quiet nights
 
 
+#: A regional network outage in force (division 8, Mountain): its contacts come by its own profile.
+OUTAGE_DAY = dt.date(2026, 12, 4)
+
+
 def test_no_in_store_contact_outside_store_hours(reference):
-    for day in (WEDNESDAY, dt.date(2026, 11, 22), dt.date(2026, 11, 23), dt.date(2026, 11, 27)):
+    assert calendar.day_plan(OUTAGE_DAY, SEED).regional_share > 0.05
+    for day in (WEDNESDAY, dt.date(2026, 11, 22), dt.date(2026, 11, 23), dt.date(2026, 11, 27), OUTAGE_DAY):
         f = rows(reference, day)
         when = local(reference, f, day)[(f["channel_id"] == reference.channel_ids["IN_STORE"]).to_numpy()]
         assert len(when) > 100
