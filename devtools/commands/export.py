@@ -10,21 +10,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from devtools.commands import date_argument
+
 #: A range longer than this is refused (a typo in a year, not a backfill).
 MAX_DAYS = 3660
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"malformed date {text!r} (expected YYYY-MM-DD)") from None
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("export", help="loaded days as Parquet under CCA_EXPORT_URL (docs/lake.md)")
-    parser.add_argument("start", type=_date, help="first day, YYYY-MM-DD")
-    parser.add_argument("end", type=_date, help="last day, YYYY-MM-DD (inclusive)")
+    parser.add_argument("start", type=date_argument, help="first day, YYYY-MM-DD")
+    parser.add_argument("end", type=date_argument, help="last day, YYYY-MM-DD (inclusive)")
     parser.add_argument("--url", default="", help="the lake's URL (default: CCA_EXPORT_URL, or data/lake)")
     parser.set_defaults(handler=_handle)
 

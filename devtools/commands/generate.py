@@ -7,15 +7,13 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from devtools.commands import date_argument
 from include.generator import parameters
 from include.storage.sqlfile import SIZES, split_total, write_sql_file
 
 
 def iso_date(text: str) -> dt.date:
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"malformed date {text!r} (expected YYYY-MM-DD)") from None
+    day = date_argument(text)
     from include.generator.settings import validate_day
 
     try:

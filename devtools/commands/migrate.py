@@ -12,12 +12,12 @@ ValueError, an unreachable database DatabaseUnavailable: the CLI prints `error: 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import time
 from pathlib import Path
 
 from devtools import database
+from devtools.commands import date_argument
 
 #: The source DSN, password included, reaches `cca migrate` here: never in an argv, which
 #: every local account reads in `ps` (`make migrate SOURCE=...` exports it).
@@ -44,8 +44,10 @@ def register(subparsers) -> None:
         help="a file (e.g. mode 0600) whose first line is the source DSN",
     )
     p.add_argument("--source-schema", default="public", help="schema of the source tables (default public)")
-    p.add_argument("--start-date", type=_date, help="first day of interactions to migrate (YYYY-MM-DD)")
-    p.add_argument("--end-date", type=_date, help="last day of interactions to migrate (YYYY-MM-DD)")
+    p.add_argument(
+        "--start-date", type=date_argument, help="first day of interactions to migrate (YYYY-MM-DD)"
+    )
+    p.add_argument("--end-date", type=date_argument, help="last day of interactions to migrate (YYYY-MM-DD)")
     p.add_argument(
         "--replace-generated",
         action="store_true",
@@ -60,13 +62,6 @@ def register(subparsers) -> None:
     d.add_argument("--rows", type=_positive, default=50_000, help="legacy interactions (default 50,000)")
     d.add_argument("--seed", type=int, default=7, help="fixture seed (default 7)")
     d.set_defaults(handler=run_demo)
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
 
 
 def _positive(value: str) -> int:

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"malformed date {text!r} (expected YYYY-MM-DD)") from None
+from devtools.commands import date_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     summaries = sub.add_parser("summaries", help="rebuild every summary table, or refresh one day")
     summaries.add_argument("action", choices=("rebuild", "refresh"))
-    summaries.add_argument("date", nargs="?", type=_date, help="the day to refresh (refresh only)")
+    summaries.add_argument("date", nargs="?", type=date_argument, help="the day to refresh (refresh only)")
     summaries.set_defaults(handler=_handle)
 
 
