@@ -1,4 +1,4 @@
--- Per agent (by id; name and team shown) over first_day..last_day.
+-- Per agent (by id; name and team shown) over first_day..last_day (analytics.contact_kpis).
 CREATE OR REPLACE FUNCTION analytics.agent_kpis(first_day date, last_day date)
 RETURNS TABLE (
     agent_id                      integer,
@@ -21,25 +21,10 @@ RETURNS TABLE (
 )
 LANGUAGE sql STABLE AS $$
     SELECT
-        a.agent_id,
-        a.agent_name,
-        a.team,
-        sum(p.interactions_handled)::bigint,
-        sum(p.survey_responses)::bigint,
-        sum(p.satisfaction_sum)::bigint,
-        sum(p.csat_positive_count)::bigint,
-        sum(p.duration_count)::bigint,
-        sum(p.duration_sum)::bigint,
-        sum(p.resolved_count)::bigint,
-        sum(p.first_contact_resolutions)::bigint,
-        sum(p.escalations)::bigint,
-        analytics.ratio(sum(p.satisfaction_sum), sum(p.survey_responses)),
-        100 * analytics.ratio(sum(p.csat_positive_count), sum(p.survey_responses)),
-        analytics.ratio(sum(p.first_contact_resolutions), sum(p.interactions_handled)),
-        analytics.ratio(sum(p.escalations), sum(p.interactions_handled)),
-        analytics.ratio(sum(p.duration_sum), sum(p.duration_count))
-    FROM analytics.daily_agent_performance AS p
-    JOIN agents AS a ON a.agent_id = p.agent_id
-    WHERE p.summary_date BETWEEN first_day AND last_day
-    GROUP BY a.agent_id
+        a.agent_id, a.agent_name, a.team,
+        k.interaction_count, k.survey_responses, k.satisfaction_sum, k.csat_positive_count, k.duration_count,
+        k.duration_sum, k.resolved_count, k.first_contact_resolutions, k.escalations,
+        k.avg_satisfaction, k.csat_pct, k.first_contact_resolution_rate, k.escalation_rate, k.avg_duration_seconds
+    FROM analytics.contact_kpis('agent', first_day, last_day) AS k
+    JOIN agents AS a ON a.agent_id = k.member_id
 $$;

@@ -1,4 +1,4 @@
--- Per channel over first_day..last_day.
+-- Per channel over first_day..last_day (analytics.contact_kpis).
 CREATE OR REPLACE FUNCTION analytics.channel_kpis(first_day date, last_day date)
 RETURNS TABLE (
     channel_id                    smallint,
@@ -28,32 +28,12 @@ RETURNS TABLE (
 )
 LANGUAGE sql STABLE AS $$
     SELECT
-        c.channel_id,
-        c.channel_name,
-        sum(s.interaction_count)::bigint,
-        sum(s.survey_responses)::bigint,
-        sum(s.satisfaction_sum)::bigint,
-        sum(s.csat_positive_count)::bigint,
-        sum(s.duration_count)::bigint,
-        sum(s.duration_sum)::bigint,
-        sum(s.queue_time_sum)::bigint,
-        sum(s.first_contact_resolutions)::bigint,
-        sum(s.escalations)::bigint,
-        sum(s.repeat_contacts)::bigint,
-        sum(s.resolved_count)::bigint,
-        sum(s.pending_count)::bigint,
-        sum(s.escalated_count)::bigint,
-        sum(s.cancelled_count)::bigint,
-        analytics.ratio(sum(s.satisfaction_sum), sum(s.survey_responses)),
-        100 * analytics.ratio(sum(s.csat_positive_count), sum(s.survey_responses)),
-        analytics.ratio(sum(s.survey_responses), sum(s.interaction_count)),
-        analytics.ratio(sum(s.first_contact_resolutions), sum(s.interaction_count)),
-        analytics.ratio(sum(s.escalations), sum(s.interaction_count)),
-        analytics.ratio(sum(s.repeat_contacts), sum(s.interaction_count)),
-        analytics.ratio(sum(s.duration_sum), sum(s.duration_count)),
-        analytics.ratio(sum(s.queue_time_sum), sum(s.interaction_count))
-    FROM analytics.daily_channel_summary AS s
-    JOIN channels AS c ON c.channel_id = s.channel_id
-    WHERE s.summary_date BETWEEN first_day AND last_day
-    GROUP BY c.channel_id
+        c.channel_id, c.channel_name,
+        k.interaction_count, k.survey_responses, k.satisfaction_sum, k.csat_positive_count, k.duration_count,
+        k.duration_sum, k.queue_time_sum, k.first_contact_resolutions, k.escalations, k.repeat_contacts,
+        k.resolved_count, k.pending_count, k.escalated_count, k.cancelled_count,
+        k.avg_satisfaction, k.csat_pct, k.survey_response_rate, k.first_contact_resolution_rate,
+        k.escalation_rate, k.repeat_contact_rate, k.avg_duration_seconds, k.avg_queue_time_seconds
+    FROM analytics.contact_kpis('channel', first_day, last_day) AS k
+    JOIN channels AS c ON c.channel_id = k.member_id
 $$;

@@ -1,4 +1,4 @@
--- Per interaction type over first_day..last_day.
+-- Per interaction type over first_day..last_day (analytics.contact_kpis).
 CREATE OR REPLACE FUNCTION analytics.interaction_type_kpis(first_day date, last_day date)
 RETURNS TABLE (
     interaction_type_id           smallint,
@@ -21,25 +21,11 @@ RETURNS TABLE (
 )
 LANGUAGE sql STABLE AS $$
     SELECT
-        it.interaction_type_id,
-        it.interaction_name,
-        sum(s.interaction_count)::bigint,
-        sum(s.survey_responses)::bigint,
-        sum(s.satisfaction_sum)::bigint,
-        sum(s.csat_positive_count)::bigint,
-        sum(s.duration_count)::bigint,
-        sum(s.duration_sum)::bigint,
-        sum(s.first_contact_resolutions)::bigint,
-        sum(s.escalations)::bigint,
-        sum(s.repeat_contacts)::bigint,
-        analytics.ratio(sum(s.satisfaction_sum), sum(s.survey_responses)),
-        100 * analytics.ratio(sum(s.csat_positive_count), sum(s.survey_responses)),
-        analytics.ratio(sum(s.first_contact_resolutions), sum(s.interaction_count)),
-        analytics.ratio(sum(s.escalations), sum(s.interaction_count)),
-        analytics.ratio(sum(s.repeat_contacts), sum(s.interaction_count)),
-        analytics.ratio(sum(s.duration_sum), sum(s.duration_count))
-    FROM analytics.daily_interaction_type_summary AS s
-    JOIN interaction_types AS it ON it.interaction_type_id = s.interaction_type_id
-    WHERE s.summary_date BETWEEN first_day AND last_day
-    GROUP BY it.interaction_type_id
+        it.interaction_type_id, it.interaction_name,
+        k.interaction_count, k.survey_responses, k.satisfaction_sum, k.csat_positive_count, k.duration_count,
+        k.duration_sum, k.first_contact_resolutions, k.escalations, k.repeat_contacts,
+        k.avg_satisfaction, k.csat_pct, k.first_contact_resolution_rate, k.escalation_rate,
+        k.repeat_contact_rate, k.avg_duration_seconds
+    FROM analytics.contact_kpis('interaction_type', first_day, last_day) AS k
+    JOIN interaction_types AS it ON it.interaction_type_id = k.member_id
 $$;

@@ -1,5 +1,5 @@
--- All channels together over first_day..last_day: always exactly one row (zeros and
--- NULL ratios for a range without data).
+-- All channels together over first_day..last_day (analytics.contact_kpis' row for all of
+-- them): always exactly one row (zeros and NULL ratios for a range without data).
 CREATE OR REPLACE FUNCTION analytics.overall_kpis(first_day date, last_day date)
 RETURNS TABLE (
     interaction_count             bigint,
@@ -23,24 +23,12 @@ RETURNS TABLE (
 )
 LANGUAGE sql STABLE AS $$
     SELECT
-        coalesce(sum(s.interaction_count), 0)::bigint,
-        coalesce(sum(s.survey_responses), 0)::bigint,
-        coalesce(sum(s.satisfaction_sum), 0)::bigint,
-        coalesce(sum(s.csat_positive_count), 0)::bigint,
-        coalesce(sum(s.duration_count), 0)::bigint,
-        coalesce(sum(s.duration_sum), 0)::bigint,
-        coalesce(sum(s.queue_time_sum), 0)::bigint,
-        coalesce(sum(s.first_contact_resolutions), 0)::bigint,
-        coalesce(sum(s.escalations), 0)::bigint,
-        coalesce(sum(s.repeat_contacts), 0)::bigint,
-        analytics.ratio(sum(s.satisfaction_sum), sum(s.survey_responses)),
-        100 * analytics.ratio(sum(s.csat_positive_count), sum(s.survey_responses)),
-        analytics.ratio(sum(s.survey_responses), sum(s.interaction_count)),
-        analytics.ratio(sum(s.first_contact_resolutions), sum(s.interaction_count)),
-        analytics.ratio(sum(s.escalations), sum(s.interaction_count)),
-        analytics.ratio(sum(s.repeat_contacts), sum(s.interaction_count)),
-        analytics.ratio(sum(s.duration_sum), sum(s.duration_count)),
-        analytics.ratio(sum(s.queue_time_sum), sum(s.interaction_count))
-    FROM analytics.daily_channel_summary AS s
-    WHERE s.summary_date BETWEEN first_day AND last_day
+        coalesce(k.interaction_count, 0), coalesce(k.survey_responses, 0), coalesce(k.satisfaction_sum, 0),
+        coalesce(k.csat_positive_count, 0), coalesce(k.duration_count, 0), coalesce(k.duration_sum, 0),
+        coalesce(k.queue_time_sum, 0), coalesce(k.first_contact_resolutions, 0), coalesce(k.escalations, 0),
+        coalesce(k.repeat_contacts, 0),
+        k.avg_satisfaction, k.csat_pct, k.survey_response_rate, k.first_contact_resolution_rate,
+        k.escalation_rate, k.repeat_contact_rate, k.avg_duration_seconds, k.avg_queue_time_seconds
+    FROM analytics.contact_kpis('channel', first_day, last_day) AS k
+    WHERE k.member_id IS NULL
 $$;
