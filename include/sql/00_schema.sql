@@ -41,10 +41,11 @@ DO $$ BEGIN PERFORM pg_advisory_xact_lock(hashtext('customer_care_pipeline:schem
 -- Triggers and the read layer: every report, dashboard and the `make run` summary reads
 -- through these functions, one per dimension, taking an inclusive date range (a day is
 -- the range day..day). Each sums the stored counts over the range, then divides, so any
--- range rolls up exactly; the contact KPIs are defined once (contact_kpis, over the daily
--- tables in one shape: daily_contact_counts), the per-dimension functions name its columns. Percentages (csat_pct) are 0-100; rates (*_rate) are 0-1; NULL
--- where there is nothing to divide by. Plain SQL functions: the planner inlines them, so
--- they cost what the query written out would.
+-- range rolls up exactly. The contact KPIs are defined once (contact_kpis, over the three
+-- daily tables in one shape: daily_contact_counts); the per-dimension functions pick its
+-- columns. Percentages (csat_pct) are 0-100; rates (*_rate) are 0-1; NULL where there is
+-- nothing to divide by. Plain SQL functions: the planner inlines them, so they cost what
+-- the query written out would.
 \ir schema/plan_population_triggers.sql
 \ir schema/read/ratio.sql
 \ir schema/read/daily_contact_counts.sql
