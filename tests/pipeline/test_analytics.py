@@ -349,6 +349,10 @@ RAW_COUNTS = {
     "first_contact_resolutions": "count(*) FILTER (WHERE first_contact_resolution)",
     "escalations": "count(*) FILTER (WHERE is_escalated)",
     "repeat_contacts": "count(*) FILTER (WHERE is_repeat_contact)",
+    "resolved_count": "count(*) FILTER (WHERE resolution_status = 'Resolved')",
+    "pending_count": "count(*) FILTER (WHERE resolution_status = 'Pending')",
+    "escalated_count": "count(*) FILTER (WHERE resolution_status = 'Escalated')",
+    "cancelled_count": "count(*) FILTER (WHERE resolution_status = 'Cancelled')",
 }
 #: Every ratio the read layer offers: (numerator, denominator, scale), as counts above.
 RATIOS = {
