@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+from airflow.sdk.definitions.param import ParamsDict
+
 from devtools.runner import progress_line, run_days
 
 
@@ -17,6 +19,9 @@ def test_progress_line():
 
 def test_run_days_prints_progress_for_each_day(capsys):
     class FakeDag:
+        params = ParamsDict()  # what run_dag_test restores after each run
+        tasks: list = []
+
         def test(self, logical_date, run_conf):
             ti = SimpleNamespace(task_id="t", state="success")
             return SimpleNamespace(state="success", get_task_instances=lambda: [ti])
@@ -36,6 +41,9 @@ def test_run_days_reports_each_tasks_seconds_adding_up_mapped_instances():
     """`make bench` splits a backfill day into its tasks and Airflow's time between them."""
 
     class FakeDag:
+        params = ParamsDict()  # what run_dag_test restores after each run
+        tasks: list = []
+
         def test(self, logical_date, run_conf):
             tis = [
                 SimpleNamespace(task_id="validate_run", state="success", duration=0.03),
