@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from devtools import database
+from include.config import PROJECT_ROOT
 
 #: Debian's chromium, and the flags that keep it off this machine's closed network.
 CHROMIUM = Path("/usr/bin/chromium")
@@ -149,3 +152,14 @@ def add_this_releases_dimensions(conn) -> None:
     for table in ("agent_shifts", "planted_events"):
         for statement in re.findall(rf"^ALTER TABLE {table} ADD COLUMN IF NOT EXISTS [^;]+;", text, re.M):
             conn.execute(statement)
+
+
+def run_cca(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """`python -m devtools ARGS` (the `cca` CLI) in the project, as a user runs it: its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "devtools", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=timeout,
+    )

@@ -14,7 +14,7 @@ import pytest
 from devtools import database
 from devtools.airflow_env import METADATA_CONN_ENV, runner_metadata_conn, sqlalchemy_url
 from include.config import DAG_ID, PROJECT_ROOT
-from tests.support import table_checksums
+from tests.support import run_cca, table_checksums
 
 DAYS = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(4)]
 PER_DAY = "300"
@@ -95,13 +95,7 @@ def test_two_days_at_a_time_give_the_rows_of_one_at_a_time_and_show_in_the_metad
 
 
 def test_jobs_is_checked_before_anything_is_written(fresh_url):
-    done = subprocess.run(
-        [sys.executable, "-m", "devtools", "backfill", "2026-03-02", "2026-03-03", "--jobs", "two"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=300,
-    )
+    done = run_cca("backfill", "2026-03-02", "2026-03-03", "--jobs", "two")
     assert done.returncode == 2
     assert done.stderr.strip() == "error: JOBS must be a whole number, got 'two'"
     with database.connect(fresh_url) as conn:

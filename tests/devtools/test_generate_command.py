@@ -11,6 +11,7 @@ import pytest
 from devtools.database import connect
 from include.config import PROJECT_ROOT
 from include.generator.calendar import day_volume
+from tests.support import run_cca
 
 
 def test_generate_data_script_rejects_an_unknown_size():
@@ -39,13 +40,7 @@ def test_generate_data_script_rejects_an_unknown_size():
 def test_cli_rejects_bad_input_with_one_line_and_writes_nothing(args, schema_url, tmp_path):
     out = tmp_path / "never.sql"
     for extra in ([], ["--output", str(out)]):
-        done = subprocess.run(
-            [sys.executable, "-m", "devtools", "generate", *args, *extra],
-            capture_output=True,
-            text=True,
-            cwd=PROJECT_ROOT,
-            timeout=120,
-        )
+        done = run_cca("generate", *args, *extra, timeout=120)
         assert done.returncode != 0
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("error:"), done.stderr

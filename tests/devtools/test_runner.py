@@ -9,7 +9,7 @@ import pytest
 
 from devtools.database import connect
 from include.config import PROJECT_ROOT
-from tests.support import plant_earlier_release_base
+from tests.support import plant_earlier_release_base, run_cca
 
 
 @pytest.mark.parametrize(
@@ -27,13 +27,7 @@ from tests.support import plant_earlier_release_base
     ],
 )
 def test_backfill_rejects_bad_input_with_one_line_before_writing(args, message, fresh_url):
-    done = subprocess.run(
-        [sys.executable, "-m", "devtools", *args],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=120,
-    )
+    done = run_cca(*args, timeout=120)
     assert done.returncode == 2
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], done.stderr
@@ -72,13 +66,7 @@ def test_backfill_refuses_a_database_of_an_earlier_release_with_one_line(schema_
     """Its customers (ids below 10,001) are not this generator's: one line, before Airflow starts."""
     with connect(schema_url) as conn:
         plant_earlier_release_base(conn)
-    done = subprocess.run(
-        [sys.executable, "-m", "devtools", "backfill", "2026-03-01", "2026-03-01"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=300,
-    )
+    done = run_cca("backfill", "2026-03-01", "2026-03-01")
     assert done.returncode == 2, done.stdout + done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:") and "fresh database" in lines[0], done.stderr
@@ -90,13 +78,7 @@ def test_backfill_refuses_a_database_of_an_earlier_release_with_one_line(schema_
 def test_a_backfill_prints_its_progress_without_airflow_noise(fresh_url, airflow_metadata):
     """No warning that reads like a leaked secret: Airflow masks the connection's extras
     (`connect_timeout=10` is too short to mask and used to get a warning on every run)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "devtools", "backfill", "2026-03-02", "2026-03-02", "--interactions", "300"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=600,
-    )
+    done = run_cca("backfill", "2026-03-02", "2026-03-02", "--interactions", "300", timeout=600)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "[1/1] 2026-03-02: ok in" in done.stdout

@@ -18,7 +18,7 @@ from devtools.legacy_fixture.generate import DEFAULT_DAYS, DEFAULT_START, build_
 from include.config import SQL_DIR
 from include.migration import MigrationFailed, SourceShapeError, format_report, migrate
 from include.migration.source import NOT_MIGRATED, SOURCE_COLUMNS
-from tests.support import table_checksums
+from tests.support import run_cca, table_checksums
 
 ROWS = 4_000
 LEGACY_DAYS = [DEFAULT_START + dt.timedelta(days=i) for i in range(DEFAULT_DAYS)]
@@ -810,22 +810,12 @@ def test_a_size_file_never_silently_replaces_migrated_days(migrated_copy, tmp_pa
 
 
 def test_backfill_over_a_migrated_day_is_refused_in_one_line_without_retries(migrated, use_database):
-    import subprocess
-    import sys
-
-    from include.config import PROJECT_ROOT
 
     url, result, _ = migrated
     use_database(url)
     before = all_checksums(url)
     day = result.days[0].isoformat()
-    done = subprocess.run(
-        [sys.executable, "-m", "devtools", "backfill", day, day],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=300,
-    )
+    done = run_cca("backfill", day, day)
     assert done.returncode == 2, done.stdout + done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert (
