@@ -74,41 +74,6 @@ breaks AS (
     JOIN shifts USING (shift_date, agent_id)
 ),
 
--- Each shift's time inside each interval, and the part of it on a break: joined on the shift's
--- key and the overlap (a hash join), never a scan of every break per row.
-on_shift AS (
-    SELECT
-        iv.interval_start,
-        greatest(s.shift_start, iv.interval_start) AS from_at,
-        least(s.shift_end, iv.interval_end) AS to_at,
-        s.shift_date,
-        s.agent_id,
-        s.queue_id
-    FROM shifts AS s
-    JOIN intervals AS iv ON iv.interval_start < s.shift_end AND iv.interval_end > s.shift_start
-),
-
-staffed AS (
-    SELECT
-        o.interval_start,
-        o.queue_id,
-        sum(extract(EPOCH FROM o.to_at - o.from_at)) AS gross_seconds
-    FROM on_shift AS o
-    GROUP BY o.interval_start, o.queue_id
-),
-
-staffed_on_break AS (
-    SELECT
-        o.interval_start,
-        o.queue_id,
-        sum(extract(EPOCH FROM least(b.break_end, o.to_at) - greatest(b.break_start, o.from_at))) AS break_seconds
-    FROM on_shift AS o
-    JOIN breaks AS b
-        ON b.shift_date = o.shift_date AND b.agent_id = o.agent_id
-        AND b.break_start < o.to_at AND b.break_end > o.from_at
-    GROUP BY o.interval_start, o.queue_id
-),
-
 -- Live contacts of this day with an agent and a handle time: from the answer to the end, on the
 -- shift that answered them, within this UTC day (a day is refreshed from its own rows only, so
 -- any order of days gives the same table; what runs past midnight is at most the two-minute
@@ -131,38 +96,62 @@ work AS (
     WHERE r.is_live AND i.duration_seconds IS NOT NULL
 ),
 
--- Each contact's busy time inside each interval, and the part of it on its agent's break.
-busy_in AS (
-    SELECT
-        iv.interval_start,
-        greatest(w.busy_from, iv.interval_start) AS from_at,
-        least(w.busy_to, iv.interval_end) AS to_at,
-        w.shift_date,
-        w.agent_id,
-        w.queue_id
+-- The time each shift was staffed and each contact kept its agent busy, as spans of an agent's
+-- shift; then each span's time inside each interval, less the part of it on one of the shift's
+-- breaks (joined on the shift's key and the overlap: a hash join, never a scan of every break
+-- per row), summed per interval and queue.
+spans AS (
+    SELECT 'staffed' AS kind, s.shift_date, s.agent_id, s.queue_id, s.shift_start AS span_from, s.shift_end AS span_to
+    FROM shifts AS s
+    UNION ALL
+    SELECT 'busy' AS kind, w.shift_date, w.agent_id, w.queue_id, w.busy_from, w.busy_to
     FROM work AS w
-    JOIN intervals AS iv ON iv.interval_start < w.busy_to AND iv.interval_end > w.busy_from
+),
+
+span_in AS (
+    SELECT
+        sp.kind,
+        iv.interval_start,
+        greatest(sp.span_from, iv.interval_start) AS from_at,
+        least(sp.span_to, iv.interval_end) AS to_at,
+        sp.shift_date,
+        sp.agent_id,
+        sp.queue_id
+    FROM spans AS sp
+    JOIN intervals AS iv ON iv.interval_start < sp.span_to AND iv.interval_end > sp.span_from
+),
+
+gross AS (
+    SELECT si.kind, si.interval_start, si.queue_id, sum(extract(EPOCH FROM si.to_at - si.from_at)) AS seconds
+    FROM span_in AS si
+    GROUP BY si.kind, si.interval_start, si.queue_id
+),
+
+on_break AS (
+    SELECT
+        si.kind,
+        si.interval_start,
+        si.queue_id,
+        sum(extract(EPOCH FROM least(b.break_end, si.to_at) - greatest(b.break_start, si.from_at))) AS seconds
+    FROM span_in AS si
+    JOIN breaks AS b
+        ON b.shift_date = si.shift_date AND b.agent_id = si.agent_id
+        AND b.break_start < si.to_at AND b.break_end > si.from_at
+    GROUP BY si.kind, si.interval_start, si.queue_id
+),
+
+net AS (
+    SELECT g.kind, g.interval_start, g.queue_id, (g.seconds - coalesce(ob.seconds, 0))::bigint AS seconds
+    FROM gross AS g
+    LEFT JOIN on_break AS ob USING (kind, interval_start, queue_id)
+),
+
+staffed AS (
+    SELECT n.interval_start, n.queue_id, n.seconds AS agent_seconds FROM net AS n WHERE n.kind = 'staffed'
 ),
 
 busy AS (
-    SELECT
-        bi.interval_start,
-        bi.queue_id,
-        sum(extract(EPOCH FROM bi.to_at - bi.from_at)) AS gross_seconds
-    FROM busy_in AS bi
-    GROUP BY bi.interval_start, bi.queue_id
-),
-
-busy_on_break AS (
-    SELECT
-        bi.interval_start,
-        bi.queue_id,
-        sum(extract(EPOCH FROM least(b.break_end, bi.to_at) - greatest(b.break_start, bi.from_at))) AS break_seconds
-    FROM busy_in AS bi
-    JOIN breaks AS b
-        ON b.shift_date = bi.shift_date AND b.agent_id = bi.agent_id
-        AND b.break_start < bi.to_at AND b.break_end > bi.from_at
-    GROUP BY bi.interval_start, bi.queue_id
+    SELECT n.interval_start, n.queue_id, n.seconds AS busy_seconds FROM net AS n WHERE n.kind = 'busy'
 ),
 
 forecast AS (
@@ -180,13 +169,11 @@ SELECT
     coalesce(c.answered_within_target, 0),
     coalesce(c.answer_wait_seconds, 0),
     coalesce(c.handle_seconds, 0),
-    (coalesce(st.gross_seconds, 0) - coalesce(sb.break_seconds, 0))::bigint,
-    (coalesce(b.gross_seconds, 0) - coalesce(bb.break_seconds, 0))::bigint,
+    coalesce(st.agent_seconds, 0),
+    coalesce(b.busy_seconds, 0),
     f.forecast_offered,
     f.agents_needed
 FROM contacts AS c
 FULL JOIN staffed AS st USING (interval_start, queue_id)
-LEFT JOIN staffed_on_break AS sb USING (interval_start, queue_id)
 FULL JOIN busy AS b USING (interval_start, queue_id)
-LEFT JOIN busy_on_break AS bb USING (interval_start, queue_id)
 FULL JOIN forecast AS f USING (interval_start, queue_id);
