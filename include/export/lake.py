@@ -22,7 +22,15 @@ from airflow.sdk import ObjectStoragePath
 
 from include.config import export_url
 from include.export import parquet
-from include.export.tables import EXPORT_SQL_DIR, LakeFile, day_files, manifest_path, query_params
+from include.export.tables import (
+    EXPORT_SQL_DIR,
+    LakeFile,
+    day_files,
+    manifest_path,
+    manifest_prefix,
+    query_params,
+    year_start,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +78,8 @@ def export_day(conn: psycopg.Connection, day: dt.date, url: str | None = None) -
         if not is_published(conn, day):
             _remove_day(root, day)
             return DayExport(day, 0, 0, str(root))
-        params = query_params(day)
-        entries = [_file_entry(conn, root, day, spec, params) for spec in day_files(day)]
+        suspended: dict[str, list[int]] = {}
+        entries = [_file_entry(conn, root, day, spec, suspended) for spec in day_files(day)]
         document = {"format": MANIFEST_FORMAT, "day": day.isoformat(), "files": entries}
         _write_whole(manifest, (json.dumps(document, indent=1, sort_keys=True) + "\n").encode())
     rows = next(e["rows"] for e in entries if e["table"] == "customer_interactions")
@@ -86,7 +94,7 @@ def export_table(conn: psycopg.Connection, day: dt.date, table: str, url: str) -
     spec = next(s for s in day_files(day) if s.table == table)
     with conn.transaction():
         _export_session(conn, day)
-        return _file_entry(conn, lake_root(url), day, spec, query_params(day))
+        return _file_entry(conn, lake_root(url), day, spec, {})
 
 
 def read_manifest(day: dt.date, url: str | None = None) -> dict | None:
@@ -106,7 +114,7 @@ def _export_session(conn: psycopg.Connection, day: dt.date) -> None:
 
 
 def _suspended_before_churn(conn: psycopg.Connection, day: dt.date) -> list[int]:
-    """Customers churned after the month's snapshot date who were suspended until then.
+    """Customers churned after the year's snapshot date who were suspended until then.
 
     PostgreSQL keeps a churned customer's status after churning only; before it, the status
     is the generator's (a pure function of seed and id), so a day re-exported after later
@@ -117,7 +125,7 @@ def _suspended_before_churn(conn: psycopg.Connection, day: dt.date) -> list[int]
     state = conn.execute("SELECT base_seed FROM customer_base_state").fetchone()
     if state is None:
         return []
-    as_of = query_params(day)["as_of"]
+    as_of = year_start(day) - dt.timedelta(days=1)
     ids = np.array(
         conn.execute(
             "SELECT customer_id FROM customers WHERE churn_date > %s AND registration_date <= %s "
@@ -129,45 +137,48 @@ def _suspended_before_churn(conn: psycopg.Connection, day: dt.date) -> list[int]
     return ids[is_suspended(state[0], ids)].tolist()
 
 
-def _query(conn: psycopg.Connection, spec: LakeFile, params: dict) -> str:
+def _query(conn: psycopg.Connection, spec: LakeFile, day: dt.date, suspended: dict[str, list[int]]) -> str:
     """The file's SELECT with its parameters as literals (COPY takes no bound parameters).
-    The customers' files also need the suspended churners, found once per export (in `params`)."""
+    The customers' files also need the suspended churners, found once per export (`suspended`)."""
     text = (EXPORT_SQL_DIR / spec.sql_file).read_text()
-    if "%(suspended_ids)s" in text and "suspended_ids" not in params:
-        params["suspended_ids"] = _suspended_before_churn(conn, params["day"])
+    params = query_params(spec, day)
+    if "%(suspended_ids)s" in text:
+        if "ids" not in suspended:
+            suspended["ids"] = _suspended_before_churn(conn, day)
+        params["suspended_ids"] = suspended["ids"]
     with psycopg.ClientCursor(conn) as cur:
         return cur.mogrify(text.strip().rstrip(";"), params)
 
 
 def _file_entry(
-    conn: psycopg.Connection, root: ObjectStoragePath, day: dt.date, spec: LakeFile, params: dict
+    conn: psycopg.Connection, root: ObjectStoragePath, day: dt.date, spec: LakeFile, suspended: dict
 ) -> dict:
     path = root / spec.path
-    if spec.monthly:
-        known = _monthly_entry(root, day, spec)
+    if spec.shared_by:
+        known = _shared_entry(root, day, spec)
         if known is not None and path.exists():
             return known
-    query = _query(conn, spec, params)
+    query = _query(conn, spec, day, suspended)
     rows, sha256, size = _write_file(conn, path, query, {"cca.table": spec.table})
     _verify(conn, path, query, rows, sha256)
     return {"table": spec.table, "path": spec.path, "rows": rows, "sha256": sha256, "bytes": size}
 
 
-def _monthly_entry(root: ObjectStoragePath, day: dt.date, spec: LakeFile) -> dict | None:
-    """A month's snapshot, as another exported day of the month lists it (written once a month)."""
-    for other in _manifests_of_month(root, day):
+def _shared_entry(root: ObjectStoragePath, day: dt.date, spec: LakeFile) -> dict | None:
+    """A month's or a year's file, as another exported day of it lists it (written once)."""
+    for other in _manifests_sharing(root, day, spec.shared_by):
         for entry in json.loads(other.read_text())["files"]:
             if entry["path"] == spec.path:
                 return entry
     return None
 
 
-def _manifests_of_month(root: ObjectStoragePath, day: dt.date) -> list[ObjectStoragePath]:
-    folder = root / manifest_path(day)
-    folder = folder.parent
+def _manifests_sharing(root: ObjectStoragePath, day: dt.date, shared_by: str) -> list[ObjectStoragePath]:
+    """The manifests of the exported days of `day`'s month or year."""
+    folder = (root / manifest_path(day)).parent
     if not folder.exists():
         return []
-    prefix = f"day={day:%Y-%m}-"
+    prefix = manifest_prefix(day, shared_by)
     return sorted(p for p in folder.iterdir() if p.name.startswith(prefix) and p.name.endswith(".json"))
 
 
@@ -214,10 +225,10 @@ def _verify(conn: psycopg.Connection, path: ObjectStoragePath, query: str, rows:
 
 
 def _remove_day(root: ObjectStoragePath, day: dt.date) -> None:
-    """The day's files, and its month's snapshots once no other day of the month is exported."""
-    month_still_used = bool(_manifests_of_month(root, day))
+    """The day's files, and its month's or year's once no other day of them is exported."""
+    still_used = {scope: bool(_manifests_sharing(root, day, scope)) for scope in ("month", "year")}
     for spec in day_files(day):
-        if spec.monthly and month_still_used:
+        if spec.shared_by and still_used[spec.shared_by]:
             continue
         folder = (root / spec.path).parent
         if folder.exists():

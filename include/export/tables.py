@@ -1,13 +1,16 @@
 """What the lake holds and where (docs/lake.md): the pure layout, no I/O.
 
-Three kinds of file, each one SELECT in include/sql/export/<file>.sql:
+Each file is one SELECT in include/sql/export/<file>.sql:
 - a day's rows: `<table>/day=YYYY-MM-DD/part-00000.parquet` (facts, workforce, summaries);
-- dimension versions that began in the day's month up to the day:
-  `<dimension>_changes/day=YYYY-MM-DD/part-00000.parquet` (a day's export costs its month's
-  changes, never the base);
-- a dimension as at the end of the month before, written once a month:
-  `<dimension>_snapshots/month=YYYY-MM/part-00000.parquet`.
-A day is published by its manifest, `_manifests/day=YYYY-MM-DD.json`, written last.
+- versioned dimensions (customers, plans, agents) in three levels, so a day's export costs
+  its month's changes and the base is written once a year, not once a month:
+  `<dimension>_snapshots/year=YYYY/...` every row as at the end of the year before;
+  `<dimension>_month_changes/month=YYYY-MM/...` versions begun from January 1st to the end of
+  the month before; `<dimension>_changes/day=YYYY-MM-DD/...` versions begun from the 1st of the
+  day's month to the day;
+- reference tables as at the end of the month before: `<table>_snapshots/month=YYYY-MM/...`.
+Files of a year or a month are shared by its days (written by the first exported, kept while
+any is exported). A day is published by its manifest, `_manifests/day=YYYY-MM-DD.json`, written last.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ DAY_TABLES = (
     "interaction_batches",
     "planted_events",
 )
-#: Dimensions with versions: rebuilt as of any day from a month's snapshot and a day's changes.
+#: Dimensions with versions: rebuilt as of any day from a year's snapshot, a month's and a day's changes.
 #: Each maps to its key (the as-of query keeps each key's latest version).
 VERSIONED_DIMENSIONS = {
     "customers": "customer_id",
@@ -47,64 +50,116 @@ REFERENCE_TABLES = ("channels", "interaction_types", "service_plans", "service_q
 
 @dataclass(frozen=True)
 class LakeFile:
-    """One file of a day's export: which table, where under the root, and its query."""
+    """One file of a day's export: which table, where under the root, its query and the
+    window its query reads (first_day..last_day for changes, as_of for snapshots)."""
 
     table: str
     path: str
     sql_file: str
-    #: Shared by the days of a month (written once, kept while any day of the month is exported).
-    monthly: bool = False
+    first_day: dt.date
+    last_day: dt.date
+    #: "" (the day's own), "month" or "year": shared by the days of that month or year.
+    shared_by: str = ""
+
+    @property
+    def as_of(self) -> dt.date:
+        """A snapshot's date: the day before its window."""
+        return self.first_day - dt.timedelta(days=1)
 
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def year_start(day: dt.date) -> dt.date:
+    return day.replace(month=1, day=1)
+
+
 def manifest_path(day: dt.date) -> str:
     return f"{MANIFESTS}/day={day.isoformat()}.json"
 
 
+def manifest_prefix(day: dt.date, shared_by: str) -> str:
+    """The manifest names of the days that share a month's or a year's files with `day`."""
+    return f"day={day:%Y-%m}-" if shared_by == "month" else f"day={day:%Y}-"
+
+
 def snapshot_path(table: str, day: dt.date) -> str:
+    if table in VERSIONED_DIMENSIONS:
+        return f"{table}_snapshots/year={day:%Y}/{PART}"
     return f"{table}_snapshots/month={day:%Y-%m}/{PART}"
+
+
+def month_changes_path(table: str, day: dt.date) -> str:
+    return f"{table}_month_changes/month={day:%Y-%m}/{PART}"
+
+
+def day_changes_path(table: str, day: dt.date) -> str:
+    return f"{table}_changes/day={day.isoformat()}/{PART}"
 
 
 def day_files(day: dt.date) -> list[LakeFile]:
     """Every file a day's manifest lists, in the order they are written."""
-    files = [LakeFile(t, f"{t}/day={day.isoformat()}/{PART}", f"{t}.sql") for t in DAY_TABLES]
+    month, year = month_start(day), year_start(day)
+    files = [LakeFile(t, f"{t}/day={day.isoformat()}/{PART}", f"{t}.sql", day, day) for t in DAY_TABLES]
     for table in VERSIONED_DIMENSIONS:
+        changes = f"{table}_changes.sql"
+        files += [
+            LakeFile(f"{table}_changes", day_changes_path(table, day), changes, month, day),
+            LakeFile(
+                f"{table}_month_changes",
+                month_changes_path(table, day),
+                changes,
+                year,
+                month - dt.timedelta(days=1),
+                shared_by="month",
+            ),
+            LakeFile(
+                f"{table}_snapshots",
+                snapshot_path(table, day),
+                f"{table}_snapshot.sql",
+                year,
+                year,
+                shared_by="year",
+            ),
+        ]
+    for table in REFERENCE_TABLES:
         files.append(
             LakeFile(
-                f"{table}_changes", f"{table}_changes/day={day.isoformat()}/{PART}", f"{table}_changes.sql"
+                f"{table}_snapshots",
+                snapshot_path(table, day),
+                f"{table}_snapshot.sql",
+                month,
+                month,
+                shared_by="month",
             )
-        )
-    for table in (*VERSIONED_DIMENSIONS, *REFERENCE_TABLES):
-        files.append(
-            LakeFile(f"{table}_snapshots", snapshot_path(table, day), f"{table}_snapshot.sql", monthly=True)
         )
     return files
 
 
-def query_params(day: dt.date) -> dict[str, object]:
-    """The parameters of every export query: the day, its month's change window, the snapshot's date."""
-    first = month_start(day)
-    return {"day": day, "first_day": first, "last_day": day, "as_of": first - dt.timedelta(days=1)}
+def query_params(spec: LakeFile, day: dt.date) -> dict[str, object]:
+    """The parameters of a file's query: the day, the file's window and its snapshot date."""
+    return {"day": day, "first_day": spec.first_day, "last_day": spec.last_day, "as_of": spec.as_of}
 
 
 def dimension_as_of_sql(root: str, table: str, day: dt.date) -> str:
     """DuckDB SQL for a versioned dimension (or a reference table) as at the end of `day`, an
-    exported day: the month's snapshot plus the day's file of the month's changes, keeping each
-    key's latest version. `root` is the lake as DuckDB reads it (a folder, or s3://bucket/prefix).
+    exported day: the year's snapshot, the month's changes since the year began and the day's
+    since the month began, keeping each key's latest version. `root` is the lake as DuckDB
+    reads it (a folder, or s3://bucket/prefix).
     """
     root = root.rstrip("/")
     snapshot = f"'{root}/{snapshot_path(table, day)}'"
     if table in REFERENCE_TABLES:
         return f"SELECT * FROM read_parquet({snapshot})"
     key = VERSIONED_DIMENSIONS[table]
-    changes = f"'{root}/{table}_changes/day={day.isoformat()}/{PART}'"
+    months = f"'{root}/{month_changes_path(table, day)}'"
+    days = f"'{root}/{day_changes_path(table, day)}'"
     return (
         f"SELECT * EXCLUDE (changed_on, version) FROM ("
         f"SELECT * FROM read_parquet({snapshot}) UNION ALL BY NAME "
-        f"SELECT * FROM read_parquet({changes})) "
+        f"SELECT * FROM read_parquet({months}) UNION ALL BY NAME "
+        f"SELECT * FROM read_parquet({days})) "
         f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY changed_on DESC, version DESC) = 1"
     )
 

@@ -21,7 +21,8 @@ from include.storage.days import load_day
 from include.storage.sql import apply_schema
 
 SETTINGS = BatchSettings(interactions_per_day=400, new_customers_per_day=20)
-# The last day of a month and the first of the next: two monthly snapshots.
+# The last day of a month and the first of the next: one year's snapshot of the versioned
+# dimensions, two months' changes since January (both with rows), two months' reference tables.
 D1, D2 = dt.date(2026, 3, 31), dt.date(2026, 4, 1)
 SAMPLE_QUERIES = Path(__file__).resolve().parents[2] / "include" / "sql" / "seed" / "sample_queries.sql"
 CUSTOMER_COLUMNS = (
@@ -95,7 +96,9 @@ def test_a_day_is_published_by_its_manifest_with_each_files_rows_and_checksum(tw
     assert interactions["rows"] == in_db > 0
     for table in DAY_TABLES:
         assert f"{table}/day={D1}/part-00000.parquet" in files, table
-    assert "customers_snapshots/month=2026-03/part-00000.parquet" in files
+    assert "customers_snapshots/year=2026/part-00000.parquet" in files
+    assert "customers_month_changes/month=2026-03/part-00000.parquet" in files
+    assert "channels_snapshots/month=2026-03/part-00000.parquet" in files
     for path, entry in files.items():
         assert hashlib.sha256((lake / path).read_bytes()).hexdigest() == entry["sha256"], path
     assert not [p for p in lake.rglob("*.tmp")]
@@ -110,10 +113,13 @@ def test_a_day_re_exported_after_later_days_loaded_has_identical_bytes(two_days)
 def test_dimensions_as_of_an_exported_day_are_postgres_as_it_was_that_day(two_days):
     url, lake, before = two_days
     export(url, D2, lake)
+    levels = {f["table"]: f["rows"] for f in read_manifest(D2, lake.as_uri())["files"]}
+    for table in ("customers", "customer_service_plans"):  # each level holds rows here
+        assert min(levels[f"{table}{level}"] for level in ("_snapshots", "_month_changes", "_changes")) > 0
     assert as_of(lake, "customers", D1, CUSTOMER_COLUMNS) == before["customers"]
     assert as_of(lake, "customer_service_plans", D1, PLAN_COLUMNS) == before["customer_service_plans"]
     assert as_of(lake, "agents", D1, AGENT_COLUMNS) == before["agents"]
-    # The next day, in the next month (its own snapshot, as at the end of D1), is PostgreSQL now.
+    # The next day, in the next month (its own month's changes, through D1), is PostgreSQL now.
     assert as_of(lake, "customers", D2, CUSTOMER_COLUMNS) == pg_rows(
         url, f"SELECT {CUSTOMER_COLUMNS} FROM customers"
     )
@@ -127,15 +133,14 @@ def test_a_days_change_files_find_their_rows_by_index_not_by_reading_the_base(tw
     """A day's export costs its month's changes: the base (millions of customers and plans at
     20,000 contacts a day) is never read whole for them."""
     from include.export.lake import _query
-    from include.export.tables import day_files, query_params
+    from include.export.tables import day_files
 
     url, _, _ = two_days
     with connect(url) as conn:
         conn.execute("SET enable_seqscan = off")  # the planner's choice on a small base aside
-        params = query_params(D2)
         for spec in day_files(D2):
-            if spec.table.endswith("_changes") and spec.table != "agents_changes":
-                plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + _query(conn, spec, params)))
+            if spec.table.endswith("_changes") and not spec.table.startswith("agents"):
+                plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + _query(conn, spec, D2, {})))
                 assert "Seq Scan" not in plan, f"{spec.table}:\n{plan}"
 
 
@@ -188,7 +193,9 @@ def test_a_deleted_or_reloaded_day_leaves_the_lake_equal_to_the_database(two_day
     assert "exported 1 day(s)" in capsys.readouterr().out
     assert read_manifest(D2, lake.as_uri()) is None
     assert not (lake / "customer_interactions" / f"day={D2}").exists()
-    assert not (lake / "customers_snapshots" / "month=2026-04").exists()
+    assert not (lake / "customers_month_changes" / "month=2026-04").exists()
+    assert not (lake / "channels_snapshots" / "month=2026-04").exists()
+    assert (lake / "customers_snapshots" / "year=2026").exists()  # D1 still uses it
     in_lake = duckdb.sql(
         f"SELECT count(*) FROM read_parquet('{lake}/customer_interactions/*/*.parquet')"
     ).fetchall()[0][0]
@@ -217,7 +224,7 @@ def test_a_write_that_fails_leaves_the_day_unpublished_and_its_previous_files_wh
 
 def test_a_file_that_differs_from_postgres_fails_the_check(two_days):
     from include.export import lake as lake_module
-    from include.export.tables import day_files, query_params
+    from include.export.tables import day_files
 
     url, lake, _ = two_days
     export(url, D1, lake)
@@ -229,7 +236,7 @@ def test_a_file_that_differs_from_postgres_fails_the_check(two_days):
     with connect(url) as conn:
         conn.commit()
         # The same day's channel summary checked against another day's rows in PostgreSQL.
-        query = lake_module._query(conn, spec, {**query_params(D2), "suspended_ids": []})
+        query = lake_module._query(conn, spec, D2, {})
         with pytest.raises(ExportMismatch, match="differs from PostgreSQL"):
             lake_module._verify(
                 conn, lake_module.lake_root(lake.as_uri()) / spec.path, query, 8, entry["sha256"]
