@@ -247,3 +247,16 @@ def test_a_file_that_differs_from_postgres_fails_the_check(two_days):
 def test_export_refuses_a_reversed_range_in_one_line(capsys):
     assert cca(["export", "2026-03-05", "2026-03-01"]) == 2
     assert capsys.readouterr().err.strip() == "error: END 2026-03-01 is before START 2026-03-05"
+
+
+def test_the_checks_leave_out_the_querys_final_sort_only():
+    """PostgreSQL's totals do not depend on the order: the final sort is skipped, a subquery's kept."""
+    import pyarrow as pa
+
+    from include.export.parquet import checks_sql
+
+    schema = pa.schema([pa.field("a", pa.int64())])
+    sql, _ = checks_sql(schema, "SELECT a FROM t\nORDER BY a, b")
+    assert "ORDER BY" not in sql
+    sql, _ = checks_sql(schema, "SELECT * FROM (SELECT a FROM t ORDER BY a LIMIT 5) AS s")
+    assert "ORDER BY a LIMIT 5" in sql
