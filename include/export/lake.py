@@ -34,7 +34,8 @@ from include.export.tables import (
 
 log = logging.getLogger(__name__)
 
-MANIFEST_FORMAT = 1
+#: 2: customers, plans and agents as a year's snapshot and month's and day's changes (docs/lake.md).
+MANIFEST_FORMAT = 2
 #: Shared with the loader's lock of the day (include/storage/days.py): a re-load waits for the
 #: export and the export for the load. A second export of the day waits for the first.
 _LOCK_DAY_SHARED = "SELECT pg_advisory_xact_lock_shared(hashtext('customer_care_pipeline:day'), %s)"
@@ -79,7 +80,8 @@ def export_day(conn: psycopg.Connection, day: dt.date, url: str | None = None) -
             _remove_day(root, day)
             return DayExport(day, 0, 0, str(root))
         suspended: dict[str, list[int]] = {}
-        entries = [_file_entry(conn, root, day, spec, suspended) for spec in day_files(day)]
+        shared = _SharedEntries(root, day)
+        entries = [_file_entry(conn, root, day, spec, suspended, shared) for spec in day_files(day)]
         document = {"format": MANIFEST_FORMAT, "day": day.isoformat(), "files": entries}
         _write_whole(manifest, (json.dumps(document, indent=1, sort_keys=True) + "\n").encode())
     rows = next(e["rows"] for e in entries if e["table"] == "customer_interactions")
@@ -94,7 +96,8 @@ def export_table(conn: psycopg.Connection, day: dt.date, table: str, url: str) -
     spec = next(s for s in day_files(day) if s.table == table)
     with conn.transaction():
         _export_session(conn, day)
-        return _file_entry(conn, lake_root(url), day, spec, {})
+        root = lake_root(url)
+        return _file_entry(conn, root, day, spec, {}, _SharedEntries(root, day))
 
 
 def read_manifest(day: dt.date, url: str | None = None) -> dict | None:
@@ -151,11 +154,16 @@ def _query(conn: psycopg.Connection, spec: LakeFile, day: dt.date, suspended: di
 
 
 def _file_entry(
-    conn: psycopg.Connection, root: ObjectStoragePath, day: dt.date, spec: LakeFile, suspended: dict
+    conn: psycopg.Connection,
+    root: ObjectStoragePath,
+    day: dt.date,
+    spec: LakeFile,
+    suspended: dict,
+    shared: _SharedEntries,
 ) -> dict:
     path = root / spec.path
-    if spec.shared_by:
-        known = _shared_entry(root, day, spec)
+    if spec.shared:
+        known = shared.get(spec.path)
         if known is not None and path.exists():
             return known
     query = _query(conn, spec, day, suspended)
@@ -164,22 +172,32 @@ def _file_entry(
     return {"table": spec.table, "path": spec.path, "rows": rows, "sha256": sha256, "bytes": size}
 
 
-def _shared_entry(root: ObjectStoragePath, day: dt.date, spec: LakeFile) -> dict | None:
-    """A month's or a year's file, as another exported day of it lists it (written once)."""
-    for other in _manifests_sharing(root, day, spec.shared_by):
-        for entry in json.loads(other.read_text())["files"]:
-            if entry["path"] == spec.path:
-                return entry
-    return None
+class _SharedEntries:
+    """The files other exported days of `day`'s year list (a year's snapshot, a month's changes
+    or reference tables), as their manifests give them: read newest first, each once, only until
+    the file asked for is found (usually in the first)."""
 
+    def __init__(self, root: ObjectStoragePath, day: dt.date):
+        folder = (root / manifest_path(day)).parent
+        prefix = manifest_prefix(day)
+        names = folder.iterdir() if folder.exists() else []
+        self._unread = sorted(
+            (p for p in names if p.name.startswith(prefix) and p.name.endswith(".json")),
+            key=lambda p: p.name,
+            reverse=True,
+        )
+        self._entries: dict[str, dict] = {}
 
-def _manifests_sharing(root: ObjectStoragePath, day: dt.date, shared_by: str) -> list[ObjectStoragePath]:
-    """The manifests of the exported days of `day`'s month or year."""
-    folder = (root / manifest_path(day)).parent
-    if not folder.exists():
-        return []
-    prefix = manifest_prefix(day, shared_by)
-    return sorted(p for p in folder.iterdir() if p.name.startswith(prefix) and p.name.endswith(".json"))
+    def get(self, path: str) -> dict | None:
+        while path not in self._entries and self._unread:
+            for entry in json.loads(self._unread.pop(0).read_text())["files"]:
+                self._entries.setdefault(entry["path"], entry)
+        return self._entries.get(path)
+
+    def listed(self) -> set[str]:
+        """Every path the other days list."""
+        self.get("")  # reads them all
+        return set(self._entries)
 
 
 def _write_file(conn: psycopg.Connection, path: ObjectStoragePath, query: str, metadata: dict) -> tuple:
@@ -225,10 +243,10 @@ def _verify(conn: psycopg.Connection, path: ObjectStoragePath, query: str, rows:
 
 
 def _remove_day(root: ObjectStoragePath, day: dt.date) -> None:
-    """The day's files, and its month's or year's once no other day of them is exported."""
-    still_used = {scope: bool(_manifests_sharing(root, day, scope)) for scope in ("month", "year")}
+    """The day's files, and the shared ones no other exported day lists."""
+    still_listed = _SharedEntries(root, day).listed()
     for spec in day_files(day):
-        if spec.shared_by and still_used[spec.shared_by]:
+        if spec.shared and spec.path in still_listed:
             continue
         folder = (root / spec.path).parent
         if folder.exists():

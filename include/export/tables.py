@@ -5,12 +5,13 @@ Each file is one SELECT in include/sql/export/<file>.sql:
 - versioned dimensions (customers, plans, agents) in three levels, so a day's export costs
   its month's changes and the base is written once a year, not once a month:
   `<dimension>_snapshots/year=YYYY/...` every row as at the end of the year before;
-  `<dimension>_month_changes/month=YYYY-MM/...` versions begun from January 1st to the end of
-  the month before; `<dimension>_changes/day=YYYY-MM-DD/...` versions begun from the 1st of the
-  day's month to the day;
+  `<dimension>_month_changes/month=YYYY-MM/...` the versions begun in that month (each day of
+  the year's later months lists every earlier month's); `<dimension>_changes/day=YYYY-MM-DD/...`
+  versions begun from the 1st of the day's month to the day;
 - reference tables as at the end of the month before: `<table>_snapshots/month=YYYY-MM/...`.
-Files of a year or a month are shared by its days (written by the first exported, kept while
-any is exported). A day is published by its manifest, `_manifests/day=YYYY-MM-DD.json`, written last.
+A year's and a month's files are shared by the days that list them: written by the first of
+them exported, kept while any of them is (the base holds a past month's changes whole once any
+later day is loaded: include/storage/customers.py materializes it forward). A day is published by its manifest, `_manifests/day=YYYY-MM-DD.json`, written last.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ class LakeFile:
     sql_file: str
     first_day: dt.date
     last_day: dt.date
-    #: "" (the day's own), "month" or "year": shared by the days of that month or year.
-    shared_by: str = ""
+    #: Listed by other days of the year too (written once, kept while one of them is exported).
+    shared: bool = False
 
     @property
     def as_of(self) -> dt.date:
@@ -79,9 +80,9 @@ def manifest_path(day: dt.date) -> str:
     return f"{MANIFESTS}/day={day.isoformat()}.json"
 
 
-def manifest_prefix(day: dt.date, shared_by: str) -> str:
-    """The manifest names of the days that share a month's or a year's files with `day`."""
-    return f"day={day:%Y-%m}-" if shared_by == "month" else f"day={day:%Y}-"
+def manifest_prefix(day: dt.date) -> str:
+    """The manifest names of the days that may share files with `day`: its year's."""
+    return f"day={day:%Y}-"
 
 
 def snapshot_path(table: str, day: dt.date) -> str:
@@ -98,42 +99,27 @@ def day_changes_path(table: str, day: dt.date) -> str:
     return f"{table}_changes/day={day.isoformat()}/{PART}"
 
 
+def month_starts_before(day: dt.date) -> list[dt.date]:
+    """The first days of the months of `day`'s year before its own."""
+    return [dt.date(day.year, m, 1) for m in range(1, day.month)]
+
+
 def day_files(day: dt.date) -> list[LakeFile]:
     """Every file a day's manifest lists, in the order they are written."""
     month, year = month_start(day), year_start(day)
     files = [LakeFile(t, f"{t}/day={day.isoformat()}/{PART}", f"{t}.sql", day, day) for t in DAY_TABLES]
     for table in VERSIONED_DIMENSIONS:
         changes = f"{table}_changes.sql"
-        files += [
-            LakeFile(f"{table}_changes", day_changes_path(table, day), changes, month, day),
-            LakeFile(
-                f"{table}_month_changes",
-                month_changes_path(table, day),
-                changes,
-                year,
-                month - dt.timedelta(days=1),
-                shared_by="month",
-            ),
-            LakeFile(
-                f"{table}_snapshots",
-                snapshot_path(table, day),
-                f"{table}_snapshot.sql",
-                year,
-                year,
-                shared_by="year",
-            ),
-        ]
+        files.append(LakeFile(f"{table}_changes", day_changes_path(table, day), changes, month, day))
+        for first in month_starts_before(day):
+            last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+            path = month_changes_path(table, first)
+            files.append(LakeFile(f"{table}_month_changes", path, changes, first, last, shared=True))
+        path = snapshot_path(table, day)
+        files.append(LakeFile(f"{table}_snapshots", path, f"{table}_snapshot.sql", year, year, shared=True))
     for table in REFERENCE_TABLES:
-        files.append(
-            LakeFile(
-                f"{table}_snapshots",
-                snapshot_path(table, day),
-                f"{table}_snapshot.sql",
-                month,
-                month,
-                shared_by="month",
-            )
-        )
+        path = snapshot_path(table, day)
+        files.append(LakeFile(f"{table}_snapshots", path, f"{table}_snapshot.sql", month, month, shared=True))
     return files
 
 
@@ -144,22 +130,23 @@ def query_params(spec: LakeFile, day: dt.date) -> dict[str, object]:
 
 def dimension_as_of_sql(root: str, table: str, day: dt.date) -> str:
     """DuckDB SQL for a versioned dimension (or a reference table) as at the end of `day`, an
-    exported day: the year's snapshot, the month's changes since the year began and the day's
-    since the month began, keeping each key's latest version. `root` is the lake as DuckDB
-    reads it (a folder, or s3://bucket/prefix).
+    exported day: the year's snapshot, the changes of each earlier month of the year and the
+    day's since its month began, keeping each key's latest version. `root` is the lake as
+    DuckDB reads it (a folder, or s3://bucket/prefix).
     """
     root = root.rstrip("/")
     snapshot = f"'{root}/{snapshot_path(table, day)}'"
     if table in REFERENCE_TABLES:
         return f"SELECT * FROM read_parquet({snapshot})"
     key = VERSIONED_DIMENSIONS[table]
-    months = f"'{root}/{month_changes_path(table, day)}'"
-    days = f"'{root}/{day_changes_path(table, day)}'"
+    files = [
+        snapshot,
+        *(f"'{root}/{month_changes_path(table, first)}'" for first in month_starts_before(day)),
+        f"'{root}/{day_changes_path(table, day)}'",
+    ]
+    versions = " UNION ALL BY NAME ".join(f"SELECT * FROM read_parquet({f})" for f in files)
     return (
-        f"SELECT * EXCLUDE (changed_on, version) FROM ("
-        f"SELECT * FROM read_parquet({snapshot}) UNION ALL BY NAME "
-        f"SELECT * FROM read_parquet({months}) UNION ALL BY NAME "
-        f"SELECT * FROM read_parquet({days})) "
+        f"SELECT * EXCLUDE (changed_on, version) FROM ({versions}) "
         f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY changed_on DESC, version DESC) = 1"
     )
 

@@ -22,7 +22,8 @@ from include.storage.sql import apply_schema
 
 SETTINGS = BatchSettings(interactions_per_day=400, new_customers_per_day=20)
 # The last day of a month and the first of the next: one year's snapshot of the versioned
-# dimensions, two months' changes since January (both with rows), two months' reference tables.
+# dimensions, the changes of the year's earlier months (March only D2 lists), two months'
+# reference tables.
 D1, D2 = dt.date(2026, 3, 31), dt.date(2026, 4, 1)
 SAMPLE_QUERIES = Path(__file__).resolve().parents[2] / "include" / "sql" / "seed" / "sample_queries.sql"
 CUSTOMER_COLUMNS = (
@@ -97,7 +98,8 @@ def test_a_day_is_published_by_its_manifest_with_each_files_rows_and_checksum(tw
     for table in DAY_TABLES:
         assert f"{table}/day={D1}/part-00000.parquet" in files, table
     assert "customers_snapshots/year=2026/part-00000.parquet" in files
-    assert "customers_month_changes/month=2026-03/part-00000.parquet" in files
+    assert "customers_month_changes/month=2026-02/part-00000.parquet" in files
+    assert "customers_month_changes/month=2026-03/part-00000.parquet" not in files  # D1's own month
     assert "channels_snapshots/month=2026-03/part-00000.parquet" in files
     for path, entry in files.items():
         assert hashlib.sha256((lake / path).read_bytes()).hexdigest() == entry["sha256"], path
@@ -113,7 +115,7 @@ def test_a_day_re_exported_after_later_days_loaded_has_identical_bytes(two_days)
 def test_dimensions_as_of_an_exported_day_are_postgres_as_it_was_that_day(two_days):
     url, lake, before = two_days
     export(url, D2, lake)
-    levels = {f["table"]: f["rows"] for f in read_manifest(D2, lake.as_uri())["files"]}
+    levels = {f["table"]: f["rows"] for f in read_manifest(D2, lake.as_uri())["files"]}  # March's month
     for table in ("customers", "customer_service_plans"):  # each level holds rows here
         assert min(levels[f"{table}{level}"] for level in ("_snapshots", "_month_changes", "_changes")) > 0
     assert as_of(lake, "customers", D1, CUSTOMER_COLUMNS) == before["customers"]
@@ -193,7 +195,8 @@ def test_a_deleted_or_reloaded_day_leaves_the_lake_equal_to_the_database(two_day
     assert "exported 1 day(s)" in capsys.readouterr().out
     assert read_manifest(D2, lake.as_uri()) is None
     assert not (lake / "customer_interactions" / f"day={D2}").exists()
-    assert not (lake / "customers_month_changes" / "month=2026-04").exists()
+    assert not (lake / "customers_month_changes" / "month=2026-03").exists()  # only D2 listed it
+    assert (lake / "customers_month_changes" / "month=2026-02").exists()  # D1 lists it
     assert not (lake / "channels_snapshots" / "month=2026-04").exists()
     assert (lake / "customers_snapshots" / "year=2026").exists()  # D1 still uses it
     in_lake = duckdb.sql(
