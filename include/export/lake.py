@@ -40,6 +40,10 @@ MANIFEST_FORMAT = 2
 #: export and the export for the load. A second export of the day waits for the first.
 _LOCK_DAY_SHARED = "SELECT pg_advisory_xact_lock_shared(hashtext('customer_care_pipeline:day'), %s)"
 _LOCK_EXPORT = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:export'), %s)"
+#: A file several days share (a year's snapshot, a month's changes), in one lake: days exported
+#: side by side (JOBS=2) write it once, the second waiting for the first's manifest. Every day
+#: asks in the order of day_files, one order for all days, so two days never wait for each other.
+_LOCK_SHARED_FILE = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:lake'), hashtext(%s))"
 
 
 class ExportMismatch(RuntimeError):
@@ -77,7 +81,7 @@ def export_day(conn: psycopg.Connection, day: dt.date, url: str | None = None) -
         if manifest.exists():
             manifest.unlink()  # unpublished while it is rewritten
         if not is_published(conn, day):
-            _remove_day(root, day)
+            _remove_day(conn, root, day)
             return DayExport(day, 0, 0, str(root))
         suspended: dict[str, list[int]] = {}
         shared = _SharedEntries(root, day)
@@ -163,7 +167,8 @@ def _file_entry(
 ) -> dict:
     path = root / spec.path
     if spec.shared:
-        known = shared.get(spec.path)
+        conn.execute(_LOCK_SHARED_FILE, (shared_file_key(root, spec),))
+        known = shared.get(spec.path, look_again=True)
         if known is not None and path.exists():
             return known
     query = _query(conn, spec, day, suspended)
@@ -172,23 +177,37 @@ def _file_entry(
     return {"table": spec.table, "path": spec.path, "rows": rows, "sha256": sha256, "bytes": size}
 
 
+def shared_file_key(root: ObjectStoragePath, spec: LakeFile) -> str:
+    """What names a shared file's lock: the lake and the file's path in it."""
+    return f"{root}/{spec.path}"
+
+
 class _SharedEntries:
     """The files other exported days of `day`'s year list (a year's snapshot, a month's changes
     or reference tables), as their manifests give them: read newest first, each once, only until
     the file asked for is found (usually in the first)."""
 
     def __init__(self, root: ObjectStoragePath, day: dt.date):
-        folder = (root / manifest_path(day)).parent
-        prefix = manifest_prefix(day)
-        names = folder.iterdir() if folder.exists() else []
-        self._unread = sorted(
-            (p for p in names if p.name.startswith(prefix) and p.name.endswith(".json")),
-            key=lambda p: p.name,
-            reverse=True,
-        )
+        self._folder = (root / manifest_path(day)).parent
+        self._prefix = manifest_prefix(day)
+        self._seen: set[str] = set()
+        self._unread: list[ObjectStoragePath] = []
         self._entries: dict[str, dict] = {}
+        self._list()
 
-    def get(self, path: str) -> dict | None:
+    def _list(self) -> None:
+        """Add the manifests written since the last look (newest first)."""
+        names = self._folder.iterdir() if self._folder.exists() else []
+        new = [p for p in names if p.name.startswith(self._prefix) and p.name.endswith(".json")]
+        new = [p for p in new if p.name not in self._seen]
+        self._seen.update(p.name for p in new)
+        self._unread = sorted([*self._unread, *new], key=lambda p: p.name, reverse=True)
+
+    def get(self, path: str, look_again: bool = False) -> dict | None:
+        """The entry of `path`; with look_again, also in manifests written since (another day's,
+        while this one waited for the file's lock)."""
+        if path not in self._entries and look_again:
+            self._list()
         while path not in self._entries and self._unread:
             for entry in json.loads(self._unread.pop(0).read_text())["files"]:
                 self._entries.setdefault(entry["path"], entry)
@@ -242,10 +261,14 @@ def _verify(conn: psycopg.Connection, path: ObjectStoragePath, query: str, rows:
         raise ExportMismatch(f"{path}: differs from PostgreSQL in {', '.join(wrong[:5]) or 'rows'}")
 
 
-def _remove_day(root: ObjectStoragePath, day: dt.date) -> None:
+def _remove_day(conn: psycopg.Connection, root: ObjectStoragePath, day: dt.date) -> None:
     """The day's files, and the shared ones no other exported day lists."""
+    specs = day_files(day)
+    for spec in specs:
+        if spec.shared:
+            conn.execute(_LOCK_SHARED_FILE, (shared_file_key(root, spec),))
     still_listed = _SharedEntries(root, day).listed()
-    for spec in day_files(day):
+    for spec in specs:
         if spec.shared and spec.path in still_listed:
             continue
         folder = (root / spec.path).parent

@@ -252,6 +252,30 @@ def test_export_refuses_a_reversed_range_in_one_line(capsys):
     assert capsys.readouterr().err.strip() == "error: END 2026-03-01 is before START 2026-03-05"
 
 
+def test_a_file_days_share_is_written_by_one_day_at_a_time(two_days, tmp_path):
+    """Two days exported side by side (JOBS=2) must not write the year's snapshot at once: the
+    second waits for the first (here, another session holds the file and the export gives up)."""
+    import psycopg
+
+    from include.export.lake import lake_root, shared_file_key
+    from include.export.tables import day_files
+
+    url, _, _ = two_days
+    lake = tmp_path / "lake"
+    spec = next(f for f in day_files(D1) if f.table == "customers_snapshots")
+    with connect(url) as holder:
+        holder.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:lake'), hashtext(%s))",
+            (shared_file_key(lake_root(lake.as_uri()), spec),),
+        )
+        with connect(url) as conn:
+            conn.execute("SET lock_timeout = '1s'")
+            conn.commit()
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                export_day(conn, D1, lake.as_uri())
+    assert read_manifest(D1, lake.as_uri()) is None
+
+
 def test_the_checks_leave_out_the_querys_final_sort_only():
     """PostgreSQL's totals do not depend on the order: the final sort is skipped, a subquery's kept."""
     import pyarrow as pa
