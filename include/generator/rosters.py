@@ -163,8 +163,25 @@ def _baseline_agents(reference: Reference) -> dict[int, list[tuple[int, str]]]:
     return baseline
 
 
-def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.ndarray, ...]:
-    """(queue, site, start interval, contract, first day off, store) per slot, queue by queue."""
+def _extra_seats(per_slot: tuple[np.ndarray, ...], factor: float) -> tuple[np.ndarray, ...]:
+    """A twin's staffing lever: a queue's seats and (factor - 1) x as many again, after them
+    (the existing seats keep their numbers, so their agents stay who they are). The new seats
+    copy evenly spread existing ones (start, contract, place), their days off moved 3 days on."""
+    n = len(per_slot[0])
+    extra = int(np.ceil(n * (factor - 1) - 1e-9)) if factor > 1 and n else 0
+    if not extra:
+        return per_slot
+    pick = np.floor((np.arange(extra) + 0.5) * n / extra).astype(np.int64)
+    queue, site, start, contract, off, store = per_slot
+    added = (queue[pick], site[pick], start[pick], contract[pick], (off[pick] + 3) % 7, store[pick])
+    return tuple(np.concatenate([a, b]) for a, b in zip(per_slot, added, strict=True))
+
+
+def _seats(
+    seed: int, interactions_per_day: int, baseline: dict, staffing: tuple | None = None
+) -> tuple[np.ndarray, ...]:
+    """(queue, site, start interval, contract, first day off, store) per slot, queue by queue;
+    `staffing` (a twin's factor per queue) adds seats for the extra agents it schedules."""
     need = _peak_need(interactions_per_day)
     columns: list[list[np.ndarray]] = [[], [], [], [], [], []]
     for q in range(len(QUEUES)):
@@ -183,6 +200,7 @@ def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.nda
             off = np.concatenate([off, (off[extra] + 3) % 7]) if len(off) else np.arange(short) % 7
             store = np.concatenate([store, store[extra]]) if len(store) else np.full(short, -1)
         per_slot = (np.full(len(start), q), site, start, contract, off, store)
+        per_slot = _extra_seats(per_slot, staffing[q]) if staffing else per_slot
         for column, values in zip(columns, per_slot, strict=True):
             column.append(values)
     if max(len(c) for c in columns[0]) >= SLOT_LIMIT:
@@ -193,11 +211,14 @@ def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.nda
 
 
 @lru_cache(maxsize=8)
-def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> Roster:
-    """Slots per queue for a peak day of `interactions_per_day`, and the agents holding them."""
+def build_roster(
+    seed: int, interactions_per_day: int, reference: Reference, staffing: tuple | None = None
+) -> Roster:
+    """Slots per queue for a peak day of `interactions_per_day`, and the agents holding them
+    (`staffing`: a twin's factor per queue on the seats, include/generator/scenario.py)."""
     baseline = _baseline_agents(reference)
     slot_queue, slot_site, slot_start, slot_contract, slot_off, slot_store = _seats(
-        seed, interactions_per_day, baseline
+        seed, interactions_per_day, baseline, staffing
     )
     slot_number = (np.arange(len(slot_queue)) - np.searchsorted(slot_queue, slot_queue)).astype(np.int32)
     keys = (slot_queue * SLOT_LIMIT + slot_number)[:, None] * GENERATION_LIMIT + np.arange(GENERATIONS)

@@ -110,7 +110,9 @@ def day_context_for(plan: DayLoad, reference: Reference) -> DayContext:
     load, its shards and the publish of one day share it."""
     settings = plan.settings
     base = build_customer_base(settings.seed, settings.signups, plan.day, reference)
-    return day_context(plan.day, plan.rows, settings.seed, base, reference, settings.interactions_per_day)
+    return day_context(
+        plan.day, plan.rows, settings.seed, base, reference, settings.interactions_per_day, settings.levers
+    )
 
 
 def forget_day_contexts() -> None:
