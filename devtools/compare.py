@@ -1,0 +1,189 @@
+"""`cca compare BASELINE_DSN TWIN_DSN START END`: a twin against its baseline (docs/twins.md).
+
+Reads the analytics layer of both databases over the range and prints, per KPI and per service
+group or channel, the baseline, the twin, the difference of the range's values and the paired
+difference of the daily values with its 95 % interval over days; then how many arrivals are
+identical and which contacts exist in one world only. Connections are named by
+`devtools.database.describe` (never a password).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import psycopg
+
+from include.config import SQL_DIR
+
+TWINS_SQL_DIR = SQL_DIR / "twins"
+
+#: KPI -> (source query, numerator, denominator, scale, unit): range value = scale * sum(num) / sum(den).
+KPIS: dict[str, tuple[str, str, str | None, float, str]] = {
+    "ASA": ("daily_service", "wait_seconds", "handled", 1.0, "s"),
+    "abandonment": ("daily_service", "abandoned", "offered", 100.0, "%"),
+    "service level": ("daily_service", "within_target", "offered", 100.0, "%"),
+    "AHT": ("daily_service", "handle_seconds", "handled", 1.0, "s"),
+    "occupancy": ("daily_service", "busy_seconds", "seat_seconds", 100.0, "%"),
+    "offered": ("daily_service", "offered", None, 1.0, ""),
+    "CSAT": ("daily_contacts", "csat_positive", "survey_responses", 100.0, "%"),
+    "contacts": ("daily_contacts", "contacts", None, 1.0, ""),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    kpi: str
+    member: str
+    baseline: float
+    twin: float
+    mean_daily_difference: float
+    low: float
+    high: float
+    unit: str
+
+
+def _daily(conn: psycopg.Connection, query: str, first: dt.date, last: dt.date) -> dict:
+    """{(day, member or 'all'): {column: value}} of one of the twins/*.sql queries."""
+    text = (TWINS_SQL_DIR / f"{query}.sql").read_text()
+    cur = conn.execute(text, {"first_day": first, "last_day": last})
+    names = [c.name for c in cur.description]
+    return {(r[0], r[1] or "all"): dict(zip(names[2:], r[2:], strict=True)) for r in cur.fetchall()}
+
+
+def t_quantile(df: int) -> float:
+    """Student's t 97.5 % quantile (two-sided 95 %): exact for 1-2 degrees of freedom, a
+    Cornish-Fisher expansion of the normal's beyond (within 0.01 from 3 on)."""
+    if df <= 2:
+        return (12.706, 4.303)[max(df, 1) - 1]
+    z = 1.959964
+    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+
+
+def paired_interval(differences: list[float]) -> tuple[float, float, float]:
+    """(mean, low, high): the mean daily difference and its 95 % t interval (NaN with < 2 days)."""
+    d = np.array(differences, dtype=float)
+    if len(d) == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(d.mean())
+    if len(d) < 2:
+        return mean, math.nan, math.nan
+    half = t_quantile(len(d) - 1) * float(d.std(ddof=1)) / math.sqrt(len(d))
+    return mean, mean - half, mean + half
+
+
+def _ratio(rows: list[dict], num: str, den: str | None, scale: float) -> float:
+    top = sum(r[num] or 0 for r in rows)
+    if den is None:
+        return float(top)
+    bottom = sum(r[den] or 0 for r in rows)
+    return scale * top / bottom if bottom else math.nan
+
+
+def kpi_rows(base: dict[str, dict], twin: dict[str, dict]) -> list[Row]:
+    """Per KPI and member, baseline and twin over the range and their paired daily difference."""
+    out = []
+    for kpi, (query, num, den, scale, unit) in KPIS.items():
+        b, t = base[query], twin[query]
+        members = sorted({m for _, m in b} | {m for _, m in t}, key=lambda m: (m != "all", m))
+        for member in members:
+            days = sorted({d for d, m in b if m == member} & {d for d, m in t if m == member})
+            daily = [
+                _ratio([t[(d, member)]], num, den, scale) - _ratio([b[(d, member)]], num, den, scale)
+                for d in days
+            ]
+            mean, low, high = paired_interval([x for x in daily if not math.isnan(x)])
+            out.append(
+                Row(
+                    kpi, member,
+                    _ratio([b[(d, member)] for d in days], num, den, scale),
+                    _ratio([t[(d, member)] for d in days], num, den, scale),
+                    mean, low, high, unit,
+                )
+            )  # fmt: skip
+    return out
+
+
+def read_world(conn: psycopg.Connection, first: dt.date, last: dt.date) -> dict:
+    """Everything compare needs of one database: daily sums, arrival keys, its scenario."""
+    from include.storage.scenario import database_scenario
+
+    cur = conn.execute((TWINS_SQL_DIR / "arrivals.sql").read_text(), {"first_day": first, "last_day": last})
+    arrivals = np.array(cur.fetchall(), dtype=np.int64).reshape(-1, 3)
+    return {
+        "daily_service": _daily(conn, "daily_service", first, last),
+        "daily_contacts": _daily(conn, "daily_contacts", first, last),
+        "arrivals": arrivals,
+        "scenario": database_scenario(conn),
+        "channels": dict(conn.execute("SELECT channel_id, channel_name FROM channels").fetchall()),
+    }
+
+
+def arrival_lines(base: np.ndarray, twin: np.ndarray, channels: dict[int, str]) -> list[str]:
+    """How many of the baseline's arrivals are identical in the twin, and the contacts of one
+    world only, by channel and whether they are repeat contacts (retries, repeats)."""
+    common = np.isin(base[:, 0], twin[:, 0])
+    in_twin = np.isin(twin[:, 0], base[:, 0])
+    share = common.mean() * 100 if len(base) else math.nan
+    lines = [
+        f"Arrivals (customer, start, channel, type): {int(common.sum()):,} of the baseline's "
+        f"{len(base):,} identical in the twin ({share:.2f} %)",
+    ]
+    for name, rows in (("baseline", base[~common]), ("twin", twin[~in_twin])):
+        by_channel = ", ".join(
+            f"{channels.get(int(c), c)} {int((rows[:, 1] == c).sum()):,}" for c in np.unique(rows[:, 1])
+        )
+        repeats = int(rows[:, 2].sum())
+        lines.append(
+            f"Only in the {name}: {len(rows):,} contacts ({repeats:,} repeat contacts: retries and "
+            f"repeats){': ' + by_channel if by_channel else ''}"
+        )
+    return lines
+
+
+def _number(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "-"
+    return f"{value:,.0f}" if unit == "" else f"{value:,.2f}"
+
+
+def table_lines(rows: list[Row]) -> list[str]:
+    head = f"{'KPI':<20}{'group':<14}{'baseline':>12}{'twin':>12}{'twin-base':>12}  mean daily diff [95 % interval]"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        label = f"{r.kpi} ({r.unit})" if r.unit else r.kpi
+        interval = f"{_number(r.mean_daily_difference, r.unit)} [{_number(r.low, r.unit)}, {_number(r.high, r.unit)}]"
+        lines.append(
+            f"{label:<20}{r.member:<14}{_number(r.baseline, r.unit):>12}{_number(r.twin, r.unit):>12}"
+            f"{_number(r.twin - r.baseline, r.unit):>12}  {interval}"
+        )
+    return lines
+
+
+def compare(baseline_url: str, twin_url: str, first: dt.date, last: dt.date) -> list[str]:
+    """The report's lines (devtools.commands.twins prints them)."""
+    from devtools.database import connect, describe
+
+    if last < first:
+        raise ValueError(f"START {first} is after END {last}")
+    worlds = []
+    for url in (baseline_url, twin_url):
+        with connect(url) as conn:
+            if conn.execute("SELECT to_regclass('analytics.interval_queue_summary')").fetchone()[0] is None:
+                raise ValueError(f"{describe(url)} holds no analytics layer: load days into it first")
+            worlds.append(read_world(conn, first, last))
+    base, twin = worlds
+    if not base["arrivals"].size or not twin["arrivals"].size:
+        raise ValueError(f"no contacts between {first} and {last} in one of the databases")
+    shown = [repr(w["scenario"]) if w["scenario"] else "'' (today's world)" for w in worlds]
+    return [
+        f"Baseline: {describe(baseline_url)}, scenario {shown[0]}",
+        f"Twin:     {describe(twin_url)}, scenario {shown[1]}",
+        f"Range:    {first} .. {last} ({(last - first).days + 1} day(s))",
+        "",
+        *table_lines(kpi_rows(base, twin)),
+        "",
+        *arrival_lines(base["arrivals"], twin["arrivals"], base["channels"]),
+    ]

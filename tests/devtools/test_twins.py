@@ -1,0 +1,82 @@
+"""Counterfactual twins through the real DAG and Postgres (issue #29): the scenario param, the
+scenario recorded beside the seed and another refused, `cca compare`, `cca twins`' input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from devtools.database import connect
+from tests.support import pointing_at, run_cca, run_dag, run_days_successfully
+
+DAY = dt.date(2020, 2, 5)  # early: a small customer base; a Wednesday
+CONF = {"interactions_per_day": 3_000, "export": False}
+TWIN = {**CONF, "scenario": "staffing=1.10"}
+_VOICE = (
+    "SELECT sum(answer_wait_seconds)::float / sum(handled), sum(abandoned)::float / sum(offered) "
+    "FROM analytics.interval_queue_summary JOIN service_queues USING (queue_id) WHERE service_group = 'Voice'"
+)
+
+
+@pytest.fixture(scope="module")
+def worlds(make_database, pipeline_dag) -> tuple[str, str]:
+    """A baseline and its staffing +10 % twin of one day, each in its own database."""
+    baseline = run_days_successfully(pipeline_dag, make_database(), [DAY], CONF)
+    return baseline, run_days_successfully(pipeline_dag, make_database(), [DAY], TWIN)
+
+
+def test_a_twin_records_its_scenario_and_staffs_more(worlds):
+    baseline, twin = worlds
+    recorded, voice = [], []
+    for url in worlds:
+        with connect(url) as conn:
+            recorded.append(conn.execute("SELECT scenario, levers FROM world_scenario").fetchone())
+            voice.append(conn.execute(_VOICE).fetchone())
+    assert recorded == [("", {}), ("staffing=1.1", {"staffing": 1.1})]
+    (asa, abandoned), (twin_asa, twin_abandoned) = voice
+    assert twin_asa < asa and twin_abandoned < abandoned, voice
+
+
+def test_a_run_with_another_scenario_is_refused_with_one_line(worlds, pipeline_dag):
+    baseline, _ = worlds
+    with pointing_at(baseline):
+        done = run_cca("backfill", str(DAY), str(DAY), "--scenario", "staffing=1.10")
+        state, tasks = run_dag(pipeline_dag, DAY + dt.timedelta(days=1), TWIN)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    assert "built with scenario='' (today's world), not 'staffing=1.1'" in lines[0]
+    assert state == "failed" and tasks["extend_customer_base"] == "failed", tasks
+    with connect(baseline) as conn:
+        assert conn.execute("SELECT count(*) FROM interaction_batches").fetchone()[0] == 1
+
+
+def test_compare_prints_paired_kpis_and_the_identical_arrivals(worlds):
+    done = run_cca("compare", *worlds, str(DAY), str(DAY), timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for kpi in ("ASA (s)", "abandonment (%)", "service level (%)", "AHT (s)", "occupancy (%)", "CSAT (%)"):
+        assert re.search(rf"^{re.escape(kpi)}\s+all\s", out, re.M), out
+    assert re.search(r"^contacts\s+Phone\s", out, re.M) and re.search(r"^ASA \(s\)\s+Voice\s", out, re.M)
+    assert "scenario 'staffing=1.1'" in out
+    share = float(re.search(r"identical in the twin \(([\d.]+) %\)", out).group(1))
+    assert share >= 95, out
+    assert "Only in the baseline:" in out and "Only in the twin:" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "postgresql://u:s3cretpw@127.0.0.1:9/a", "postgresql://u:s3cretpw@127.0.0.1:9/b",
+          "2026-03-01", "2026-03-02"], "cannot connect to PostgreSQL at u@127.0.0.1:9/a"),
+        (["twins", "2026-03-01", "2026-03-02", "--scenarios", "staffing=1.1;staffing=1.10"], "repeats"),
+        (["twins", "2026-03-01", "2026-03-02", "--scenarios", "aht=3"], "aht must be between"),
+        (["backfill", "2026-03-01", "2026-03-02", "--scenario", "pay=2"], "unknown lever 'pay'"),
+    ],
+)  # fmt: skip
+def test_bad_twin_input_is_one_line_without_a_password(args, message):
+    done = run_cca(*args, timeout=120)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1 and message in lines[0], done.stderr
+    assert "s3cretpw" not in done.stderr + done.stdout
