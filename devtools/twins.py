@@ -1,7 +1,8 @@
 """`make twins START END SCENARIOS='staffing=1.10;aht=0.90'`: a baseline and one twin per scenario.
 
 The baseline is the database in use (`make backfill`'s); each twin gets its own database on the
-same server, named after it (`<database>_twin_<scenario>`). Each is a `cca backfill` with its
+same server, named after it (`<database>_twin_<scenario>`), and its own Parquet lake beside the
+baseline's (`<CCA_EXPORT_URL>_<database>`). Each is a `cca backfill` with its
 SCENARIO (the same machinery, run as a user runs it, with the URL in the environment, never in
 an argv); then `cca compare` of each twin against the baseline is printed.
 """
@@ -13,7 +14,10 @@ import re
 import subprocess
 import sys
 
-from include.config import DATABASE_URL_ENV, PROJECT_ROOT
+from psycopg.conninfo import conninfo_to_dict
+
+from devtools.database import normalize_dsn
+from include.config import DATABASE_URL_ENV, EXPORT_URL_ENV, PROJECT_ROOT, export_url
 
 #: PostgreSQL's identifier limit.
 NAME_LIMIT = 63
@@ -37,10 +41,17 @@ def twin_database_name(database: str, scenario: str) -> str:
     return f"{database}_twin_{slug}"[:NAME_LIMIT]
 
 
+def twin_lake_url(lake_url: str, database: str) -> str:
+    """A twin's Parquet lake: beside the baseline's, named after its database (never mixed in)."""
+    return f"{lake_url.rstrip('/')}_{database}"
+
+
 def _backfill(
     url: str, start: str, end: str, scenario: str, interactions: str | None, jobs: str | None
 ) -> int:
     env = {**os.environ, DATABASE_URL_ENV: url}
+    if scenario:  # the twin's days go to a lake of their own (docs/lake.md, CCA_EXPORT_URL)
+        env[EXPORT_URL_ENV] = twin_lake_url(export_url(), conninfo_to_dict(normalize_dsn(url))["dbname"])
     argv = [sys.executable, "-m", "devtools", "backfill", start, end, "--scenario", scenario]
     argv += ["--interactions", interactions or "", "--jobs", jobs or ""]
     return subprocess.run(argv, cwd=PROJECT_ROOT, env=env, check=False).returncode
@@ -48,10 +59,8 @@ def _backfill(
 
 def build_twins(start: str, end: str, scenarios_text: str, interactions: str | None, jobs: str | None) -> int:
     """Backfill the baseline (the database in use) and each twin (its own database), then compare."""
-    from psycopg.conninfo import conninfo_to_dict
-
     from devtools.compare import compare
-    from devtools.database import database_url, describe, ensure_database, normalize_dsn, with_database
+    from devtools.database import database_url, describe, ensure_database, with_database
     from devtools.runner import parse_range
 
     scenarios = parse_scenarios(scenarios_text)
