@@ -80,3 +80,27 @@ def test_bad_twin_input_is_one_line_without_a_password(args, message):
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.returncode == 2 and len(lines) == 1 and message in lines[0], done.stderr
     assert "s3cretpw" not in done.stderr + done.stdout
+
+
+def test_the_paired_difference_has_a_t_interval_over_days():
+    from devtools.compare import paired_interval, t_quantile
+
+    mean, low, high = paired_interval([1.0, 2.0, 3.0])  # sd 1, t(2) = 4.303
+    assert (
+        mean == 2 and low == pytest.approx(2 - 4.303 / 3**0.5) and high == pytest.approx(2 + 4.303 / 3**0.5)
+    )
+    assert t_quantile(30) == pytest.approx(2.042, abs=0.002) and t_quantile(5) == pytest.approx(
+        2.571, abs=0.01
+    )
+
+
+def test_each_twin_gets_a_database_and_a_lake_named_after_its_scenario():
+    from devtools.twins import parse_scenarios, twin_database_name, twin_lake_url
+
+    assert parse_scenarios(" staffing=1.10 ; AHT=0.9;") == ["staffing=1.1", "aht=0.9"]
+    assert (
+        twin_database_name("customer_care", "aht=0.9,staffing=1.1")
+        == "customer_care_twin_aht_0_9_staffing_1_1"
+    )
+    assert len(twin_database_name("x" * 60, "aht=0.9")) == 63
+    assert twin_lake_url("file:///d/lake/", "cc_twin_aht_0_9") == "file:///d/lake_cc_twin_aht_0_9"

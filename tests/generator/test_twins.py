@@ -89,3 +89,20 @@ def test_shorter_handle_times_free_the_same_agents(reference, baseline):
     assert _phone(twin)[0] < _phone(baseline)[0]
     same = len(_arrivals(baseline) & _arrivals(twin)) / len(baseline["customer_id"])
     assert same >= 0.95, same
+
+
+def test_a_service_groups_staffing_lever_staffs_that_group_only(reference):
+    from include.generator import rosters, workforce
+
+    plain = rosters.build_roster(42, VOLUME, reference)
+    voice = rosters.build_roster(
+        42, VOLUME, reference, parse_scenario("staffing.voice=1.2").staffing_factors()
+    )
+    groups = workforce.queue_groups()
+    for g, name in enumerate(workforce.GROUPS):
+        before = int(np.isin(plain.slot_queue, np.flatnonzero(groups == g)).sum())
+        after = int(np.isin(voice.slot_queue, np.flatnonzero(groups == g)).sum())
+        assert after >= before * 1.2 if name == "Voice" else after == before, (name, before, after)
+    first = np.flatnonzero(np.isin(voice.slot_queue, np.flatnonzero(groups == 0)))[:5]
+    same = np.flatnonzero(np.isin(plain.slot_queue, np.flatnonzero(groups == 0)))[:5]
+    assert (voice.agent_id[first] == plain.agent_id[same]).all()  # the existing seats keep their agents
