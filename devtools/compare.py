@@ -118,22 +118,55 @@ def read_world(conn: psycopg.Connection, first: dt.date, last: dt.date) -> dict:
     """Everything compare needs of one database: daily sums, arrival keys, its scenario."""
     from include.storage.scenario import database_scenario
 
-    cur = conn.execute((TWINS_SQL_DIR / "arrivals.sql").read_text(), {"first_day": first, "last_day": last})
-    arrivals = np.array(cur.fetchall(), dtype=np.int64).reshape(-1, 3)
     return {
         "daily_service": _daily(conn, "daily_service", first, last),
         "daily_contacts": _daily(conn, "daily_contacts", first, last),
-        "arrivals": arrivals,
+        "arrivals": read_arrivals(conn, first, last),
         "scenario": database_scenario(conn),
         "channels": dict(conn.execute("SELECT channel_id, channel_name FROM channels").fetchall()),
     }
 
 
+#: One row of arrivals.sql in binary COPY: field count, then (length, value) per column.
+_ARRIVAL_ROW = np.dtype(
+    [
+        ("n", ">i2"),
+        ("l1", ">i4"),
+        ("arrival", ">i8"),
+        ("l2", ">i4"),
+        ("channel", ">i2"),
+        ("l3", ">i4"),
+        ("repeat", "u1"),
+    ]
+)
+_COPY_HEADER, _COPY_TRAILER = 19, 2
+
+
+def read_arrivals(conn: psycopg.Connection, first: dt.date, last: dt.date) -> np.ndarray:
+    """(contacts, 3) int64: arrival key, channel id, repeat contact (0/1), by binary COPY (two
+    months at 20,000 a day are 1.2 million rows: a row-by-row fetch would take most of the 10 s)."""
+    query = (TWINS_SQL_DIR / "arrivals.sql").read_text()
+    text = psycopg.ClientCursor(conn).mogrify(query, {"first_day": first, "last_day": last})
+    data = bytearray()
+    with conn.cursor().copy(f"COPY ({text}) TO STDOUT (FORMAT binary)") as copy:
+        for chunk in copy:
+            data += chunk
+    rows = np.frombuffer(bytes(data[_COPY_HEADER:-_COPY_TRAILER]), dtype=_ARRIVAL_ROW)
+    return np.stack([rows["arrival"], rows["channel"], rows["repeat"]], axis=1).astype(np.int64)
+
+
+def _found_in(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Per key, whether `other` holds it (sorted search: np.isin is several times slower here)."""
+    ordered = np.sort(other)
+    at = np.searchsorted(ordered, keys).clip(0, max(len(ordered) - 1, 0))
+    return ordered[at] == keys if len(ordered) else np.zeros(len(keys), dtype=bool)
+
+
 def arrival_lines(base: np.ndarray, twin: np.ndarray, channels: dict[int, str]) -> list[str]:
     """How many of the baseline's arrivals are identical in the twin, and the contacts of one
     world only, by channel and whether they are repeat contacts (retries, repeats)."""
-    common = np.isin(base[:, 0], twin[:, 0])
-    in_twin = np.isin(twin[:, 0], base[:, 0])
+    common = _found_in(base[:, 0], twin[:, 0])
+    in_twin = _found_in(twin[:, 0], base[:, 0])
     share = common.mean() * 100 if len(base) else math.nan
     lines = [
         f"Arrivals (customer, start, channel, type): {int(common.sum()):,} of the baseline's "
