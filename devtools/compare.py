@@ -122,6 +122,9 @@ def read_world(conn: psycopg.Connection, first: dt.date, last: dt.date) -> dict:
         "daily_service": _daily(conn, "daily_service", first, last),
         "daily_contacts": _daily(conn, "daily_contacts", first, last),
         "arrivals": read_arrivals(conn, first, last),
+        "voice_intervals": conn.execute(
+            (TWINS_SQL_DIR / "voice_intervals.sql").read_text(), {"first_day": first, "last_day": last}
+        ).fetchall(),
         "scenario": database_scenario(conn),
         "channels": dict(conn.execute("SELECT channel_id, channel_name FROM channels").fetchall()),
     }
@@ -184,6 +187,52 @@ def arrival_lines(base: np.ndarray, twin: np.ndarray, channels: dict[int, str]) 
     return lines
 
 
+#: A busy interval for the Erlang C check: at least this many calls offered in both worlds.
+BUSY_CALLS = 20
+#: ... and Erlang C must move its service level by at least this much (a share) to count.
+ERLANG_MOVE = 0.005
+
+
+def erlang_c_service_level(
+    offered: np.ndarray, aht_s: np.ndarray, agents: np.ndarray, target_s: np.ndarray
+) -> np.ndarray:
+    """Share of calls answered within `target_s` per 15-minute interval (Erlang C; 0 when the
+    agents cannot carry the load). The Erlang B recursion up to each interval's agents."""
+    load = offered * aht_s / (15 * 60)
+    n = np.maximum(np.rint(agents), 0)
+    erlang_b = np.ones(len(load))
+    for k in range(1, int(n.max(initial=0)) + 1):
+        step = k <= n
+        erlang_b = np.where(step, load * erlang_b / (k + load * erlang_b), erlang_b)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        wait_p = n * erlang_b / (n - load * (1 - erlang_b))
+        level = 1 - wait_p * np.exp(-(n - load) * target_s / np.maximum(aht_s, 1e-9))
+    return np.where(n > load, np.clip(level, 0, 1), 0.0)
+
+
+def erlang_line(base: list[tuple], twin: list[tuple]) -> str:
+    """How many busy voice intervals whose staffing or handle time the twin changed saw their
+    service level move the way Erlang C says for the twin's agents and handle time."""
+    other = {(r[0], r[1]): r for r in twin}
+    pairs = [(b, other[(b[0], b[1])]) for b in base if (b[0], b[1]) in other]
+    pairs = [(b, t) for b, t in pairs if min(b[2], t[2]) >= BUSY_CALLS and b[4] and t[4]]
+    if not pairs:
+        return f"Erlang C: no voice interval with {BUSY_CALLS}+ calls in both worlds"
+    b, t = (np.array([p[k][2:] for p in pairs], dtype=float) for k in (0, 1))
+    # columns: offered, within target, handled, handle seconds, agent seconds, target seconds
+    said = [erlang_c_service_level(b[:, 0], w[:, 3] / w[:, 2], w[:, 4] / (15 * 60), b[:, 5]) for w in (b, t)]
+    expected = said[1] - said[0]
+    moved = t[:, 1] / t[:, 0] - b[:, 1] / b[:, 0]
+    changed = np.abs(expected) >= ERLANG_MOVE
+    agree = int((np.sign(moved[changed]) == np.sign(expected[changed])).sum())
+    share = 100 * agree / changed.sum() if changed.any() else math.nan
+    return (
+        f"Erlang C: of {len(pairs):,} voice intervals with {BUSY_CALLS}+ calls in both worlds, the twin's "
+        f"agents and handle time move Erlang C's service level in {int(changed.sum()):,}; the measured "
+        f"service level moved the same way in {agree:,} ({share:.1f} %)"
+    )
+
+
 def _number(value: float, unit: str) -> str:
     if math.isnan(value):
         return "-"
@@ -227,4 +276,5 @@ def compare(baseline_url: str, twin_url: str, first: dt.date, last: dt.date) -> 
         *table_lines(kpi_rows(base, twin)),
         "",
         *arrival_lines(base["arrivals"], twin["arrivals"], base["channels"]),
+        erlang_line(base["voice_intervals"], twin["voice_intervals"]),
     ]

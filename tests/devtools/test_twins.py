@@ -62,7 +62,7 @@ def test_compare_prints_paired_kpis_and_the_identical_arrivals(worlds):
     assert "scenario 'staffing=1.1'" in out
     share = float(re.search(r"identical in the twin \(([\d.]+) %\)", out).group(1))
     assert share >= 95, out
-    assert "Only in the baseline:" in out and "Only in the twin:" in out
+    assert "Only in the baseline:" in out and "Only in the twin:" in out and "Erlang C: " in out
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,29 @@ def test_each_twin_gets_a_database_and_a_lake_named_after_its_scenario():
     )
     assert len(twin_database_name("x" * 60, "aht=0.9")) == 63
     assert twin_lake_url("file:///d/lake/", "cc_twin_aht_0_9") == "file:///d/lake_cc_twin_aht_0_9"
+
+
+def test_the_erlang_c_service_level_meets_the_target_at_the_servers_erlang_c_asks_for():
+    import numpy as np
+
+    from devtools.compare import erlang_c_service_level
+    from include.generator.workforce import erlang_c_servers
+
+    offered, aht, target = np.array([10.0, 50, 100, 200]), np.full(4, 400.0), np.full(4, 20.0)
+    servers = erlang_c_servers(offered, aht, np.array(0.8), np.array(20.0)).astype(float)
+    assert (erlang_c_service_level(offered, aht, servers, target) >= 0.8).all()
+    assert (erlang_c_service_level(offered, aht, servers - 1, target) < 0.8).all()
+    assert (
+        erlang_c_service_level(np.array([100.0]), np.array([400.0]), np.array([40.0]), np.array([20.0]))[0]
+        == 0
+    )
+
+
+def test_the_erlang_c_line_counts_intervals_that_moved_the_way_it_says():
+    from devtools.compare import erlang_line
+
+    # (interval, queue, offered, within target, handled, handle s, agent s, target s)
+    base = [(k, 0, 100, 70, 95, 95 * 400, 50 * 900, 20) for k in range(4)]
+    twin = [(k, 0, 100, 80 if k < 3 else 60, 97, 97 * 400, 55 * 900, 20) for k in range(4)]
+    assert erlang_line(base, twin).endswith("moved the same way in 3 (75.0 %)")
+    assert "no voice interval" in erlang_line(base[:0], twin)
