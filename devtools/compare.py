@@ -224,12 +224,14 @@ def erlang_line(base: list[tuple], twin: list[tuple]) -> str:
     expected = said[1] - said[0]
     moved = t[:, 1] / t[:, 0] - b[:, 1] / b[:, 0]
     changed = np.abs(expected) >= ERLANG_MOVE
-    agree = int((np.sign(moved[changed]) == np.sign(expected[changed])).sum())
-    share = 100 * agree / changed.sum() if changed.any() else math.nan
+    direction = np.sign(moved[changed]) * np.sign(expected[changed])
+    same, still, against = int((direction > 0).sum()), int((direction == 0).sum()), int((direction < 0).sum())
+    share = 100 * (same + still) / changed.sum() if changed.any() else math.nan
     return (
         f"Erlang C: of {len(pairs):,} voice intervals with {BUSY_CALLS}+ calls in both worlds, the twin's "
         f"agents and handle time move Erlang C's service level in {int(changed.sum()):,}; the measured "
-        f"service level moved the same way in {agree:,} ({share:.1f} %)"
+        f"one moved the same way in {same:,}, stayed in {still:,} (e.g. all answered in time in both), "
+        f"moved the other way in {against:,}: {share:.1f} % not against Erlang C"
     )
 
 
