@@ -35,6 +35,12 @@ class Scenario:
     def __str__(self) -> str:
         return ",".join(f"{name}={value:g}" for name, value in self.levers)
 
+    def describe(self) -> str:
+        """What changed, in words (world_scenario.description): 'aht=0.9: agents' handle ... x 0.9'."""
+        if not self.levers:
+            return "today's world: no lever changed"
+        return "; ".join(f"{name}={value:g}: {LEVERS[name][2]}" for name, value in self.levers)
+
     @property
     def is_baseline(self) -> bool:
         return not self.levers

@@ -41,10 +41,11 @@ def record_scenario(conn: psycopg.Connection, scenario: str) -> None:
     check_scenario(conn, scenario)
     if conn.execute("SELECT EXISTS (SELECT FROM world_scenario)").fetchone()[0]:
         return
-    levers = dict(parse_scenario(scenario).levers)
+    parsed = parse_scenario(scenario)
     conn.execute(
-        "INSERT INTO world_scenario (scenario, levers) VALUES (%s, %s::jsonb) ON CONFLICT DO NOTHING",
-        (scenario, json.dumps(levers)),
+        "INSERT INTO world_scenario (scenario, levers, description) VALUES (%s, %s::jsonb, %s) "
+        "ON CONFLICT DO NOTHING",
+        (scenario, json.dumps(dict(parsed.levers)), parsed.describe()),
     )
     check_scenario(conn, scenario)  # (a run that started at once with another scenario wrote first)
 

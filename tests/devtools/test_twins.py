@@ -32,9 +32,14 @@ def test_a_twin_records_its_scenario_and_staffs_more(worlds):
     recorded, voice = [], []
     for url in worlds:
         with connect(url) as conn:
-            recorded.append(conn.execute("SELECT scenario, levers FROM world_scenario").fetchone())
+            recorded.append(
+                conn.execute("SELECT scenario, levers, description FROM world_scenario").fetchone()
+            )
             voice.append(conn.execute(_VOICE).fetchone())
-    assert recorded == [("", {}), ("staffing=1.1", {"staffing": 1.1})]
+    assert recorded == [
+        ("", {}, "today's world: no lever changed"),
+        ("staffing=1.1", {"staffing": 1.1}, "staffing=1.1: scheduled agents x factor (every queue)"),
+    ]
     (asa, abandoned), (twin_asa, twin_abandoned) = voice
     assert twin_asa < asa and twin_abandoned < abandoned, voice
 

@@ -51,5 +51,6 @@ CREATE TABLE IF NOT EXISTS world_scenario (
     singleton    boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
     scenario     text        NOT NULL,  -- canonical 'lever=value,...'; '' : today's world
     levers       jsonb       NOT NULL,  -- lever -> value, e.g. {"staffing": 1.1}
+    description  text        NOT NULL,  -- what changed, in words (include/generator/scenario.py)
     recorded_at  timestamptz NOT NULL DEFAULT now()
 );
