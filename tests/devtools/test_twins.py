@@ -138,3 +138,22 @@ def test_the_erlang_c_line_counts_intervals_that_moved_the_way_it_says():
         "other way in 1: 75.0 % not against Erlang C"
     )
     assert "no voice interval" in erlang_line(base[:0], twin)
+
+
+def test_make_passes_scenario_and_scenarios_as_typed():
+    import subprocess
+
+    from include.config import PROJECT_ROOT
+
+    def make(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["make", "-s", *args], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120
+        )
+
+    bad = make("backfill", "START=2026-03-01", "END=2026-03-01", "SCENARIO=bogus=1,$(shell touch /tmp/x)")
+    assert bad.returncode != 0 and "error: scenario: " in bad.stderr and "unknown lever 'bogus'" in bad.stderr
+    usage = make("twins", "START=2026-03-01", "END=2026-03-01")
+    assert (
+        usage.returncode != 0
+        and "usage: make twins START=YYYY-MM-DD END=YYYY-MM-DD SCENARIOS=" in usage.stderr
+    )
