@@ -127,7 +127,31 @@ def read_world(conn: psycopg.Connection, first: dt.date, last: dt.date) -> dict:
         ).fetchall(),
         "scenario": database_scenario(conn),
         "channels": dict(conn.execute("SELECT channel_id, channel_name FROM channels").fetchall()),
+        "batches": {
+            day: (seed, rows)
+            for day, seed, rows in conn.execute(
+                "SELECT batch_date, base_seed, interactions_requested FROM interaction_batches "
+                "WHERE batch_date BETWEEN %s AND %s",
+                (first, last),
+            ).fetchall()
+        },
     }
+
+
+def refuse_non_twins(base: dict, twin: dict) -> None:
+    """ValueError (one line) unless both worlds loaded the same days with the same seed and volume:
+    otherwise their differences are not a lever's."""
+    days = sorted(set(base["batches"]) ^ set(twin["batches"]))
+    if days:
+        where = "baseline" if days[0] in base["batches"] else "twin"
+        raise ValueError(f"not twins: {days[0]} is loaded in the {where} only ({len(days)} such day(s))")
+    for day in sorted(base["batches"]):
+        if base["batches"][day] != twin["batches"][day]:
+            (seed, rows), (twin_seed, twin_rows) = base["batches"][day], twin["batches"][day]
+            raise ValueError(
+                f"not twins: on {day} the baseline has seed {seed} and {rows:,} contacts planned, "
+                f"the twin seed {twin_seed} and {twin_rows:,}"
+            )
 
 
 #: One row of arrivals.sql in binary COPY: field count, then (length, value) per column.
@@ -267,6 +291,7 @@ def compare(baseline_url: str, twin_url: str, first: dt.date, last: dt.date) -> 
                 raise ValueError(f"{describe(url)} holds no analytics layer: load days into it first")
             worlds.append(read_world(conn, first, last))
     base, twin = worlds
+    refuse_non_twins(base, twin)
     if not base["arrivals"].size or not twin["arrivals"].size:
         raise ValueError(f"no contacts between {first} and {last} in one of the databases")
     shown = [repr(w["scenario"]) if w["scenario"] else "'' (today's world)" for w in worlds]

@@ -157,3 +157,14 @@ def test_make_passes_scenario_and_scenarios_as_typed():
         usage.returncode != 0
         and "usage: make twins START=YYYY-MM-DD END=YYYY-MM-DD SCENARIOS=" in usage.stderr
     )
+
+
+def test_compare_refuses_worlds_that_are_not_twins():
+    from devtools.compare import refuse_non_twins
+
+    day, other = dt.date(2026, 3, 2), dt.date(2026, 3, 3)
+    refuse_non_twins({"batches": {day: (42, 3_000)}}, {"batches": {day: (42, 3_000)}})
+    with pytest.raises(ValueError, match="not twins: on 2026-03-02 the baseline has seed 42 and 3,000"):
+        refuse_non_twins({"batches": {day: (42, 3_000)}}, {"batches": {day: (42, 2_000)}})
+    with pytest.raises(ValueError, match="2026-03-03 is loaded in the twin only"):
+        refuse_non_twins({"batches": {day: (42, 3_000)}}, {"batches": {day: (42, 3_000), other: (42, 1)}})
