@@ -103,6 +103,7 @@ def test_a_service_groups_staffing_lever_staffs_that_group_only(reference):
         before = int(np.isin(plain.slot_queue, np.flatnonzero(groups == g)).sum())
         after = int(np.isin(voice.slot_queue, np.flatnonzero(groups == g)).sum())
         assert after >= before * 1.2 if name == "Voice" else after == before, (name, before, after)
-    first = np.flatnonzero(np.isin(voice.slot_queue, np.flatnonzero(groups == 0)))[:5]
-    same = np.flatnonzero(np.isin(plain.slot_queue, np.flatnonzero(groups == 0)))[:5]
-    assert (voice.agent_id[first] == plain.agent_id[same]).all()  # the existing seats keep their agents
+    # The existing seats keep their rows (what is drawn per row: absences) and their agents.
+    kept = len(plain.slot_queue)
+    for column in ("slot_queue", "slot_number", "agent_id", "start_interval", "off_weekday", "skill"):
+        assert (getattr(voice, column)[:kept] == getattr(plain, column)).all(), column
