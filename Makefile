@@ -21,12 +21,18 @@ END ?=
 INTERACTIONS ?=
 # make backfill JOBS=N: days loaded side by side (empty: the machine's cores)
 JOBS ?=
+# make backfill SCENARIO='staffing=1.10': a counterfactual twin's levers (docs/twins.md)
+SCENARIO ?=
+# make twins SCENARIOS='staffing=1.10;aht=0.90': one twin per scenario (docs/twins.md)
+SCENARIOS ?=
 # as typed ($(value ...) keeps a '$') when they come from the environment too
 override START := $(value START)
 override END := $(value END)
 override INTERACTIONS := $(value INTERACTIONS)
 override JOBS := $(value JOBS)
-export START END INTERACTIONS JOBS
+override SCENARIO := $(value SCENARIO)
+override SCENARIOS := $(value SCENARIOS)
+export START END INTERACTIONS JOBS SCENARIO SCENARIOS
 # psql arguments for `make psql`, split like a shell would but never run by one.
 PSQL_ARGS ?=
 export PSQL_ARGS
@@ -39,7 +45,7 @@ ROWS ?= 50000
 export SOURCE SOURCE_SCHEMA ROWS
 
 .PHONY: help venv run test test-fast db-url psql backfill bench reliability airflow lint format lock clean browser-deps \
-	migrate migrate-demo compose-env export
+	migrate migrate-demo compose-env export twins
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -56,9 +62,13 @@ venv: $(STAMP)  ## install everything into .venv (pinned by requirements.lock)
 run: $(STAMP)  ## run the DAG for the last 7 days on the database in use, print a summary
 	@$(CCA) run
 
-backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N] [JOBS=N days at once]
-	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N] [JOBS=N]" >&2; exit 2; fi
-	@$(CCA) backfill "$$START" "$$END" --interactions "$$INTERACTIONS" --jobs "$$JOBS"
+twins: $(STAMP)  ## make twins START=YYYY-MM-DD END=YYYY-MM-DD SCENARIOS='staffing=1.10;aht=0.90' [INTERACTIONS=N] [JOBS=N]
+	@if [ -z "$$START" ] || [ -z "$$END" ] || [ -z "$$SCENARIOS" ]; then echo "error: usage: make twins START=YYYY-MM-DD END=YYYY-MM-DD SCENARIOS='lever=value,...;...' [INTERACTIONS=N] [JOBS=N]" >&2; exit 2; fi
+	@$(CCA) twins "$$START" "$$END" --scenarios "$$SCENARIOS" --interactions "$$INTERACTIONS" --jobs "$$JOBS"
+
+backfill: $(STAMP)  ## make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N] [JOBS=N days at once] [SCENARIO=lever=value,...]
+	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [INTERACTIONS=N] [JOBS=N] [SCENARIO=...]" >&2; exit 2; fi
+	@$(CCA) backfill "$$START" "$$END" --interactions "$$INTERACTIONS" --jobs "$$JOBS" --scenario "$$SCENARIO"
 
 export: $(STAMP)  ## make export START=YYYY-MM-DD END=YYYY-MM-DD: loaded days as Parquet under CCA_EXPORT_URL (docs/lake.md)
 	@if [ -z "$$START" ] || [ -z "$$END" ]; then echo "error: usage: make export START=YYYY-MM-DD END=YYYY-MM-DD" >&2; exit 2; fi

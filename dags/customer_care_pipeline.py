@@ -130,6 +130,13 @@ with DAG(
             description="Average sign-ups per day. Empty (the default): sized to the volume, about "
             "0.3 contacts per active customer a month. Runs with any value share one database.",
         ),
+        "scenario": Param(
+            "",
+            type=["null", "string"],
+            title="Scenario (counterfactual twin)",
+            description="Levers changed from today's world, e.g. staffing=1.10,aht=0.90 (docs/twins.md). "
+            "Empty: today's world. Must match the database's scenario.",
+        ),
     },
 ) as dag:
 

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "compose_env",
     "realism",
     "export",
+    "twins",
 )
 
 

@@ -417,6 +417,7 @@ def execute(
     end: str = "",
     days: int = 7,
     jobs: str | None = "1",
+    scenario: str | None = None,
 ) -> int:
     """`cca run` (the last `days` days, then a summary) and `cca backfill START END [--jobs N]`.
 
@@ -425,8 +426,10 @@ def execute(
     """
     from devtools.database import connect, database_url
     from include.generator.parameters import DEFAULT_SEED, MAX_INTERACTIONS_PER_DAY
+    from include.generator.settings import BatchSettings
     from include.storage.customers import check_customer_base
     from include.storage.days import refuse_migrated_days
+    from include.storage.scenario import check_scenario
 
     conf: dict = {}
     if interactions not in (None, ""):
@@ -436,6 +439,8 @@ def execute(
             raise ValueError(f"INTERACTIONS must be a whole number, got {interactions!r}") from None
         if not 1 <= conf["interactions_per_day"] <= MAX_INTERACTIONS_PER_DAY:
             raise ValueError(f"INTERACTIONS must be between 1 and {MAX_INTERACTIONS_PER_DAY:,}")
+    if scenario:  # a twin (docs/twins.md): validated in the one settings place
+        conf["scenario"] = BatchSettings(scenario=scenario).scenario
     if command == "backfill":
         day_list = parse_range(start, end)
     else:
@@ -447,6 +452,7 @@ def execute(
         # Another seed's or an earlier release's customers, or a migrated day: one line now,
         # not a failed task.
         check_customer_base(conn, DEFAULT_SEED)
+        check_scenario(conn, conf.get("scenario", ""))
         refuse_migrated_days(conn, day_list[0], day_list[-1])
     days_to_run = day_list
 

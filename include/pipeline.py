@@ -23,6 +23,7 @@ PARAM_KEYS = (
     "new_customers_per_day",
     "max_rows_per_shard",
     "export",  # export_day on or off for this run (include/export)
+    "scenario",  # a counterfactual twin's levers (include/generator/scenario.py, docs/twins.md)
 )
 
 
@@ -73,6 +74,7 @@ def settings_from_params(
             "new_customers_per_day",
             params.get("new_customers_per_day", parameters.DEFAULT_NEW_CUSTOMERS_PER_DAY),
         ),  # None: derived from interactions_per_day
+        scenario=params.get("scenario") or "",
     )
 
 

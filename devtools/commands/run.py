@@ -16,6 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     for parser in (run, back):
         parser.add_argument("--interactions", default=None, help="average interactions per day")
+        parser.add_argument(
+            "--scenario", default=None, help="a twin's levers, e.g. staffing=1.10,aht=0.90 (docs/twins.md)"
+        )
     run.set_defaults(handler=lambda a: _execute("run", a))
     back.set_defaults(handler=lambda a: _execute("backfill", a))
 
@@ -24,5 +27,7 @@ def _execute(command: str, args: argparse.Namespace) -> int:
     from devtools.runner import execute
 
     if command == "run":
-        return execute("run", args.interactions, days=args.days)
-    return execute("backfill", args.interactions, start=args.start, end=args.end, jobs=args.jobs)
+        return execute("run", args.interactions, days=args.days, scenario=args.scenario)
+    return execute(
+        "backfill", args.interactions, start=args.start, end=args.end, jobs=args.jobs, scenario=args.scenario
+    )

@@ -17,6 +17,7 @@ from include.generator import content, parameters, rosters, schedules, workforce
 from include.generator.calendar import DayPlan, interval_mass
 from include.generator.outcomes import CHANNELS, TYPES
 from include.generator.reference import Reference
+from include.generator.scenario import BASELINE, Scenario
 
 PG_EPOCH = dt.date(2000, 1, 1)
 US_PER_DAY = 86_400_000_000
@@ -89,6 +90,7 @@ class DayContext:
     # the repeats of earlier days' contacts (include/generator/repeats.py)
     planted_sources: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
     planted_repeats: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    scenario: Scenario = BASELINE  # a twin's levers (include/generator/scenario.py)
 
 
 def lookup(mapping: dict, keys: tuple, dtype: type = float, default: float = 0) -> np.ndarray:
@@ -121,14 +123,20 @@ def on_duty_table(shifts: workforce.Shifts, reply_ok: np.ndarray) -> tuple[np.nd
 
 
 def day_shifts(
-    day: dt.date, n_rows: int, seed: int, staffed_for: int, reference: Reference
+    day: dt.date,
+    n_rows: int,
+    seed: int,
+    staffed_for: int,
+    reference: Reference,
+    staffing: tuple | None = None,
 ) -> tuple[workforce.Shifts, np.ndarray, np.ndarray]:
     """(shifts around the day, those serving it, those it writes). One site per block of the
     day: each block is a random sample of the day's contacts and is served by its own site,
     planned for its share (Erlang C per site), so a block's queues need only that block:
-    blocks stay independent (any shard, any order). Days up to BLOCK_SIZE rows have one site."""
+    blocks stay independent (any shard, any order). Days up to BLOCK_SIZE rows have one site.
+    `staffing`: a twin's factor per queue on the agents scheduled (None: as forecast)."""
     sites = rosters.build_roster(seed, staffed_for, reference).n_sites
-    shifts = schedules.shifts_around(day, seed, staffed_for, reference, sites)
+    shifts = schedules.shifts_around(day, seed, staffed_for, reference, sites, staffing)
     serving = np.flatnonzero((shifts.start < US_PER_DAY) & (shifts.end > 0))
     written = np.flatnonzero((shifts.start >= 0) & (shifts.start < US_PER_DAY))
     return shifts, serving, written

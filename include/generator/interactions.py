@@ -48,6 +48,7 @@ from include.generator.day_inputs import (
 )
 from include.generator.outcomes import CHANNELS, LANGUAGES, RESOLUTIONS, SKILLS, SUMMARIES, TYPES  # noqa: F401
 from include.generator.reference import Reference
+from include.generator.scenario import BASELINE, Scenario
 
 
 def day_context(
@@ -57,10 +58,12 @@ def day_context(
     base: CustomerBase,
     reference: Reference,
     interactions_per_day: int | None = None,
+    scenario: Scenario = BASELINE,
 ) -> DayContext:
     """What every block of `day` shares, computed once: the pool of customers who may contact
     us and their weights, the calendar, arrival curves, staffing and planted contacts.
-    `interactions_per_day` sizes the roster and the forecast (default: `n_rows`)."""
+    `interactions_per_day` sizes the roster and the forecast (default: `n_rows`); `scenario`
+    is a twin's levers (the shifts scheduled, the work a contact brings)."""
     staffed_for = interactions_per_day or n_rows
     d = day_index(day)
     active = base.active_on(d)
@@ -95,10 +98,11 @@ def day_context(
         channel_cdf=(
             np.cumsum(unit_channel_given_type(plan), axis=1) + np.arange(len(TYPES))[:, None]
         ).ravel(),
-        **_staffing(day, n_rows, seed, staffed_for, reference),
+        **_staffing(day, n_rows, seed, staffed_for, reference, scenario.staffing_factors()),
         planted_accounts=announced.by_block(pool_of),
         planted_sources=in_pool(planted.sources),
         planted_repeats=in_pool(planted.targets),
+        scenario=scenario,
     )
 
 
@@ -127,10 +131,13 @@ def _utc_load(day: dt.date, zone: np.ndarray, weights: np.ndarray, total: float)
     return utc / utc.sum() * 24
 
 
-def _staffing(day: dt.date, n_rows: int, seed: int, staffed_for: int, reference: Reference) -> dict:
+def _staffing(
+    day: dt.date, n_rows: int, seed: int, staffed_for: int, reference: Reference, staffing: tuple | None
+) -> dict:
     """The day's shifts (around it, serving it, written by it), the forecast, the agents it asked
-    for, and who is on duty to reply to messages."""
-    shifts, serving, written = day_shifts(day, n_rows, seed, staffed_for, reference)
+    for (as forecast: a twin's `staffing` lever schedules more or fewer than it), and who is on
+    duty to reply to messages."""
+    shifts, serving, written = day_shifts(day, n_rows, seed, staffed_for, reference, staffing)
     n_sites = rosters.build_roster(seed, staffed_for, reference).n_sites
     return {
         "shifts": shifts,
@@ -181,6 +188,7 @@ def overflow(ctx: DayContext, usable: np.ndarray, queue: np.ndarray, at_us: np.n
 def generate_block(ctx: DayContext, block: int) -> dict[str, np.ndarray]:
     """Columns of block `block` of the day, as numpy arrays (see COLUMNS for meaning)."""
     a = block_arrivals(ctx, block)
+    a.handle_s = ctx.scenario.handle_time(a.handle_s)  # a twin's `aht` lever (after every draw)
     usable = block_shifts(ctx, block)
     a.queue = overflow(ctx, usable, a.queue, a.ready_us)
     # A store visit is served by the store of the customer's time zone (stores near home).

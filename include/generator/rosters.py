@@ -163,10 +163,25 @@ def _baseline_agents(reference: Reference) -> dict[int, list[tuple[int, str]]]:
     return baseline
 
 
-def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.ndarray, ...]:
-    """(queue, site, start interval, contract, first day off, store) per slot, queue by queue."""
+def _extra_seats(per_slot: tuple[np.ndarray, ...], factor: float) -> tuple[np.ndarray, ...]:
+    """A twin's staffing lever: (factor - 1) x as many seats again as a queue has, copying evenly
+    spread existing ones (start, contract, place), their days off moved 3 days on."""
+    n = len(per_slot[0])
+    extra = int(np.ceil(n * (factor - 1) - 1e-9)) if factor > 1 and n else 0
+    pick = np.floor((np.arange(extra) + 0.5) * n / max(extra, 1)).astype(np.int64)
+    queue, site, start, contract, off, store = per_slot
+    return queue[pick], site[pick], start[pick], contract[pick], (off[pick] + 3) % 7, store[pick]
+
+
+def _seats(
+    seed: int, interactions_per_day: int, baseline: dict, staffing: tuple | None = None
+) -> tuple[np.ndarray, ...]:
+    """(queue, site, start interval, contract, first day off, store) per slot, queue by queue;
+    `staffing` (a twin's factor per queue) adds seats for the extra agents it schedules, after
+    every queue's own: the existing seats keep their places (and what is drawn by them)."""
     need = _peak_need(interactions_per_day)
     columns: list[list[np.ndarray]] = [[], [], [], [], [], []]
+    extras: list[tuple[np.ndarray, ...]] = []
     for q in range(len(QUEUES)):
         parts = [_seat_templates(seed, n[q], q * 100 + k) for k, (_, _, n) in enumerate(need)]
         start = np.concatenate([p[0] for p in parts])
@@ -185,7 +200,12 @@ def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.nda
         per_slot = (np.full(len(start), q), site, start, contract, off, store)
         for column, values in zip(columns, per_slot, strict=True):
             column.append(values)
-    if max(len(c) for c in columns[0]) >= SLOT_LIMIT:
+        if staffing:
+            extras.append(_extra_seats(per_slot, staffing[q]))
+    for extra in extras:
+        for column, values in zip(columns, extra, strict=True):
+            column.append(values)
+    if np.bincount(np.concatenate(columns[0]).astype(np.int64)).max() >= SLOT_LIMIT:
         raise ValueError(
             f"interactions_per_day={interactions_per_day:,} needs more agents than the roster holds"
         )
@@ -193,13 +213,20 @@ def _seats(seed: int, interactions_per_day: int, baseline: dict) -> tuple[np.nda
 
 
 @lru_cache(maxsize=8)
-def build_roster(seed: int, interactions_per_day: int, reference: Reference) -> Roster:
-    """Slots per queue for a peak day of `interactions_per_day`, and the agents holding them."""
+def build_roster(
+    seed: int, interactions_per_day: int, reference: Reference, staffing: tuple | None = None
+) -> Roster:
+    """Slots per queue for a peak day of `interactions_per_day`, and the agents holding them
+    (`staffing`: a twin's factor per queue on the seats, include/generator/scenario.py)."""
     baseline = _baseline_agents(reference)
     slot_queue, slot_site, slot_start, slot_contract, slot_off, slot_store = _seats(
-        seed, interactions_per_day, baseline
+        seed, interactions_per_day, baseline, staffing
     )
-    slot_number = (np.arange(len(slot_queue)) - np.searchsorted(slot_queue, slot_queue)).astype(np.int32)
+    # A slot's number within its queue: its rank among the queue's slots (a twin's extra seats,
+    # after every queue's own, number on from the queue's last).
+    order = np.argsort(slot_queue, kind="stable")
+    slot_number = np.empty(len(slot_queue), dtype=np.int32)
+    slot_number[order] = np.arange(len(order)) - np.searchsorted(slot_queue[order], slot_queue[order])
     keys = (slot_queue * SLOT_LIMIT + slot_number)[:, None] * GENERATION_LIMIT + np.arange(GENERATIONS)
     # Tenure: exponential (annual attrition, parameters); a vacancy between leaver and new hire.
     tenure = (

@@ -29,7 +29,7 @@ import numpy as np
 from include.generator import parameters, rosters, workforce
 from include.generator.calendar import day_plan, day_volume, interval_mass
 from include.generator.reference import Reference
-from include.generator.stable_random import normal, uniform
+from include.generator.stable_random import FIELDS, normal, uniform
 
 INTERVALS = workforce.INTERVALS
 INTERVAL_US = workforce.INTERVAL_US
@@ -94,6 +94,22 @@ def local_need(
     days = [local_day + dt.timedelta(days=k) for k in (-1, 0, 1)]
     span = np.concatenate([site_need(d, interactions_per_day, seed, site, store) for d in days], axis=1)
     return span[:, INTERVALS + first : 2 * INTERVALS + first]
+
+
+def scheduled_need(
+    need: np.ndarray, staffing: tuple | None, seed: int, place: int, local_day: dt.date
+) -> np.ndarray:
+    """(queues, intervals) agents to schedule: the forecast's need, x a twin's staffing factor per
+    queue, rounded up or down at random in proportion (a stable draw per day, place, queue and
+    interval), so a quiet interval of 2 agents gets a third 10 % of the time under staffing=1.10
+    and the agents scheduled grow by the factor on average. The seats and absences drawn stay
+    the same: the twin's extra agents are the next seats the schedule would have picked."""
+    if staffing is None:
+        return need
+    wanted = need * np.array(staffing)[:, None]
+    keys = (local_day.toordinal() * 1_000 + place) * 10_000 + np.arange(need.size).reshape(need.shape)
+    up = uniform(seed, keys, FIELDS["twin_staffing_rounding"]) < wanted - np.floor(wanted)
+    return (np.floor(wanted) + up).astype(need.dtype)
 
 
 def seat_duty(roster: rosters.Roster, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -199,11 +215,19 @@ def place_seats(
 
 @lru_cache(maxsize=512)
 def local_day_shifts(
-    seed: int, interactions_per_day: int, reference: Reference, site: int, store: int, local_day: dt.date
+    seed: int,
+    interactions_per_day: int,
+    reference: Reference,
+    site: int,
+    store: int,
+    local_day: dt.date,
+    staffing: tuple | None = None,
 ) -> workforce.Shifts:
-    """A place's shifts of its local day, in microseconds since `local_day`'s UTC midnight."""
-    roster = rosters.build_roster(seed, interactions_per_day, reference)
+    """A place's shifts of its local day, in microseconds since `local_day`'s UTC midnight.
+    `staffing`: a twin's factor per queue on the agents scheduled (None: what the forecast asks)."""
+    roster = rosters.build_roster(seed, interactions_per_day, reference, staffing)
     need = local_need(local_day, interactions_per_day, seed, site, store)
+    need = scheduled_need(need, staffing, seed, site * 100 + store + 1, local_day)
     slots, day_off, first_off = place_seats(roster, site, store, local_day)
     start = roster.start_interval[slots].astype(np.int64)
     length, meal, rest = seat_duty(roster, slots)
@@ -241,7 +265,12 @@ def local_day_shifts(
 
 
 def shifts_around(
-    day: dt.date, seed: int, interactions_per_day: int, reference: Reference, sites: int
+    day: dt.date,
+    seed: int,
+    interactions_per_day: int,
+    reference: Reference,
+    sites: int,
+    staffing: tuple | None = None,
 ) -> workforce.Shifts:
     """Every shift of the places of sites [0, sites) (centers and stores) that overlaps UTC
     [day, day + REPLY_HORIZON_DAYS), in the batch's clock (microseconds since `day`'s UTC
@@ -250,7 +279,7 @@ def shifts_around(
     for site, store in rosters.places(sites):
         for back in range(-1, REPLY_HORIZON_DAYS):
             local = day + dt.timedelta(days=back)
-            part = local_day_shifts(seed, interactions_per_day, reference, site, store, local)
+            part = local_day_shifts(seed, interactions_per_day, reference, site, store, local, staffing)
             part = part.shifted(back * US_PER_DAY)
             keep = (part.end > 0) & (part.start < REPLY_HORIZON_DAYS * US_PER_DAY)
             parts.append(part.take(np.flatnonzero(keep)))

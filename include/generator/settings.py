@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from include.generator import parameters
 from include.generator.customers import base_size
+from include.generator.scenario import Scenario, parse_scenario
 
 
 @dataclass(frozen=True)
@@ -15,15 +16,24 @@ class BatchSettings:
     """What a day's data is a pure function of (besides the date).
 
     `new_customers_per_day` None (the default) sizes the customer base to the volume
-    (`signups`); an integer overrides it.
+    (`signups`); an integer overrides it. `scenario` is a counterfactual twin's levers
+    (include/generator/scenario.py), kept in canonical form; empty: today's world.
     """
 
     interactions_per_day: int = parameters.DEFAULT_INTERACTIONS_PER_DAY
     seed: int = parameters.DEFAULT_SEED
     new_customers_per_day: int | None = parameters.DEFAULT_NEW_CUSTOMERS_PER_DAY
+    scenario: str = ""
 
     def __post_init__(self) -> None:
         validate_settings(self.interactions_per_day, self.seed, self.new_customers_per_day)
+        # (frozen: the canonical text replaces what was typed, so equal scenarios compare equal)
+        object.__setattr__(self, "scenario", str(parse_scenario(self.scenario)))
+
+    @property
+    def levers(self) -> Scenario:
+        """The scenario's levers (parsed again: a few microseconds, and the settings stay plain JSON)."""
+        return parse_scenario(self.scenario)
 
     @property
     def signups(self) -> int:

@@ -63,6 +63,8 @@ FIELD_RANGES: dict[str, tuple[int, int]] = {
     "agent_first_name": (1_520, 1),
     "agent_last_name": (1_521, 1),
     "interval_forecast_error": (1_600, 1),  # normal
+    # a counterfactual twin's levers (include/generator/scenario.py; the baseline never draws them)
+    "twin_staffing_rounding": (1_700, 1),
     # contacts that announce account events (include/generator/accounts.py)
     "churn_announced": (2_001, 1),
     "churn_announce_lag": (2_002, 1),

@@ -32,6 +32,7 @@ from include.storage.audit import audit_pending
 from include.storage.copy_format import BINARY_HEADER, BINARY_TRAILER, COLUMNS, encode_binary
 from include.storage.customers import materialize_customer_base
 from include.storage.reference import load_reference
+from include.storage.scenario import record_scenario
 from include.storage.workforce import ensure_workforce, write_shifts
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ def ensure_customer_base(conn: psycopg.Connection, day: dt.date, settings: Batch
     # the base's lock, since a big materialization drops the plans' foreign key to service_plans
     # (ACCESS EXCLUSIVE): two days side by side on a fresh database would deadlock.
     with conn.transaction():
+        record_scenario(conn, settings.scenario)  # another scenario's database: refused, nothing written
         added = materialize_customer_base(conn, reference, day, settings.seed, settings.signups)
     # As of the day: replies to its late messages come from agents hired by then.
     ensure_workforce(conn, day, settings, reference)
@@ -110,7 +112,9 @@ def day_context_for(plan: DayLoad, reference: Reference) -> DayContext:
     load, its shards and the publish of one day share it."""
     settings = plan.settings
     base = build_customer_base(settings.seed, settings.signups, plan.day, reference)
-    return day_context(plan.day, plan.rows, settings.seed, base, reference, settings.interactions_per_day)
+    return day_context(
+        plan.day, plan.rows, settings.seed, base, reference, settings.interactions_per_day, settings.levers
+    )
 
 
 def forget_day_contexts() -> None:

@@ -34,7 +34,9 @@ def ensure_workforce(
         if state is not None and state >= day:
             return 0
         _write_catalog(conn, reference)
-        roster = rosters.build_roster(settings.seed, settings.interactions_per_day, reference)
+        roster = rosters.build_roster(
+            settings.seed, settings.interactions_per_day, reference, settings.levers.staffing_factors()
+        )
         slots, gens = rosters.agents_employed_since_epoch(roster, day)
         if state is not None:
             since = (state - workforce.parameters.EPOCH).days

@@ -43,3 +43,14 @@ CREATE TABLE IF NOT EXISTS customer_base_state (
     new_customers_per_day integer NOT NULL,
     materialized_through  date    NOT NULL
 );
+
+-- A counterfactual twin's scenario (docs/twins.md): the levers this database's world was built
+-- with, '' for today's world. Written by the first load; a run with another scenario is refused,
+-- as one with another seed is. A database from before this table (no row) is today's world.
+CREATE TABLE IF NOT EXISTS world_scenario (
+    singleton    boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
+    scenario     text        NOT NULL,  -- canonical 'lever=value,...'; '' : today's world
+    levers       jsonb       NOT NULL,  -- lever -> value, e.g. {"staffing": 1.1}
+    description  text        NOT NULL,  -- what changed, in words (include/generator/scenario.py)
+    recorded_at  timestamptz NOT NULL DEFAULT now()
+);
