@@ -38,6 +38,10 @@ from include.storage.workforce import ensure_workforce, write_shifts
 log = logging.getLogger(__name__)
 
 _LOCK_DAY = "SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:day'), %s)"
+#: The schema's own lock (include/sql/00_schema.sql takes it exclusive), shared by every day's
+#: swap and taken first: a schema applied while a day is published (create_schema of the next
+#: day, JOBS=2) waits for the swap instead of locking the fact table under it (a deadlock).
+_HOLD_SCHEMA = "SELECT pg_advisory_xact_lock_shared(hashtext('customer_care_pipeline:schema'))"
 #: A day's publish and the summaries' refresh are on disk when the task reports success.
 DURABLE_COMMIT = "SET LOCAL synchronous_commit = on"
 
@@ -146,6 +150,7 @@ def swap_in_day(
         # Durable when this returns: the commit waits for its WAL flush (one per day), whatever
         # the server's default (the embedded server's used to be `off`).
         conn.execute(DURABLE_COMMIT)
+        conn.execute(_HOLD_SCHEMA)
         conn.execute(_LOCK_DAY, (day.toordinal(),))
         refuse_migrated_day(conn, day)
         # 1. the day's shifts, first: a shift crossing 00:00 UTC is also written by the next day,

@@ -33,3 +33,23 @@ def test_the_day_is_planned_once_and_its_load_leaves_the_customer_base_to_its_ta
         assert conn.execute("SELECT interactions_requested FROM interaction_batches").fetchall() == [
             (plan.rows,)
         ]
+
+
+def test_a_days_swap_waits_for_a_schema_being_applied(schema_url):
+    """The schema (create_schema of another day, JOBS=2) and a day's swap take the schema's lock
+    first, so neither locks the fact table under the other (a deadlock on a fresh database)."""
+    from include.generator.settings import BatchSettings
+
+    day = dt.date(2026, 4, 8)
+    settings = BatchSettings(interactions_per_day=200)
+    with connect(schema_url) as conn:
+        days.ensure_customer_base(conn, day, settings)
+    with connect(schema_url) as schema:  # what 00_schema.sql holds while it runs
+        schema.execute("SELECT pg_advisory_xact_lock(hashtext('customer_care_pipeline:schema'))")
+        with connect(schema_url) as conn:
+            conn.execute("SET lock_timeout = '1s'")
+            conn.commit()
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                days.load_day(conn, day, settings)
+    with connect(schema_url) as conn:  # and once the schema is applied, the day loads
+        assert days.load_day(conn, day, settings) > 0
