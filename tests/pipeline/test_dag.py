@@ -11,7 +11,7 @@ import pytest
 
 from devtools.database import connect
 from devtools.reliability import RUN_SIGNUPS
-from include.config import DAG_ID, PROJECT_ROOT
+from include.config import DAG_ID, PROJECT_ROOT, REPORTS_DIR
 from include.generator.calendar import day_volume
 from include.pipeline import resolve_batch_date, settings_from_params
 from tests.support import (
@@ -173,7 +173,7 @@ def test_end_to_end_three_consecutive_days(three_days):
         ]
     assert per_day == {d: day_volume(d, CONF["interactions_per_day"]) for d in DAYS}
     assert summary_days == DAYS
-    assert (PROJECT_ROOT / ".airflow-test" / "reports" / f"customer_care_report_{DAYS[-1]}.html").exists()
+    assert (REPORTS_DIR / f"customer_care_report_{DAYS[-1]}.html").exists()  # the tests' (conftest.py)
 
 
 @pytest.mark.slow
