@@ -2,6 +2,13 @@
 
 Every database a test writes to is a scratch database created here and dropped at the end
 of the session; the user's data is never touched.
+
+`make test` runs the suite on two pytest-xdist workers, then the tests marked `exclusive` on
+their own (they stop or kill the shared server). Workers never share a scratch database (names
+carry the pid), an Airflow home (TEST_HOME below: SQLite metadata, logs, reports, lake) or a
+port; a module's tests, and all the Airflow stacks (AIRFLOW_STACKS), stay on one worker. A new
+test that stops or reconfigures the server gets `@pytest.mark.exclusive`; a new module that
+starts an Airflow stack goes into AIRFLOW_STACKS.
 """
 
 from __future__ import annotations
