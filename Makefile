@@ -89,8 +89,8 @@ browser-deps:  ## Debian's chromium for the browser tests (CI installs it)
 test: $(STAMP)  ## the whole suite against a real PostgreSQL (a scratch database, dropped after)
 	@if [ -n "$$CI" ]; then $(MAKE) -s browser-deps; fi
 	@shared=0; alone=0; \
-	echo '$(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -m "not exclusive"'; \
-	$(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -m "not exclusive" || shared=$$?; \
+	echo '$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not exclusive"'; \
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not exclusive" || shared=$$?; \
 	echo '$(PY) -m pytest -m exclusive'; \
 	$(PY) -m pytest -m exclusive || alone=$$?; \
 	exit $$(( shared ? shared : alone ))

@@ -64,21 +64,27 @@ AIRFLOW_STACKS = {
 }
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group the tests for `make test`'s workers (pytest-xdist `--dist loadgroup`).
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`make test`'s workers (pytest-xdist) take a module at a time, so its module fixtures (a
+    loaded database, a running Airflow) are built once, as in a serial run; the Airflow stacks
+    are one unit, run one after another. (xdist's own `loadgroup` marks no longer reach its
+    scheduler under pytest 9: this is loadfile with that one group.)"""
+    from xdist.scheduler import LoadScopeScheduling
 
-    A module's tests stay together on one worker, so its module fixtures (a loaded database,
-    a running Airflow) are built once, as in a serial run; the Airflow stacks share one group,
-    run first (the longest). Tests that stop the shared PostgreSQL server (marker `exclusive`)
-    run in a pytest of their own after the others (the Makefile), never beside another test.
-    """
-    if not WORKER:
-        return
-    for item in items:
-        group = "airflow-stacks" if item.path.name in AIRFLOW_STACKS else item.path.relative_to(PROJECT_ROOT)
-        item.add_marker(pytest.mark.xdist_group(str(group)))
-    items.sort(key=lambda item: item.path.name not in AIRFLOW_STACKS)  # stable: otherwise as collected
+    class ModulesAndStacks(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "airflow-stacks" if Path(path).name in AIRFLOW_STACKS else path
+
+    return ModulesAndStacks(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist the stacks come first (the longest unit; `--no-loadscope-reorder` keeps this
+    order). Tests that stop the shared PostgreSQL server (marker `exclusive`) run in a pytest of
+    their own after the others (the Makefile), never beside another test."""
+    if WORKER:
+        items.sort(key=lambda item: item.path.name not in AIRFLOW_STACKS)  # stable: otherwise as collected
 
 
 @pytest.fixture(scope="session")
