@@ -64,6 +64,7 @@ AIRFLOW_STACKS = {
 }
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: no error where it is not loaded
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """`make test`'s workers (pytest-xdist) take a module at a time, so its module fixtures (a
     loaded database, a running Airflow) are built once, as in a serial run; the Airflow stacks
