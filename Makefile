@@ -94,9 +94,16 @@ browser-deps:  ## Debian's chromium for the browser tests (CI installs it)
 	      || echo "warning: could not install chromium; browser tests will be skipped" >&2; \
 	  else echo "note: chromium not installed; browser tests will be skipped" >&2; fi; }
 
+# Two processes (pytest-xdist; tests/conftest.py keeps a module's tests, and the Airflow stacks, on
+# one), then the tests that stop the shared PostgreSQL server on their own. Both always run.
 test: $(STAMP)  ## the whole suite against a real PostgreSQL (a scratch database, dropped after)
 	@if [ -n "$$CI" ]; then $(MAKE) -s browser-deps; fi
-	$(PY) -m pytest
+	@shared=0; alone=0; \
+	echo '$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not exclusive"'; \
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not exclusive" || shared=$$?; \
+	echo '$(PY) -m pytest -m exclusive'; \
+	$(PY) -m pytest -m exclusive || alone=$$?; \
+	exit $$(( shared ? shared : alone ))
 
 test-fast: $(STAMP)  ## the suite without the slow end-to-end tests
 	$(PY) -m pytest -m "not slow"

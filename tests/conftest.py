@@ -2,6 +2,13 @@
 
 Every database a test writes to is a scratch database created here and dropped at the end
 of the session; the user's data is never touched.
+
+`make test` runs the suite on two pytest-xdist workers, then the tests marked `exclusive` on
+their own (they stop or kill the shared server). Workers never share a scratch database (names
+carry the pid), an Airflow home (TEST_HOME below: SQLite metadata, logs, reports, lake) or a
+port; a module's tests, and all the Airflow stacks (AIRFLOW_STACKS), stay on one worker. A new
+test that stops or reconfigures the server gets `@pytest.mark.exclusive`; a new module that
+starts an Airflow stack goes into AIRFLOW_STACKS.
 """
 
 from __future__ import annotations
@@ -14,7 +21,12 @@ from pathlib import Path
 
 # include.config reads CCA_REPORTS_DIR when first imported: set it before anything imports it,
 # or reports land in the project's reports/ instead of the tests' own directory.
-TEST_HOME = Path(__file__).resolve().parents[1] / ".airflow-test"
+TESTS_HOME = Path(__file__).resolve().parents[1] / ".airflow-test"
+#: `make test` runs the suite on several processes (pytest-xdist): each has a home of its own,
+#: so its Airflow metadata (SQLite takes one writer at a time), task logs, reports and lake are
+#: its own. A run without xdist keeps .airflow-test itself.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+TEST_HOME = TESTS_HOME / WORKER if WORKER else TESTS_HOME
 os.environ["CCA_REPORTS_DIR"] = str(TEST_HOME / "reports")
 # The DAG's export_day writes the Parquet lake here, not into the project's data/lake.
 os.environ["CCA_EXPORT_URL"] = (TEST_HOME / "lake").as_uri()
@@ -30,11 +42,50 @@ pytest_plugins = ["tests.browser_summary"]
 
 # Airflow reads its settings at import: set them (the project's one Airflow environment,
 # with the tests' own AIRFLOW_HOME) before anything imports it.
-assert TEST_HOME == PROJECT_ROOT / ".airflow-test"
+assert TESTS_HOME == PROJECT_ROOT / ".airflow-test"
 os.environ.update(airflow_env(None, TEST_HOME))
 # The tests' runs stay out of the user's history: `make run`/`make backfill` would otherwise record
-# them in `make airflow`'s metadata database (devtools.airflow_env.runner_metadata_conn).
-os.environ.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{TEST_HOME}/airflow.db")
+# them in `make airflow`'s metadata database (devtools.airflow_env.runner_metadata_conn). An xdist
+# worker inherits the controller's default: it takes its own home's instead.
+_METADATA_CONN, _SHARED_METADATA = "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{TESTS_HOME}/airflow.db"
+if os.environ.get(_METADATA_CONN, _SHARED_METADATA) == _SHARED_METADATA:
+    os.environ[_METADATA_CONN] = f"sqlite:///{TEST_HOME}/airflow.db"
+TEST_HOME.mkdir(parents=True, exist_ok=True)
+
+#: Modules that start a whole Airflow (api-server, scheduler, executors, a Celery broker) or run
+#: Airflow runners side by side: under `make test` one worker runs them one after another, so
+#: two stacks never compete for the cores while their timeouts (heartbeats, waits) run.
+AIRFLOW_STACKS = {
+    "test_airflow_stack.py",
+    "test_airflow_ui.py",
+    "test_backfill_jobs.py",
+    "test_celery.py",
+    "test_local_airflow_security.py",
+}
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: no error where it is not loaded
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`make test`'s workers (pytest-xdist) take a module at a time, so its module fixtures (a
+    loaded database, a running Airflow) are built once, as in a serial run; the Airflow stacks
+    are one unit, run one after another. (xdist's own `loadgroup` marks no longer reach its
+    scheduler under pytest 9: this is loadfile with that one group.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesAndStacks(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "airflow-stacks" if Path(path).name in AIRFLOW_STACKS else path
+
+    return ModulesAndStacks(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist the stacks come first (the longest unit; `--no-loadscope-reorder` keeps this
+    order). Tests that stop the shared PostgreSQL server (marker `exclusive`) run in a pytest of
+    their own after the others (the Makefile), never beside another test."""
+    if WORKER:
+        items.sort(key=lambda item: item.path.name not in AIRFLOW_STACKS)  # stable: otherwise as collected
 
 
 @pytest.fixture(scope="session")

@@ -193,9 +193,10 @@ def run_all(make_db: Callable[[], str], printer: Callable[[str], None] = print) 
     url = make_db()
     prepare(url)
     outcomes = []
+    after = table_state(url)
     with tempfile.TemporaryDirectory() as tmp_dir:
         for name, attempt in cases(tmp_dir):
-            before = table_state(url)
+            before = after  # nothing runs between two attempts: the state the last one left
             message, rejected = "", False
             try:
                 attempt(url)
@@ -211,9 +212,8 @@ def run_all(make_db: Callable[[], str], printer: Callable[[str], None] = print) 
                 and SECRET not in message
                 and "s3cr3t" not in message
             )
-            outcome = Outcome(
-                name, rejected, clean, table_state(url) == before, " ".join(message.split())[:110]
-            )
+            after = table_state(url)
+            outcome = Outcome(name, rejected, clean, after == before, " ".join(message.split())[:110])
             outcomes.append(outcome)
             status = "rejected" if outcome.ok else "FAILED"
             printer(

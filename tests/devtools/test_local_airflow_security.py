@@ -186,8 +186,9 @@ def test_no_process_of_make_airflow_listens_beyond_loopback(stack) -> None:
     assert open_to_network == [], f"listening beyond loopback: {open_to_network}"
 
 
-@pytest.mark.slow
-def test_a_task_log_is_read_from_the_log_folder_through_the_rest_api(stack) -> None:
+@pytest.fixture(scope="module")
+def logged_task(stack) -> str:
+    """One run of the DAG on the stack whose validate_run succeeded (so it has logged): its run id."""
     base_url, home, api = stack
     api.wait_for_dag()
     run_id = api.trigger({"batch_date": LOG_DAY, "interactions_per_day": 500})
@@ -200,8 +201,14 @@ def test_a_task_log_is_read_from_the_log_folder_through_the_rest_api(stack) -> N
             break
         time.sleep(1)
     assert state == "success", f"validate_run ended {state!r}"
+    return run_id
+
+
+@pytest.mark.slow
+def test_a_task_log_is_read_from_the_log_folder_through_the_rest_api(stack, logged_task) -> None:
+    base_url, home, api = stack
     resp = api.client.get(
-        f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/validate_run/logs/1",
+        f"/dags/{DAG_ID}/dagRuns/{logged_task}/taskInstances/validate_run/logs/1",
         headers={"Accept": "application/json"},
     )
     assert resp.status_code == 200, resp.text
@@ -215,10 +222,9 @@ def test_a_task_log_is_read_from_the_log_folder_through_the_rest_api(stack) -> N
 
 
 @pytest.mark.slow
-def test_task_logs_are_the_owners_only(stack) -> None:
+def test_task_logs_are_the_owners_only(stack, logged_task) -> None:
     """Issue #27: every log folder 0700 and every log file 0600 once a task has run."""
     base_url, home, api = stack
-    test_a_task_log_is_read_from_the_log_folder_through_the_rest_api(stack)  # a task has logged
     logs = [home / "logs", *(home / "logs").rglob("*")]
     assert any(p.is_file() for p in logs), "no task log written"
     loose = [

@@ -11,7 +11,7 @@ import pytest
 
 from devtools.database import connect
 from devtools.reliability import RUN_SIGNUPS
-from include.config import DAG_ID, PROJECT_ROOT
+from include.config import DAG_ID, PROJECT_ROOT, REPORTS_DIR
 from include.generator.calendar import day_volume
 from include.pipeline import resolve_batch_date, settings_from_params
 from tests.support import (
@@ -173,7 +173,7 @@ def test_end_to_end_three_consecutive_days(three_days):
         ]
     assert per_day == {d: day_volume(d, CONF["interactions_per_day"]) for d in DAYS}
     assert summary_days == DAYS
-    assert (PROJECT_ROOT / ".airflow-test" / "reports" / f"customer_care_report_{DAYS[-1]}.html").exists()
+    assert (REPORTS_DIR / f"customer_care_report_{DAYS[-1]}.html").exists()  # the tests' (conftest.py)
 
 
 @pytest.mark.slow
@@ -291,7 +291,11 @@ def test_a_shard_that_fails_and_retries_leaves_no_duplicates(schema_url, monkeyp
     from include.storage.days import load_shard, plan_shards, publish_day
 
     monkeypatch.setattr(parameters, "BLOCK_SIZE", 1_000)
-    day, settings = dt.date(2026, 3, 10), BatchSettings(interactions_per_day=7_770)
+    # the shards split the interactions, not the base: the small base of the shard test above
+    day, settings = (
+        dt.date(2026, 3, 10),
+        BatchSettings(interactions_per_day=7_770, new_customers_per_day=RUN_SIGNUPS),
+    )
     shards = plan_shards(day, settings, 3_000)
     with connect(schema_url) as conn:
         for first, stop in shards:

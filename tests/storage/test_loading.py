@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from devtools.database import connect, psql_path
+from devtools.reliability import RUN_SIGNUPS
 from include.config import PROJECT_ROOT
 from include.generator.calendar import day_volume
 from include.generator.reference import reference_from_rows
@@ -45,7 +46,8 @@ def test_the_generator_tests_catalog_is_the_one_the_baseline_loads(schema_url):
 
 
 def test_loaded_day_references_existing_customers_and_replaces_itself(schema_url):
-    settings = BatchSettings(interactions_per_day=3_000)
+    # the base's own rules hold whatever its size: the small base (3,000 a day would size it to ~0.7M)
+    settings = BatchSettings(interactions_per_day=3_000, new_customers_per_day=RUN_SIGNUPS)
     with connect(schema_url) as conn:
         first = load_day(conn, DAY, settings)
         again = load_day(conn, DAY, settings)
@@ -123,11 +125,12 @@ def test_a_database_keeps_the_seed_it_was_built_with(schema_url):
     from include.generator.customers import CustomerBaseMismatch
     from include.storage.days import ensure_customer_base
 
+    small = {"new_customers_per_day": RUN_SIGNUPS}  # the seed is checked whatever the base's size
     with connect(schema_url) as conn:
-        ensure_customer_base(conn, DAY, BatchSettings(seed=42))
+        ensure_customer_base(conn, DAY, BatchSettings(seed=42, **small))
         with pytest.raises(CustomerBaseMismatch, match="base_seed=42"):
-            ensure_customer_base(conn, DAY + dt.timedelta(days=1), BatchSettings(seed=7))
-        assert ensure_customer_base(conn, DAY - dt.timedelta(days=3), BatchSettings(seed=42)) == 0
+            ensure_customer_base(conn, DAY + dt.timedelta(days=1), BatchSettings(seed=7, **small))
+        assert ensure_customer_base(conn, DAY - dt.timedelta(days=3), BatchSettings(seed=42, **small)) == 0
 
 
 def test_a_database_from_before_the_volume_sized_base_is_refused_with_one_line(schema_url):
@@ -160,12 +163,14 @@ def _fingerprint(conn, query: str) -> tuple[int, str]:
 
 
 def test_a_bigger_volume_after_a_smaller_one_shares_the_database_and_keeps_every_row(schema_url):
-    """Issue #14: the base follows the volume. `make run` (2,000 a day) then a backfill at 20,000
-    a day on the same database: not refused, every earlier row kept, the union materialized."""
+    """Issue #14: the base follows the volume. A run at 500 a day then a backfill at ten times that
+    on the same database (as `make run`'s 2,000 then 20,000): not refused, every earlier row kept,
+    the union materialized."""
     from include.generator.customers import base_size
     from include.storage.days import ensure_customer_base
 
-    small, big = BatchSettings(interactions_per_day=2_000), BatchSettings(interactions_per_day=20_000)
+    small, big = BatchSettings(interactions_per_day=500), BatchSettings(interactions_per_day=5_000)
+    assert small.signups < big.signups
     next_day = EARLY + dt.timedelta(days=1)
     day_rows = "SELECT * FROM customer_interactions WHERE (start_timestamp AT TIME ZONE 'UTC')::date = '{}'"
     with connect(schema_url) as conn:

@@ -15,13 +15,16 @@ from pathlib import Path
 import psycopg
 
 from devtools.database import connect
+from devtools.reliability import RUN_SIGNUPS
 from include.generator.calendar import day_volume
 from include.generator.settings import BatchSettings
 from include.storage.days import load_day
 from include.storage.sql import BASELINE_FILE, apply_schema, run_sql_file
 from tests.support import add_this_releases_dimensions, table_checksums
 
-SETTINGS = BatchSettings(interactions_per_day=2000)
+#: `make run`'s volume on a small customer base (the plans read the days' partitions; a base sized
+#: to 2,000 a day through today is half a million customers, 20 s of writing per database).
+SETTINGS = BatchSettings(interactions_per_day=2000, new_customers_per_day=RUN_SIGNUPS)
 SMALL = BatchSettings(interactions_per_day=40)
 PREVIOUS_SCHEMA_FILE = Path(__file__).parent / "fixtures" / "00_schema_days_by_id.sql"
 TODAY = dt.datetime.now(dt.UTC).date()
