@@ -60,16 +60,23 @@ def _blocks(rng: np.random.Generator, sizes: np.ndarray, count: int) -> np.ndarr
 
 
 def pairs_from(
-    origin: dt.date, seed: int, interactions_per_day: int, base: CustomerBase, propensity_cdf: np.ndarray
+    origin: dt.date,
+    seed: int,
+    interactions_per_day: int,
+    base: CustomerBase,
+    propensity_cdf: np.ndarray,
+    extra_events: tuple = (),
 ) -> Pairs:
-    """The pairs whose first contact is on `origin` (`base` holds at least the customers
-    registered by then; `propensity_cdf` is its cumulative contact weight)."""
+    """The pairs whose first contact is on `origin` (`base` holds at least the customers registered
+    by then; `propensity_cdf` its cumulative contact weight; `extra_events`: a twin's date levers)."""
     rng = np.random.default_rng([seed, origin.toordinal(), _STREAM])
-    volume = day_volume(origin, interactions_per_day, seed)
+    volume = day_volume(origin, interactions_per_day, seed, extra_events)
     m = int(rng.binomial(volume, parameters.CROSS_DAY_REPEAT_SHARE))
     weights = np.array(parameters.REPEAT_LAG_DAY_WEIGHTS)
     lag = rng.choice(LAGS, size=m, p=weights / weights.sum()) + 1
-    itype = rng.choice(len(parameters.INTERACTION_TYPES), size=m, p=day_plan(origin, seed).type_p)
+    itype = rng.choice(
+        len(parameters.INTERACTION_TYPES), size=m, p=day_plan(origin, seed, extra_events).type_p
+    )
     # The customer: weighted as the origin's contacts are (propensity times the plan tier's
     # factor, the tier by rejection) among those registered by then, and still a customer
     # on the day of the repeat.
@@ -92,7 +99,9 @@ def pairs_from(
     target_sizes = np.zeros(m, dtype=np.int64)
     for k in range(1, LAGS + 1):
         rows = np.flatnonzero(lag == k)
-        sizes = np.array(site_sizes(day_volume(origin + dt.timedelta(days=k), interactions_per_day, seed)))
+        sizes = np.array(
+            site_sizes(day_volume(origin + dt.timedelta(days=k), interactions_per_day, seed, extra_events))
+        )
         target_block[rows] = _blocks(rng, sizes, len(rows))
         target_sizes[rows] = sizes[target_block[rows]]
     quarter = target_sizes // 4
@@ -119,17 +128,19 @@ def _first_of_each(key: np.ndarray) -> np.ndarray:
     return first
 
 
-def planted_on(day: dt.date, seed: int, interactions_per_day: int, base: CustomerBase) -> Planted:
+def planted_on(
+    day: dt.date, seed: int, interactions_per_day: int, base: CustomerBase, extra_events: tuple = ()
+) -> Planted:
     """The first contacts day `day` plants (pairs from `day`) and its repeats (pairs from the
     LAGS days before it, with that lag). `base` is the base through `day`."""
     cdf = np.cumsum(base.propensity)
-    out = _by_block(pairs_from(day, seed, interactions_per_day, base, cdf), source=True)
+    out = _by_block(pairs_from(day, seed, interactions_per_day, base, cdf, extra_events), source=True)
     targets: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
     for k in range(1, LAGS + 1):
         origin = day - dt.timedelta(days=k)
         if origin < parameters.EPOCH:
             break
-        p = pairs_from(origin, seed, interactions_per_day, base, cdf)
+        p = pairs_from(origin, seed, interactions_per_day, base, cdf, extra_events)
         rows = p.lag == k
         for block, part in _by_block(p, source=False, rows=rows).items():
             targets.setdefault(block, []).append(part)
