@@ -220,6 +220,15 @@ def lever_event(seed: int, kind: str, first: dt.date, last: dt.date) -> PlantedE
     return replace(event, event_id=first.toordinal() * 10 + 5 + k)
 
 
+def lever_days(seed: int, extra_events: tuple) -> set[dt.date]:
+    """The UTC days whose volume a twin's date levers can change: the days each event is in
+    force, and the one after (the last local day of the west runs into the next UTC day)."""
+    days = set()
+    for e in (lever_event(seed, *x) for x in extra_events):
+        days |= {e.start + dt.timedelta(days=k) for k in range((e.end - e.start).days + 2)}
+    return days
+
+
 @lru_cache(maxsize=1024)
 def events_on(seed: int, day: dt.date, extra_events: tuple = ()) -> tuple[PlantedEvent, ...]:
     """The planted events in force on `day` (those that started within the longest duration),
