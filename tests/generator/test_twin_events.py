@@ -93,3 +93,18 @@ def test_a_day_out_of_the_outages_reach_is_row_for_row_todays(reference):
     assert base.keys() == twin.keys()
     for column in base:
         assert np.array_equal(base[column], twin[column]), column
+
+
+def test_an_outage_twins_day_does_not_depend_on_how_it_is_split(reference, monkeypatch):
+    from include.generator.interactions import block_sizes
+    from include.storage.copy_format import encode_binary
+
+    monkeypatch.setattr(parameters, "BLOCK_SIZE", 1_000)
+    settings = BatchSettings(interactions_per_day=VOLUME, scenario="outage=2026-03-04")
+    rows = day_volume(DAY, VOLUME, SEED, settings.levers.extra_events())
+    base = build_customer_base(SEED, settings.signups, DAY, reference)
+    ctx = day_context(DAY, rows, SEED, base, reference, VOLUME, settings.levers)
+    blocks = len(block_sizes(rows))
+    whole = b"".join(encode_binary(b) for b in generate_day(ctx))
+    shards = (range(0, 1), range(1, blocks - 1), range(blocks - 1, blocks))
+    assert whole == b"".join(encode_binary(b) for shard in shards for b in generate_day(ctx, shard))
