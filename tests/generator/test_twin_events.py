@@ -86,13 +86,20 @@ def test_a_planted_event_brings_contacts_and_longer_waits_through_the_model(refe
     assert twin_asa > asa and twin_abandoned > abandoned, (asa, twin_asa, abandoned, twin_abandoned)
 
 
-def test_a_day_out_of_the_outages_reach_is_row_for_row_todays(reference):
-    """Repeat contacts come up to LAGS days after their first; a day further away is untouched."""
-    day = DAY - dt.timedelta(days=LAGS + 1)
-    base, twin = _day(reference, day, ""), _day(reference, day, "outage=2026-03-04")
+def test_the_day_before_an_outage_is_row_for_row_todays_and_the_days_after_keep_their_arrivals(reference):
+    """Causality: nothing before the outage changes. After it, the days keep today's contacts;
+    the outage's own contacts bring their repeat contacts (1-LAGS days later), and the queues
+    answer them."""
+    before = DAY - dt.timedelta(days=1)
+    base, twin = _day(reference, before, ""), _day(reference, before, "outage=2026-03-04")
     assert base.keys() == twin.keys()
     for column in base:
         assert np.array_equal(base[column], twin[column]), column
+    keys = ("customer_id", "start_us", "channel_id", "interaction_type_id")
+    for later in (DAY + dt.timedelta(days=3), DAY + dt.timedelta(days=LAGS)):
+        base, twin = (_day(reference, later, s) for s in ("", "outage=2026-03-04"))
+        arrivals = [set(zip(*(r[k].tolist() for k in keys), strict=True)) for r in (base, twin)]
+        assert len(arrivals[0] & arrivals[1]) >= 0.97 * len(base["customer_id"]), later
 
 
 def test_an_outage_twins_day_does_not_depend_on_how_it_is_split(reference, monkeypatch):
