@@ -139,13 +139,21 @@ def read_world(conn: psycopg.Connection, first: dt.date, last: dt.date) -> dict:
 
 
 def refuse_non_twins(base: dict, twin: dict) -> None:
-    """ValueError (one line) unless both worlds loaded the same days with the same seed and volume:
-    otherwise their differences are not a lever's."""
+    """ValueError (one line) unless both worlds loaded the same days with the same seed and volume
+    (but on the days the twin's planted outage or price change moves): otherwise their
+    differences are not a lever's."""
+    from include.generator.calendar import lever_days
+    from include.generator.scenario import parse_scenario
+
     days = sorted(set(base["batches"]) ^ set(twin["batches"]))
     if days:
         where = "baseline" if days[0] in base["batches"] else "twin"
         raise ValueError(f"not twins: {days[0]} is loaded in the {where} only ({len(days)} such day(s))")
+    extra = parse_scenario(twin.get("scenario", "")).extra_events()
     for day in sorted(base["batches"]):
+        seed = base["batches"][day][0]
+        if day in lever_days(seed, extra) and seed == twin["batches"][day][0]:
+            continue
         if base["batches"][day] != twin["batches"][day]:
             (seed, rows), (twin_seed, twin_rows) = base["batches"][day], twin["batches"][day]
             raise ValueError(

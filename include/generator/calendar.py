@@ -8,7 +8,7 @@ a day looks the same whichever days were generated before it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -129,6 +129,14 @@ class PlantedEvent:
         return "; ".join(parts)
 
 
+def _division_drawn(seed: int, kind_index: int, key: np.ndarray) -> int | None:
+    """The census division a regional event starting on `key`'s date hits (None: national)."""
+    if parameters.PLANTED_EVENTS[EVENT_KINDS[kind_index]]["scope"] != "division":
+        return None
+    division = int(np.searchsorted(np.cumsum(DIVISION_SHARE), uniform(seed, key, 1_200 + kind_index)[0]))
+    return min(division, len(_DIVISIONS) - 1)
+
+
 def _event_starting(seed: int, kind_index: int, start: dt.date) -> PlantedEvent | None:
     kind = EVENT_KINDS[kind_index]
     spec = parameters.PLANTED_EVENTS[kind]
@@ -139,10 +147,7 @@ def _event_starting(seed: int, kind_index: int, start: dt.date) -> PlantedEvent 
         return None
     low, high = spec["duration_days"]
     days = low + int(uniform(seed, key, 1_100 + kind_index)[0] * (high - low + 1))
-    division = None
-    if spec["scope"] == "division":
-        division = int(np.searchsorted(np.cumsum(DIVISION_SHARE), uniform(seed, key, 1_200 + kind_index)[0]))
-        division = min(division, len(_DIVISIONS) - 1)
+    division = _division_drawn(seed, kind_index, key)
     if "onset_minutes" in spec:
         return _timed_event(seed, kind_index, start, days, division)
     return PlantedEvent(
@@ -195,10 +200,40 @@ def _timed_event(seed: int, kind_index: int, start: dt.date, days: int, division
     )
 
 
+def lever_event(seed: int, kind: str, first: dt.date, last: dt.date) -> PlantedEvent:
+    """An event a twin's date lever plants (include/generator/scenario.py): the calendar's kind
+    on the chosen dates, its region and start time drawn as the calendar would draw them for an
+    event of that kind starting on `first`; its id ends in 5 + the kind's index (the calendar's
+    own end in the index), so both can be in the ledger."""
+    k = EVENT_KINDS.index(kind)
+    spec = parameters.PLANTED_EVENTS[kind]
+    key = np.array([first.toordinal()], dtype=np.int64)
+    days = (last - first).days + 1
+    division = _division_drawn(seed, k, key)
+    if "onset_minutes" in spec:
+        event = _timed_event(seed, k, first, days, division)
+    else:
+        event = PlantedEvent(
+            0, kind, first, last, division, dict(spec["type_lift"]),
+            float(spec["wait_multiplier"]), float(spec["csat_effect"]),
+        )  # fmt: skip
+    return replace(event, event_id=first.toordinal() * 10 + 5 + k)
+
+
+def lever_days(seed: int, extra_events: tuple) -> set[dt.date]:
+    """The UTC days whose volume a twin's date levers can change: the days each event is in
+    force, and the one after (the last local day of the west runs into the next UTC day)."""
+    days = set()
+    for e in (lever_event(seed, *x) for x in extra_events):
+        days |= {e.start + dt.timedelta(days=k) for k in range((e.end - e.start).days + 2)}
+    return days
+
+
 @lru_cache(maxsize=1024)
-def events_on(seed: int, day: dt.date) -> tuple[PlantedEvent, ...]:
-    """The planted events in force on `day` (those that started within the longest duration)."""
-    found = []
+def events_on(seed: int, day: dt.date, extra_events: tuple = ()) -> tuple[PlantedEvent, ...]:
+    """The planted events in force on `day` (those that started within the longest duration),
+    with those a twin's date levers plant (`extra_events`: (kind, first, last) each)."""
+    found = [e for e in (lever_event(seed, *x) for x in extra_events) if e.start <= day <= e.end]
     for back in range(_MAX_EVENT_DAYS + 2):  # (+2: a timed event's UTC days run past its start date)
         start = day - dt.timedelta(days=back)
         for k in range(len(EVENT_KINDS)):
@@ -208,12 +243,12 @@ def events_on(seed: int, day: dt.date) -> tuple[PlantedEvent, ...]:
     return tuple(sorted(found, key=lambda e: e.event_id))
 
 
-def events_between(seed: int, first: dt.date, last: dt.date) -> list[PlantedEvent]:
+def events_between(seed: int, first: dt.date, last: dt.date, extra_events: tuple = ()) -> list[PlantedEvent]:
     """Every planted event in force on some day of [first, last], once each."""
     seen: dict[int, PlantedEvent] = {}
     day = first
     while day <= last:
-        for e in events_on(seed, day):
+        for e in events_on(seed, day, extra_events):
             seen[e.event_id] = e
         day += dt.timedelta(days=1)
     return sorted(seen.values(), key=lambda e: e.event_id)
@@ -237,6 +272,7 @@ class DayPlan:
     holiday: str | None
     stores_closed: bool
     events: tuple[PlantedEvent, ...]
+    extra_events: tuple = ()  # a twin's date levers' events (scenario.extra_events), for interval_mass
 
 
 def _regional_extra(
@@ -261,13 +297,13 @@ def _regional_extra(
 
 
 @lru_cache(maxsize=1024)
-def day_plan(day: dt.date, seed: int) -> DayPlan:
+def day_plan(day: dt.date, seed: int, extra_events: tuple = ()) -> DayPlan:
     base_p = np.array([parameters.INTERACTION_TYPES[t][0] for t in TYPES], dtype=float)
     base_p = base_p / base_p.sum()
     lift = np.ones(len(TYPES))
     if any(day.day - c in parameters.BILL_CYCLE_DAYS_AFTER for c in parameters.BILL_CYCLE_DAYS):
         lift *= np.array([parameters.BILL_CYCLE_TYPE_LIFT.get(t, 1.0) for t in TYPES])
-    events = events_on(seed, day)
+    events = events_on(seed, day, extra_events)
     regional = [e for e in events if e.division is not None]
     type_csat = np.zeros(len(TYPES))
     for e in events:
@@ -308,14 +344,20 @@ def day_plan(day: dt.date, seed: int) -> DayPlan:
         holiday=holiday_name(day),
         stores_closed=stores_closed(day),
         events=events,
+        extra_events=extra_events,
     )
 
 
-def day_volume(day: dt.date, interactions_per_day: int, seed: int = parameters.DEFAULT_SEED) -> int:
+def day_volume(
+    day: dt.date, interactions_per_day: int, seed: int = parameters.DEFAULT_SEED, extra_events: tuple = ()
+) -> int:
     """Rows for a UTC day: the requested average shaped by the calendar (at least 1): weekday,
     month, holidays, the surge after them, bill runs, planted events and noise, each of the
-    local day each time zone lives in during the UTC day (interval_mass)."""
-    return max(1, round(interactions_per_day * float(interval_mass(day, seed).sum())))
+    local day each time zone lives in during the UTC day (interval_mass); `extra_events`: a
+    twin's date levers' events."""
+    return max(
+        1, round(interactions_per_day * float(interval_mass(day, seed, extra_events=extra_events).sum()))
+    )
 
 
 # ------------------------------------------------------------------ local days in a UTC batch day
@@ -365,7 +407,7 @@ def store_profile(day: dt.date) -> np.ndarray:
 
 
 @lru_cache(maxsize=64)
-def interval_mass(day: dt.date, seed: int, store: bool = False) -> np.ndarray:
+def interval_mass(day: dt.date, seed: int, store: bool = False, extra_events: tuple = ()) -> np.ndarray:
     """(zones, UTC intervals of `day`) expected contacts per contact of an average day: each
     zone's population share x the volume factor of the zone's local day at that moment x the
     local day's profile (store visits: its store hours). A holiday starts at local midnight."""
@@ -379,7 +421,10 @@ def interval_mass(day: dt.date, seed: int, store: bool = False) -> np.ndarray:
             local_day = day + dt.timedelta(days=int(back))
             rows = shift == back
             profile = store_profile(local_day) if store else local_profile(local_day.weekday())
-            mass[z, rows] = day_plan(local_day, seed).volume_factor * profile[local[rows] % INTERVALS_PER_DAY]
+            mass[z, rows] = (
+                day_plan(local_day, seed, extra_events).volume_factor
+                * profile[local[rows] % INTERVALS_PER_DAY]
+            )
     return mass * population_zone_share()[:, None]
 
 

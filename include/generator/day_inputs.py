@@ -146,7 +146,8 @@ def arrival_curves(day: dt.date, seed: int, plan: DayPlan) -> dict[str, np.ndarr
     """The day context's arrival curves (arrival_times): per zone, when contacts and store visits
     come, the share of store visits kept, the channel of a customer whose store is closed, and
     when a timed regional event's contacts come."""
-    everyone, stores = interval_mass(day, seed), interval_mass(day, seed, store=True)
+    extra = plan.extra_events
+    everyone, stores = interval_mass(day, seed, extra_events=extra), interval_mass(day, seed, True, extra)
     return {
         "time_cdf": _zone_cdf(everyone),
         "store_time_cdf": _zone_cdf(stores),

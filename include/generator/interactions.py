@@ -72,10 +72,11 @@ def day_context(
     weights = base.propensity[active] * TIER_CONTACT_FACTOR[base.tier_on(d)[active]]
     cdf = np.cumsum(weights)
     announced = accounts.announced_on(day, seed, base, n_rows, active)  # issue #24
-    plan = content.day_mix(day_plan(day, seed), n_rows, announced.counts())
+    extra = scenario.extra_events()  # a twin's planted outage or price change (none: ())
+    plan = content.day_mix(day_plan(day, seed, extra), n_rows, announced.counts())
     zone = base.zone[active]
     pool_of = np.flatnonzero(active)  # base index -> position in the day's pool, by search
-    planted = repeats.planted_on(day, seed, staffed_for, base)
+    planted = repeats.planted_on(day, seed, staffed_for, base, extra)
 
     def in_pool(by_block: dict) -> dict:
         return {b: (s, np.searchsorted(pool_of, c), t) for b, (s, c, t) in by_block.items()}

@@ -60,16 +60,74 @@ def _blocks(rng: np.random.Generator, sizes: np.ndarray, count: int) -> np.ndarr
 
 
 def pairs_from(
-    origin: dt.date, seed: int, interactions_per_day: int, base: CustomerBase, propensity_cdf: np.ndarray
+    origin: dt.date,
+    seed: int,
+    interactions_per_day: int,
+    base: CustomerBase,
+    propensity_cdf: np.ndarray,
+    extra_events: tuple = (),
 ) -> Pairs:
-    """The pairs whose first contact is on `origin` (`base` holds at least the customers
-    registered by then; `propensity_cdf` is its cumulative contact weight)."""
+    """The pairs whose first contact is on `origin` (`base` holds at least the customers registered
+    by then; `propensity_cdf` its cumulative contact weight). `extra_events`: a twin's planted
+    events; the origin's usual pairs stay the baseline's, and the contacts an event adds bring
+    pairs of their own from a stream of their own, so the days after keep the baseline's repeats
+    plus the event's; a repeat's slot is laid out on the baseline's blocks of its day, so a day
+    before a planted event stays the baseline's, as causality wants."""
+    usual = day_volume(origin, interactions_per_day, seed)
     rng = np.random.default_rng([seed, origin.toordinal(), _STREAM])
-    volume = day_volume(origin, interactions_per_day, seed)
-    m = int(rng.binomial(volume, parameters.CROSS_DAY_REPEAT_SHARE))
+    drawn = _drawn(
+        rng,
+        origin,
+        seed,
+        interactions_per_day,
+        base,
+        propensity_cdf,
+        usual,
+        usual,
+        day_plan(origin, seed).type_p,
+    )
+    volume = day_volume(origin, interactions_per_day, seed, extra_events) if extra_events else usual
+    if volume > usual:
+        added = day_plan(origin, seed, extra_events).type_p * volume - day_plan(origin, seed).type_p * usual
+        added = np.maximum(added, 0) if added.max() > 0 else day_plan(origin, seed, extra_events).type_p
+        rng = np.random.default_rng([seed, origin.toordinal(), _STREAM, 1])  # (the event's own)
+        more = _drawn(
+            rng,
+            origin,
+            seed,
+            interactions_per_day,
+            base,
+            propensity_cdf,
+            volume - usual,
+            volume,
+            added / added.sum(),
+        )
+        drawn = {k: np.concatenate([drawn[k], more[k]]) for k in drawn}
+    keep = drawn.pop("ok")
+    keep &= _first_of_each(drawn["source_block"] * (1 << 32) + drawn["source_slot"])
+    keep &= _first_of_each(
+        (drawn["lag"] * (1 << 20) + drawn["target_block"]) * (1 << 32) + drawn["target_slot"]
+    )
+    return Pairs(**{k: v[keep] for k, v in drawn.items()})
+
+
+def _drawn(
+    rng: np.random.Generator,
+    origin: dt.date,
+    seed: int,
+    interactions_per_day: int,
+    base: CustomerBase,
+    propensity_cdf: np.ndarray,
+    contacts: int,
+    volume: int,
+    type_p: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Pairs of `contacts` first contacts on `origin` (a day of `volume`), with `ok`: whether
+    each can be laid out (a customer found, room in its blocks)."""
+    m = int(rng.binomial(contacts, parameters.CROSS_DAY_REPEAT_SHARE))
     weights = np.array(parameters.REPEAT_LAG_DAY_WEIGHTS)
     lag = rng.choice(LAGS, size=m, p=weights / weights.sum()) + 1
-    itype = rng.choice(len(parameters.INTERACTION_TYPES), size=m, p=day_plan(origin, seed).type_p)
+    itype = rng.choice(len(parameters.INTERACTION_TYPES), size=m, p=type_p)
     # The customer: weighted as the origin's contacts are (propensity times the plan tier's
     # factor, the tier by rejection) among those registered by then, and still a customer
     # on the day of the repeat.
@@ -98,18 +156,12 @@ def pairs_from(
     quarter = target_sizes // 4
     width = (target_sizes // 2 - quarter) // LAGS
     target_slot = quarter + (lag - 1) * width + (rng.random(m) * width).astype(np.int64)
-    keep = ok.any(axis=1) & (source_sizes >= 4) & (width >= 1)
-    keep &= _first_of_each(source_block * (1 << 32) + source_slot)
-    keep &= _first_of_each((lag * (1 << 20) + target_block) * (1 << 32) + target_slot)
-    return Pairs(
-        lag=lag[keep],
-        customer=customer[keep],
-        itype=itype[keep],
-        source_block=source_block[keep],
-        source_slot=source_slot[keep],
-        target_block=target_block[keep],
-        target_slot=target_slot[keep],
-    )
+    return {
+        "lag": lag, "customer": customer, "itype": itype,
+        "source_block": source_block, "source_slot": source_slot,
+        "target_block": target_block, "target_slot": target_slot,
+        "ok": ok.any(axis=1) & (source_sizes >= 4) & (width >= 1),
+    }  # fmt: skip
 
 
 def _first_of_each(key: np.ndarray) -> np.ndarray:
@@ -119,17 +171,19 @@ def _first_of_each(key: np.ndarray) -> np.ndarray:
     return first
 
 
-def planted_on(day: dt.date, seed: int, interactions_per_day: int, base: CustomerBase) -> Planted:
+def planted_on(
+    day: dt.date, seed: int, interactions_per_day: int, base: CustomerBase, extra_events: tuple = ()
+) -> Planted:
     """The first contacts day `day` plants (pairs from `day`) and its repeats (pairs from the
     LAGS days before it, with that lag). `base` is the base through `day`."""
     cdf = np.cumsum(base.propensity)
-    out = _by_block(pairs_from(day, seed, interactions_per_day, base, cdf), source=True)
+    out = _by_block(pairs_from(day, seed, interactions_per_day, base, cdf, extra_events), source=True)
     targets: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
     for k in range(1, LAGS + 1):
         origin = day - dt.timedelta(days=k)
         if origin < parameters.EPOCH:
             break
-        p = pairs_from(origin, seed, interactions_per_day, base, cdf)
+        p = pairs_from(origin, seed, interactions_per_day, base, cdf, extra_events)
         rows = p.lag == k
         for block, part in _by_block(p, source=False, rows=rows).items():
             targets.setdefault(block, []).append(part)

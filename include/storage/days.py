@@ -63,7 +63,8 @@ class DayLoad:
     def of(cls, day: dt.date, settings: BatchSettings, rows: int | None = None) -> DayLoad:
         """The plan of `day`: the calendar's volume unless `rows` overrides it (the size files)."""
         validate_day(day)
-        rows = rows or day_volume(day, settings.interactions_per_day, settings.seed)
+        extra = settings.levers.extra_events()  # (a twin's planted outage or price change)
+        rows = rows or day_volume(day, settings.interactions_per_day, settings.seed, extra)
         return cls(day, settings, rows, len(block_sizes(rows)))
 
     def as_xcom(self) -> dict:
@@ -160,7 +161,7 @@ def swap_in_day(
         pending = conn.execute("SELECT interaction_days.create_pending(%s)", (day,)).fetchone()[0]
         loaded = fill(pending)  # 2. the day's rows, into the pending table
         record_batch(conn, plan)  # 3. the ledgers: the batch, and the planted events in force
-        record_planted_events(conn, day, plan.settings.seed)
+        record_planted_events(conn, day, plan.settings.seed, plan.settings.levers.extra_events())
         audit_pending(conn, day, pending)  # 4. the audit: raises before the swap, the old day stays
         conn.execute("SELECT interaction_days.publish(%s)", (day,))  # 5. publish: the swap
         if after_swap is not None:
@@ -346,8 +347,11 @@ def record_batch(conn: psycopg.Connection, plan: DayLoad) -> None:
     )
 
 
-def record_planted_events(conn: psycopg.Connection, day: dt.date, seed: int) -> None:
-    """The planted events in force on `day`, into the planted_events ledger (once each)."""
+def record_planted_events(
+    conn: psycopg.Connection, day: dt.date, seed: int, extra_events: tuple = ()
+) -> None:
+    """The planted events in force on `day` (with a twin's date levers' ones), into the
+    planted_events ledger (once each)."""
     rows = [
         (
             e.event_id,
@@ -367,7 +371,7 @@ def record_planted_events(conn: psycopg.Connection, day: dt.date, seed: int) -> 
             e.onset_minutes or None,
             e.recovery_minutes or None,
         )
-        for e in events_on(seed, day)
+        for e in events_on(seed, day, extra_events)
     ]
     if rows:
         conn.cursor().executemany(

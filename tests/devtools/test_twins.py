@@ -168,3 +168,16 @@ def test_compare_refuses_worlds_that_are_not_twins():
         refuse_non_twins({"batches": {day: (42, 3_000)}}, {"batches": {day: (42, 2_000)}})
     with pytest.raises(ValueError, match="2026-03-03 is loaded in the twin only"):
         refuse_non_twins({"batches": {day: (42, 3_000)}}, {"batches": {day: (42, 3_000), other: (42, 1)}})
+
+
+def test_compare_takes_an_event_twins_other_volume_on_the_events_days_only():
+    from devtools.compare import refuse_non_twins
+
+    day, week_later = dt.date(2026, 3, 4), dt.date(2026, 3, 11)
+    base = {"batches": {day: (42, 3_000), week_later: (42, 3_000)}}
+    twin = {"scenario": "outage=2026-03-04", "batches": {day: (42, 3_300), week_later: (42, 3_000)}}
+    refuse_non_twins(base, twin)  # the outage's own day: more contacts, the lever's doing
+    with pytest.raises(ValueError, match="not twins: on 2026-03-11"):
+        refuse_non_twins(base, {**twin, "batches": {day: (42, 3_300), week_later: (42, 3_100)}})
+    with pytest.raises(ValueError, match="not twins: on 2026-03-04 the baseline has seed 42"):
+        refuse_non_twins(base, {**twin, "batches": {day: (7, 3_300), week_later: (42, 3_000)}})

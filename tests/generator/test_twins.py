@@ -28,6 +28,12 @@ PHONE = 1  # catalog.json's channel id
         ("staffing=3", "must be between 0.5 and 2"),
         ("aht=nan", "must be between 0.5 and 2"),
         ("aht=0.9,aht=0.8", "given twice"),
+        ("outage=2026-02-30", "is not a date or a range of dates"),
+        ("outage=1.1", "is not a date or a range of dates"),
+        ("outage=2026-03-02..2026-03-03..2026-03-04", "is not a date or a range of dates"),
+        ("outage=2026-03-05..2026-03-02", "must run forward over 1 to 7 days"),
+        ("outage=2026-03-01..2026-03-09", "must run forward over 1 to 7 days"),
+        ("price_change=2019-12-31", "must start on or after 2020-01-01"),
     ],
 )
 def test_a_bad_scenario_is_one_clear_line(text, message):
@@ -41,6 +47,12 @@ def test_scenarios_are_kept_in_one_canonical_form():
     assert BatchSettings(scenario="staffing=1.0").scenario == ""  # a lever at 1 changes nothing
     assert BatchSettings(scenario="staffing.voice=1.2").levers.staffing_factors()[0] == pytest.approx(1.2)
     assert parse_scenario("").is_baseline
+    # A range that means what the single date means is written as the date (one world, one name).
+    assert BatchSettings(scenario="outage=2026-03-02..2026-03-02").scenario == "outage=2026-03-02"
+    assert BatchSettings(scenario="price_change=2026-03-02..2026-03-11").scenario == "price_change=2026-03-02"
+    assert (
+        BatchSettings(scenario="outage = 2026-03-02..2026-03-03").scenario == "outage=2026-03-02..2026-03-03"
+    )
 
 
 def _day(reference, scenario: str) -> dict[str, np.ndarray]:
