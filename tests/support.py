@@ -131,8 +131,8 @@ def forget_schema_upgrades(conn) -> None:
 def add_this_releases_dimensions(conn) -> None:
     """Give a database of an earlier release what today's generator writes besides the facts.
 
-    The customers' time zone and language columns, the planted-events ledger and the
-    workforce tables (queues, routing, shifts), taken from
+    The customers' time zone and language columns, the planted-events ledger, the
+    workforce tables (queues, routing, shifts) and the twins' scenario, taken from
     the current 00_schema.sql (and the files it includes), so that today's loader can fill days into an older fact-table
     layout before a test upgrades it.
     """
@@ -146,6 +146,7 @@ def add_this_releases_dimensions(conn) -> None:
     # (issue #24: sites and stores before the shifts that name them, short breaks, the forecast)
     tables = ("planted_events", "service_queues", "contact_routing", "contact_sites", "agent_shifts")
     tables += ("workforce_state", "agent_shift_breaks", "workforce_forecast")
+    tables += ("world_scenario",)  # (issue #29: the scenario recorded beside the seed)
     for table in tables:
         statement = re.search(rf"^CREATE TABLE IF NOT EXISTS {table} \(.*?^\);", text, re.M | re.S)
         conn.execute(statement.group(0))
