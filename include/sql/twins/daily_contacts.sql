@@ -9,4 +9,4 @@ SELECT
 FROM analytics.daily_contact_counts AS c
 JOIN channels AS ch ON ch.channel_id = c.member_id
 WHERE c.dimension = 'channel' AND c.summary_date BETWEEN %(first_day)s::date AND %(last_day)s::date
-GROUP BY 1, ROLLUP (ch.channel_name)
+GROUP BY 1, rollup(ch.channel_name)

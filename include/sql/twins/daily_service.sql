@@ -16,4 +16,4 @@ FROM analytics.interval_queue_summary AS s
 JOIN service_queues AS q ON q.queue_id = s.queue_id
 WHERE s.interval_start >= %(first_day)s::date::timestamp AT TIME ZONE 'UTC'
   AND s.interval_start < (%(last_day)s::date + 1)::timestamp AT TIME ZONE 'UTC'
-GROUP BY 1, ROLLUP (q.service_group)
+GROUP BY 1, rollup(q.service_group)
